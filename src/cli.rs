@@ -1,0 +1,118 @@
+//! Command-line arguments (clap derive). Parsing only: commands live in `cmd/`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leakgate",
+    version,
+    about = "Secrets-hygiene gate for docs, reports and logs: finds credentials, never prints them.",
+    after_help = "Exit codes: 0 pass, 1 the gate failed (findings or unreadable inputs), 2 usage, config or rule error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files for secrets and decide pass/fail (the release gate).
+    Scan(ScanArgs),
+    /// List, explain and check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum FailOn {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Restrict the scan to these named scopes (built in: docs, reports, logs). Repeatable.
+    #[arg(long = "scope", value_name = "NAME")]
+    pub scopes: Vec<String>,
+    /// Add the logs scope (data/*/logs/**, logs/**, **/*.log, **/*.jsonl), even when git-ignored.
+    #[arg(long)]
+    pub include_logs: bool,
+    /// Config file (default: .leakgate.toml at the scan root, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where to write the JSON report (relative to the current directory).
+    #[arg(long, value_name = "FILE", default_value = "reports/security/latest.json")]
+    pub report: PathBuf,
+    /// Do not write the JSON report.
+    #[arg(long, conflicts_with = "report")]
+    pub no_report: bool,
+    /// Also write SARIF 2.1.0 to this file.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Lowest severity of a new finding that fails the gate (default: low, or the config's).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Color in human output: auto, always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print nothing on stdout for the human format (the exit code and report still tell).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print timing per stage on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules of the pack (built-in plus the config's).
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Config file whose custom rules to include.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Explain a rule: what it detects, a masked example, what to do.
+    Explain { id: String },
+    /// Check rules: every example is found and every negative example is not, through the full
+    /// scanner. With FILEs, checks the rules in those files (together with the built-in pack).
+    Check {
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}

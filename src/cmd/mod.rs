@@ -1,0 +1,26 @@
+//! Command implementations: each turns parsed arguments into work and an [`Exit`].
+
+pub mod rules;
+pub mod scan;
+
+use std::io::Write;
+
+/// How a command ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: the gate passed, or the command succeeded.
+    Pass = 0,
+    /// 1: the gate failed (new findings at or above fail-on, or unreadable inputs).
+    Fail = 1,
+    /// 2: usage, config or rule error.
+    Error = 2,
+}
+
+/// Writes to stdout; a closed pipe (`leakgate scan | head`) is not an error.
+pub fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,194 @@
+//! `leakgate scan`: resolve the configuration, walk, scan, write the report and SARIF, print the
+//! chosen format, and turn the verdict into the exit code.
+
+use super::{print, Exit};
+use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
+use crate::config::{Config, Scope};
+use crate::detect::Scanner;
+use crate::engine::{self, Budget};
+use crate::report::{self, human, json, sarif, Report, RulesInfo, Skipped, Stats, Status};
+use crate::rules::{RulePack, Severity};
+use crate::source::walk::{self, WalkPlan};
+use miette::{miette, IntoDiagnostic};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn run(args: ScanArgs) -> miette::Result<Exit> {
+    let started = Instant::now();
+    let root = scan_root(&args.paths);
+    let config = Config::discover(&root, args.config.as_deref())?;
+    let (scopes, restrict) = resolve_scopes(&args, &config)?;
+    let fail_on = args.fail_on.map(severity).or(config.fail_on).unwrap_or(Severity::Low);
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .into_diagnostic()?;
+
+    let pack = RulePack::builtin()?;
+    let rules_info = RulesInfo {
+        count: pack.rules.len(),
+        pack_digest: pack.digest.clone(),
+    };
+    let scanner = Scanner::new(pack);
+    let t_rules = started.elapsed();
+
+    let report_path = (!args.no_report).then(|| args.report.clone());
+    let mut skip = Vec::new();
+    if let Some(p) = &report_path {
+        skip.push(output_dir_to_skip(p, &args.paths));
+    }
+    if let Some(p) = &args.sarif {
+        skip.push(p.clone());
+    }
+    let plan = WalkPlan {
+        roots: args.paths.clone(),
+        scopes: scopes.clone(),
+        restrict,
+        exclude: config.exclude.clone(),
+        skip,
+        threads,
+    };
+    let walked = walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?;
+    let t_walk = started.elapsed();
+
+    let budget = Budget {
+        max_file_size: config.max_file_size,
+    };
+    let mut scanned = pool.install(|| engine::scan_files(&scanner, &walked.files, budget));
+    scanned.errors.extend(walked.errors);
+    engine::sort(&mut scanned);
+    let t_scan = started.elapsed();
+
+    let stats = Stats {
+        files_scanned: scanned.files_scanned,
+        bytes_scanned: scanned.bytes_scanned,
+        skipped: Skipped {
+            binary: scanned.skipped_binary,
+            excluded: walked.excluded,
+        },
+        duration_ms: started.elapsed().as_millis() as u64,
+    };
+    let report = Report::new(
+        display_root(&root),
+        &scopes,
+        fail_on,
+        rules_info,
+        stats,
+        scanned.findings,
+        scanned.errors,
+    );
+
+    if let Some(path) = &report_path {
+        report::write_atomic(path, json::render(&report).as_bytes())
+            .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.sarif {
+        report::write_atomic(path, sarif::render(&report, scanner.rules()).as_bytes())
+            .map_err(|e| miette!("cannot write SARIF {}: {e}", path.display()))?;
+    }
+    let stdout = match args.format {
+        Format::Human if args.quiet => String::new(),
+        Format::Human => human::render(
+            &report,
+            scanner.rules(),
+            human::HumanOptions {
+                color: use_color(args.color),
+                width: 110,
+            },
+        ),
+        Format::Json => json::render(&report),
+        Format::Jsonl => json::render_lines(&report),
+        Format::Sarif => sarif::render(&report, scanner.rules()),
+    };
+    print(&stdout).into_diagnostic()?;
+    if args.verbose {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "leakgate: rules {:?}, walk {:?} ({} files), scan {:?}, total {:?}",
+                t_rules,
+                t_walk - t_rules,
+                walked.files.len(),
+                t_scan - t_walk,
+                started.elapsed()
+            );
+        }
+    }
+    Ok(match report.status {
+        Status::Pass => Exit::Pass,
+        Status::Fail => Exit::Fail,
+    })
+}
+
+/// The directory whose config applies and against which paths are reported.
+fn scan_root(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn display_root(root: &Path) -> String {
+    let s = root.to_string_lossy().replace('\\', "/");
+    if s.is_empty() { ".".into() } else { s }
+}
+
+/// Requested scopes and whether the scan is restricted to them. `--scope` (or the config's
+/// `scan.scopes`) restricts; otherwise the whole tree is scanned and the docs and reports scopes
+/// (plus logs with `--include-logs`) also reach into git-ignored files.
+fn resolve_scopes(args: &ScanArgs, config: &Config) -> miette::Result<(Vec<Scope>, bool)> {
+    let (mut names, restrict) = if !args.scopes.is_empty() {
+        (args.scopes.clone(), true)
+    } else if let Some(s) = &config.scopes {
+        (s.clone(), true)
+    } else {
+        (vec!["docs".to_string(), "reports".to_string()], false)
+    };
+    if (args.include_logs || config.include_logs) && !names.iter().any(|n| n == "logs") {
+        names.push("logs".into());
+    }
+    names
+        .iter()
+        .map(|n| {
+            config.scope(n).cloned().ok_or_else(|| {
+                let known: Vec<&str> = config.scope_defs.iter().map(|s| s.name.as_str()).collect();
+                miette!("unknown scope `{n}` (known: {})", known.join(", "))
+            })
+        })
+        .collect::<miette::Result<Vec<_>>>()
+        .map(|s| (s, restrict))
+}
+
+/// The report's directory is excluded from the scan, unless it holds a scan root itself (a
+/// report written straight into the scanned directory excludes only the file).
+fn output_dir_to_skip(report: &Path, roots: &[PathBuf]) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let dir = report.parent().filter(|d| !d.as_os_str().is_empty());
+    match dir {
+        Some(d) if !roots.iter().any(|r| abs(r).starts_with(abs(d))) => d.to_path_buf(),
+        _ => report.to_path_buf(),
+    }
+}
+
+fn severity(f: FailOn) -> Severity {
+    match f {
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}

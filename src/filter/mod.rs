@@ -1,0 +1,87 @@
+//! Everything that says "not a leak". Each candidate from `detect` gets a [`Verdict`]: kept,
+//! dropped (it is not a secret: a placeholder, a masked value, an env-var reference, a hash in a
+//! hash context), or suppressed (it may be a secret, but the user accepted it with an inline
+//! `leakgate:allow`, which the report keeps with its reason).
+//!
+//! Every decision carries a reason, so `--explain-suppressed` and tests can say which filter
+//! fired. This module sees secret bytes only to judge them; it never formats them.
+
+mod inline;
+mod placeholder;
+mod reference;
+
+use crate::detect::Candidate;
+use crate::rules::Rule;
+
+/// What the filters decided about one candidate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Keep,
+    /// Not a secret; the reason names the filter.
+    Drop(&'static str),
+    /// A secret the user accepted; the reason is theirs (or a default text).
+    Suppress(String),
+}
+
+/// Judges one candidate in its buffer.
+pub fn judge(rule: &Rule, buf: &[u8], c: &Candidate) -> Verdict {
+    let secret = &buf[c.secret.clone()];
+    if let Some(why) = placeholder::check(secret) {
+        return Verdict::Drop(why);
+    }
+    if let Some(why) = reference::check(buf, c.secret.clone()) {
+        return Verdict::Drop(why);
+    }
+    if rule.generic {
+        if let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start]) {
+            return Verdict::Drop(why);
+        }
+    }
+    if let Some(reason) = inline::allowed(buf, c.secret.start) {
+        return Verdict::Suppress(reason);
+    }
+    Verdict::Keep
+}
+
+/// For generic matches: the name part says the value is not a secret itself: a hash or digest
+/// (`password_sha256`, `token_hash`), an identifier or locator (`key_id`, `token_url`,
+/// `secret_name`, `password_file`), public material (`public_key`), or a pagination/CSRF token.
+fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let has = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
+    const HASH: [&[u8]; 9] = [
+        b"hash", b"sha1", b"sha256", b"sha512", b"digest", b"checksum", b"md5", b"integrity",
+        b"fingerprint",
+    ];
+    if HASH.iter().any(|w| has(w)) {
+        return Some("a digest named as a hash, not a secret");
+    }
+    const LOCATORS: [&[u8]; 22] = [
+        b"_url", b"_uri", b"url\"", b"_endpoint", b"_path", b"_file", b"_dir", b"_name",
+        b"_ref", b"keyref", b"_type", b"_ttl", b"_length", b"_len", b"_count", b"_expir",
+        b"_timeout", b"_policy", b"_header", b"_field", b"_env", b"_prefix",
+    ];
+    let ident: Vec<u8> = lower
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .map(|b| if b == b'-' || b == b'.' { b'_' } else { b })
+        .collect();
+    let ihas = |w: &[u8]| memchr::memmem::find(&ident, w).is_some();
+    if LOCATORS.iter().any(|w| ihas(w)) || ident.ends_with(b"url") || ident.ends_with(b"uri") {
+        return Some("the name says the value locates or describes a secret");
+    }
+    if (ident.ends_with(b"_id") || ident.ends_with(b"id") && name.ends_with(b"Id"))
+        && !ihas(b"secret_id")
+    {
+        return Some("the name says the value is an identifier");
+    }
+    const NOT_SECRET: [&[u8]; 9] = [
+        b"public", b"publishable", b"page_token", b"pagetoken", b"next_token", b"nexttoken",
+        b"continuation", b"cursor", b"csrf",
+    ];
+    if NOT_SECRET.iter().any(|w| ihas(w)) || ihas(b"xsrf") || ihas(b"tokenizer") || ihas(b"_tokens") {
+        return Some("the name says the value is public or not a credential");
+    }
+    None
+}

@@ -1,0 +1,92 @@
+//! Values that stand in for a secret: placeholders (`<token>`, `YOUR_API_KEY`, `changeme`),
+//! masks (`****ABCD`, `[REDACTED]`), provider documentation examples (`…EXAMPLE`) and filler
+//! (`xxxx…`). Judged on the value alone.
+
+/// Markers that make any value containing them a placeholder (compared lowercase).
+const MARKERS: [&str; 27] = [
+    "example",
+    "xxxx",
+    "your_",
+    "your-",
+    "yourapi",
+    "yourkey",
+    "yoursecret",
+    "yourtoken",
+    "yourpass",
+    "changeme",
+    "change_me",
+    "change-me",
+    "dummy",
+    "redacted",
+    "placeholder",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "insert_",
+    "insert-",
+    "****",
+    "\u{2022}\u{2022}",
+    "\u{2026}",
+    "...",
+    "notreal",
+    "not_real",
+    "not-a-real",
+];
+
+/// Whole values that are never secrets (compared lowercase).
+const WORDS: [&str; 24] = [
+    "password", "passwd", "secret", "token", "apikey", "api_key", "none", "null", "nil", "true",
+    "false", "undefined", "empty", "test", "testing", "admin", "root", "default", "string",
+    "required", "optional", "tbd", "todo", "value",
+];
+
+/// Returns why `v` is a placeholder, or `None` when it may be a real value.
+pub fn check(v: &[u8]) -> Option<&'static str> {
+    let lower = String::from_utf8_lossy(v).to_lowercase();
+    let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    if WORDS.contains(&trimmed) {
+        return Some("a placeholder word");
+    }
+    if MARKERS.iter().any(|m| lower.contains(m)) {
+        return Some("a placeholder or masked value");
+    }
+    if (lower.starts_with('<') && lower.ends_with('>'))
+        || (lower.starts_with('[') && lower.ends_with(']'))
+    {
+        return Some("a placeholder in brackets");
+    }
+    if v.iter().all(|&b| b == b'*' || b == b'x' || b == b'X' || b == b'#' || b == b'0') {
+        return Some("filler characters");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for v in [
+            "<token>",
+            "YOUR_API_KEY",
+            "your-api-key-here",
+            "xxxxxxxxxxxxxxxx",
+            "****ABCD",
+            "changeme",
+            "[REDACTED]",
+            "AKIAIOSFODNN7EXAMPLE",
+            "sk_live_dummy_value_for_docs",
+            "0000000000000000",
+        ] {
+            assert!(check(v.as_bytes()).is_some(), "{v}");
+        }
+    }
+
+    #[test]
+    fn random_values_are_not_placeholders() {
+        for v in ["9fKq2LmZp8XwR4tY7nBv", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "hunter2!x"] {
+            assert_eq!(check(v.as_bytes()), None, "{v}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! References are not leaks: a value that names where the secret comes from (`${VAR}`, `$VAR`,
+//! `%VAR%`, `$env:VAR`, `os.environ[...]`, `process.env.X`, `${{ secrets.X }}`, `{{ .Values.x }}`,
+//! `secretKeyRef`, `vault:…`, `arn:aws:secretsmanager:…`, a bare `UPPER_SNAKE` name) rather than
+//! the secret itself. Judged on the value and the bytes around it on its line.
+
+use std::ops::Range;
+
+/// Returns why the value at `span` is a reference, or `None`.
+pub fn check(buf: &[u8], span: Range<usize>) -> Option<&'static str> {
+    let v = &buf[span.clone()];
+    let line_start = buf[..span.start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = &buf[line_start..span.start];
+    let after_end = buf[span.end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(buf.len(), |i| span.end + i);
+    let after = &buf[span.end..after_end];
+
+    if starts_like_reference(v) {
+        return Some("an environment or template reference");
+    }
+    // `$VAR`, `${VAR`, `%VAR%`, `{{ x }}`, `$env:VAR` where the value is the variable name.
+    let prev = before.trim_ascii_end();
+    if prev.ends_with(b"$")
+        || prev.ends_with(b"${")
+        || prev.ends_with(b"{{")
+        || prev.ends_with(b"$env:")
+        || (prev.ends_with(b"%") && after.starts_with(b"%"))
+    {
+        return Some("an environment or template reference");
+    }
+    // A call or index: `getenv("X")`, `settings.secret_key()`, `config[...]`.
+    if after.starts_with(b"(") || after.starts_with(b"[") {
+        return Some("a code expression, not a literal");
+    }
+    if is_upper_snake(v) {
+        return Some("a variable name, not a value");
+    }
+    const PREFIXES: [&[u8]; 9] = [
+        b"vault:",
+        b"arn:aws:secretsmanager:",
+        b"arn:aws:ssm:",
+        b"op://",
+        b"secretkeyref",
+        b"projects/",
+        b"sm://",
+        b"awssm:",
+        b"gcpsm:",
+    ];
+    let lower = v.to_ascii_lowercase();
+    if PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return Some("a secret-manager reference");
+    }
+    None
+}
+
+fn starts_like_reference(v: &[u8]) -> bool {
+    const STARTS: [&[u8]; 13] = [
+        b"$",
+        b"%",
+        b"{{",
+        b"<%",
+        b"os.environ",
+        b"os.getenv",
+        b"getenv",
+        b"process.env",
+        b"env[",
+        b"env.fetch",
+        b"system.getenv",
+        b"environment.getenvironmentvariable",
+        b"secretkeyref",
+    ];
+    let lower = v.to_ascii_lowercase();
+    STARTS.iter().any(|s| lower.starts_with(s))
+}
+
+/// `BOT1_BITGET_API_SECRET`: a variable name used as a value.
+fn is_upper_snake(v: &[u8]) -> bool {
+    v.len() >= 3
+        && v[0].is_ascii_uppercase()
+        && v.contains(&b'_')
+        && v
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    fn at(line: &str, value: &str) -> Option<&'static str> {
+        let start = line.find(value).unwrap();
+        check(line.as_bytes(), start..start + value.len())
+    }
+
+    #[test]
+    fn references_are_recognised() {
+        assert!(at("API_KEY=$API_KEY_VALUE", "API_KEY_VALUE").is_some());
+        assert!(at("password: ${DB_PASSWORD}", "DB_PASSWORD").is_some());
+        assert!(at("set TOKEN=%GH_TOKEN%", "GH_TOKEN").is_some());
+        assert!(at("token = os.getenv('X')", "os.getenv").is_some());
+        assert!(at("key: vault:secret/data/app#key", "vault:secret/data/app#key").is_some());
+        assert!(at("secret = BOT1_BITGET_API_SECRET", "BOT1_BITGET_API_SECRET").is_some());
+        assert!(at("secret = loadSecret(name)", "loadSecret").is_some());
+    }
+
+    #[test]
+    fn literals_are_not_references() {
+        assert_eq!(at("API_KEY=9fKq2LmZp8XwR4tY7nBv", "9fKq2LmZp8XwR4tY7nBv"), None);
+        assert_eq!(at("api_key: 'Zx81Qm0Lp2'", "Zx81Qm0Lp2"), None);
+    }
+}

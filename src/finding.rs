@@ -1,0 +1,300 @@
+//! Findings: the last stage that sees raw secret bytes. It deduplicates candidates (a specific rule
+//! beats a generic one on the same secret; one secret on one line is one finding), locates them
+//! (line and column), fingerprints them (DESIGN.md §6) and masks them (`mask`). What leaves this
+//! module is a [`Finding`] that holds only masked text, so reports cannot print a secret.
+
+use crate::detect::Candidate;
+use crate::filter::Verdict;
+use crate::mask;
+use crate::rules::{RulePack, Severity};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+
+/// Longest snippet kept around a finding, in characters on each side of the mask.
+const SNIPPET_CONTEXT: usize = 60;
+
+/// Where the scanned bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Source {
+    File,
+    Staged,
+    Commit { id: String },
+}
+
+/// Whether a finding counts against the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    New,
+    Baselined,
+    Suppressed,
+}
+
+/// A masked, located, fingerprinted finding. Holds no secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    /// Exclusive: the column just after the secret's last character.
+    pub end_column: usize,
+    pub masked: String,
+    pub secret_len: usize,
+    pub fingerprint: String,
+    pub state: State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded_from: Option<String>,
+    pub source: Source,
+    /// The secret's first line with every secret on it replaced by its mask.
+    pub snippet: String,
+    /// Byte range of this finding's mask inside `snippet`.
+    #[serde(skip)]
+    pub snippet_mask: Range<usize>,
+}
+
+/// `fingerprint` = first 16 hex of SHA-256 over (rule id, path, secret).
+pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(rule_id.as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    h.update([0]);
+    h.update(secret);
+    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A candidate with the filters' verdict, ready to become a finding.
+pub struct Judged {
+    pub candidate: Candidate,
+    pub verdict: Verdict,
+}
+
+/// Builds the findings of one buffer. `judged` holds every candidate that was kept or suppressed.
+pub fn build(
+    pack: &RulePack,
+    path: &str,
+    source: &Source,
+    buf: &[u8],
+    mut judged: Vec<Judged>,
+) -> Vec<Finding> {
+    if judged.is_empty() {
+        return Vec::new();
+    }
+    judged.sort_by_key(|j| (j.candidate.secret.start, j.candidate.secret.end));
+    // Cluster overlapping secrets; each cluster yields one winner.
+    let mut clusters: Vec<(Range<usize>, usize)> = Vec::new(); // (union span, winner index)
+    for (i, j) in judged.iter().enumerate() {
+        let span = j.candidate.secret.clone();
+        match clusters.last_mut() {
+            Some((union, winner)) if span.start < union.end => {
+                union.end = union.end.max(span.end);
+                if better(pack, &judged[i].candidate, &judged[*winner].candidate) {
+                    *winner = i;
+                }
+            }
+            _ => clusters.push((span, i)),
+        }
+    }
+    let lines = LineIndex::new(buf);
+    let masks: Vec<(Range<usize>, String)> = clusters
+        .iter()
+        .map(|(union, w)| (union.clone(), mask::mask(&buf[judged[*w].candidate.secret.clone()])))
+        .collect();
+
+    let mut out: Vec<Finding> = Vec::new();
+    let mut seen: Vec<(usize, &[u8], usize)> = Vec::new(); // (line, secret, rule) already reported
+    for (union, w) in &clusters {
+        let j = &judged[*w];
+        let c = &j.candidate;
+        let rule = &pack.rules[c.rule];
+        let secret = &buf[c.secret.clone()];
+        let (line, column) = lines.locate(buf, c.secret.start);
+        if seen.iter().any(|(l, s, _)| *l == line && *s == secret) {
+            continue;
+        }
+        seen.push((line, secret, c.rule));
+        let (end_line, end_column) = lines.locate(buf, c.secret.end);
+        let (snippet, snippet_mask) = snippet(buf, &lines, line, union, &masks);
+        let (state, suppression_reason) = match &j.verdict {
+            Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
+            _ => (State::New, None),
+        };
+        out.push(Finding {
+            rule_id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            path: path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            masked: mask::mask(secret),
+            secret_len: mask::char_len(secret),
+            fingerprint: fingerprint(&rule.id, path, secret),
+            state,
+            suppression_reason,
+            decoded_from: None,
+            source: source.clone(),
+            snippet,
+            snippet_mask,
+        });
+    }
+    out
+}
+
+/// Which of two overlapping candidates describes the secret better: a specific rule beats a
+/// generic one, then the longer secret, then the higher severity, then the earlier rule.
+fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
+    let (ra, rb) = (&pack.rules[a.rule], &pack.rules[b.rule]);
+    let key = |r: &crate::rules::Rule, c: &Candidate| {
+        (
+            !r.generic,
+            c.secret.len(),
+            r.severity,
+            std::cmp::Reverse(c.rule),
+        )
+    };
+    key(ra, a) > key(rb, b)
+}
+
+/// The line holding `line` with every secret cluster on it replaced by its mask, clipped to a
+/// window around this finding's mask. Masking happens before clipping, so a clip can never expose
+/// part of a secret.
+fn snippet(
+    buf: &[u8],
+    lines: &LineIndex,
+    line: usize,
+    this: &Range<usize>,
+    masks: &[(Range<usize>, String)],
+) -> (String, Range<usize>) {
+    let (start, end) = lines.bounds(buf, line);
+    let mut text = String::new();
+    let mut pos = start;
+    let mut this_mask = 0..0;
+    for (span, masked) in masks {
+        if span.end <= start || span.start >= end {
+            continue;
+        }
+        let s = span.start.max(start);
+        if s > pos {
+            text.push_str(&printable(&buf[pos..s]));
+        }
+        let at = text.len();
+        text.push_str(masked);
+        if span == this {
+            this_mask = at..text.len();
+        }
+        pos = pos.max(span.end.min(end));
+    }
+    if pos < end {
+        text.push_str(&printable(&buf[pos..end]));
+    }
+    clip(text, this_mask)
+}
+
+/// Cuts `text` to `SNIPPET_CONTEXT` characters on each side of `keep`, marking cuts with `…`.
+fn clip(text: String, keep: Range<usize>) -> (String, Range<usize>) {
+    let before_start = text[..keep.start]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_CONTEXT - 1)
+        .map(|(i, _)| i);
+    let after_end = text[keep.end..]
+        .char_indices()
+        .nth(SNIPPET_CONTEXT)
+        .map(|(i, _)| keep.end + i);
+    let mut out = String::new();
+    let from = before_start.unwrap_or(0);
+    if before_start.is_some_and(|i| i > 0) {
+        out.push('…');
+    }
+    let offset = out.len() as isize - from as isize;
+    out.push_str(&text[from..after_end.unwrap_or(text.len())]);
+    if after_end.is_some() {
+        out.push('…');
+    }
+    let shift = |x: usize| (x as isize + offset) as usize;
+    (out, shift(keep.start)..shift(keep.end))
+}
+
+/// Source text made safe for a one-line frame: control characters become spaces.
+fn printable(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Newline offsets of a buffer, built only for buffers that have findings.
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(buf: &[u8]) -> LineIndex {
+        LineIndex {
+            newlines: memchr::memchr_iter(b'\n', buf).collect(),
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    pub fn locate(&self, buf: &[u8], offset: usize) -> (usize, usize) {
+        let idx = self.newlines.partition_point(|&n| n < offset);
+        let line_start = if idx == 0 { 0 } else { self.newlines[idx - 1] + 1 };
+        let column = buf[line_start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+            + 1;
+        (idx + 1, column)
+    }
+
+    /// Byte bounds of a 1-based line, without its line terminator.
+    pub fn bounds(&self, buf: &[u8], line: usize) -> (usize, usize) {
+        let start = if line <= 1 { 0 } else { self.newlines[line - 2] + 1 };
+        let mut end = self.newlines.get(line - 1).copied().unwrap_or(buf.len());
+        if end > start && buf[end - 1] == b'\r' {
+            end -= 1;
+        }
+        (start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_16_hex() {
+        let a = fingerprint("r", "p", b"s");
+        assert_eq!(a.len(), 16);
+        assert_eq!(a, fingerprint("r", "p", b"s"));
+        assert_ne!(a, fingerprint("r", "q", b"s"));
+    }
+
+    #[test]
+    fn line_index_locates_offsets() {
+        let buf = b"ab\ncd\r\nef";
+        let idx = LineIndex::new(buf);
+        assert_eq!(idx.locate(buf, 0), (1, 1));
+        assert_eq!(idx.locate(buf, 4), (2, 2));
+        assert_eq!(idx.locate(buf, 7), (3, 1));
+        assert_eq!(idx.bounds(buf, 2), (3, 5));
+    }
+
+    #[test]
+    fn clip_keeps_the_mask() {
+        let text = format!("{}****ABCD{}", "a".repeat(100), "b".repeat(100));
+        let (out, span) = clip(text, 100..108);
+        assert_eq!(&out[span], "****ABCD");
+        assert!(out.starts_with('…') && out.ends_with('…'));
+    }
+}

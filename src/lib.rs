@@ -1,0 +1,30 @@
+//! leakgate: a secrets-hygiene scanner and release gate.
+//!
+//! The pipeline (DESIGN.md §2) flows one way: `source` (which files) → `engine` (reads them) →
+//! `detect` (keyword prefilter, rule regexes, validators) → `filter` (not-a-leak decisions) →
+//! `finding` (dedup, locate, fingerprint, mask) → `report` (JSON, SARIF, human). Only `detect`,
+//! `filter` and `finding` ever touch secret bytes; everything after `finding` is masked.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod detect;
+pub mod diag;
+pub mod engine;
+pub mod filter;
+pub mod finding;
+pub mod mask;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+pub use cmd::Exit;
+
+/// Runs a parsed command line. `Err` is a usage, config or rule error (exit code 2).
+pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
+    match cli.command {
+        cli::Command::Scan(args) => cmd::scan::run(args),
+        cli::Command::Rules(cmd) => cmd::rules::run(cmd),
+    }
+}

@@ -1,0 +1,188 @@
+//! The report model (DESIGN.md §4) and its formats, one file each. Everything here receives
+//! masked findings only; there is no path from a raw secret to any output.
+
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::config::Scope;
+use crate::finding::{Finding, State};
+use crate::rules::Severity;
+use crate::source::walk::WalkError;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+pub const SCHEMA: &str = "leakgate/report/v1";
+
+/// The gate's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeReport {
+    pub name: String,
+    pub globs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesInfo {
+    pub count: usize,
+    pub pack_digest: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Skipped {
+    pub binary: u64,
+    pub excluded: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped: Skipped,
+    pub duration_ms: u64,
+}
+
+/// Counts; `by_rule` and `by_severity` count the new findings, the ones the gate judges.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub new: usize,
+    pub baselined: usize,
+    pub suppressed: usize,
+    pub by_rule: BTreeMap<String, usize>,
+    pub by_severity: BTreeMap<Severity, usize>,
+}
+
+/// `reports/security/latest.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub generated_at: String,
+    pub status: Status,
+    pub fail_on: Severity,
+    pub root: String,
+    pub scopes: Vec<ScopeReport>,
+    pub rules: RulesInfo,
+    pub stats: Stats,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<WalkError>,
+}
+
+impl Report {
+    /// Builds a report and decides the status: `fail` when any new finding is at or above
+    /// `fail_on`, or when any input could not be read.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        root: String,
+        scopes: &[Scope],
+        fail_on: Severity,
+        rules: RulesInfo,
+        stats: Stats,
+        findings: Vec<Finding>,
+        errors: Vec<WalkError>,
+    ) -> Report {
+        let mut summary = Summary::default();
+        for s in Severity::ALL {
+            summary.by_severity.insert(s, 0);
+        }
+        for f in &findings {
+            match f.state {
+                State::New => {
+                    summary.new += 1;
+                    *summary.by_rule.entry(f.rule_id.clone()).or_default() += 1;
+                    *summary.by_severity.entry(f.severity).or_default() += 1;
+                }
+                State::Baselined => summary.baselined += 1,
+                State::Suppressed => summary.suppressed += 1,
+            }
+        }
+        let failing = findings
+            .iter()
+            .any(|f| f.state == State::New && f.severity >= fail_on);
+        let status = if failing || !errors.is_empty() {
+            Status::Fail
+        } else {
+            Status::Pass
+        };
+        Report {
+            schema: SCHEMA,
+            tool: Tool {
+                name: "leakgate",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            generated_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                .to_string(),
+            status,
+            fail_on,
+            root,
+            scopes: scopes
+                .iter()
+                .map(|s| ScopeReport {
+                    name: s.name.clone(),
+                    globs: s.globs.clone(),
+                })
+                .collect(),
+            rules,
+            stats,
+            summary,
+            findings,
+            errors,
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed, so a
+/// crash or a failed write never leaves a truncated file behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b/latest.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+}

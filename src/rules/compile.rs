@@ -1,0 +1,175 @@
+//! Turns a parsed [`RuleSyntax`] into a compiled [`Rule`], checking every field and reporting each
+//! problem at the key that caused it.
+
+use super::syntax::RuleSyntax;
+use super::{Checksum, Classes, Rule, Severity};
+use crate::diag::SourceError;
+use toml::Spanned;
+
+/// Upper bound on a compiled rule regex, so a careless pattern cannot eat the memory budget.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<SourceError>> {
+    let mut errors = Vec::new();
+    let id = r.id.get_ref().clone();
+    let err = |span: std::ops::Range<usize>, key: &str, msg: String| {
+        SourceError::new(
+            file,
+            text,
+            span,
+            format!("rule `{id}` in {file}: invalid `{key}`: {msg}"),
+            msg,
+        )
+    };
+
+    let id_ok = !id.is_empty()
+        && id.len() <= 80
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.ends_with('-')
+        && !id.contains("--");
+    if !id_ok {
+        errors.push(err(
+            r.id.span(),
+            "id",
+            "ids are kebab-case: lowercase letters, digits and single dashes".into(),
+        ));
+    }
+    if r.title.get_ref().trim().is_empty() {
+        errors.push(err(r.title.span(), "title", "the title is empty".into()));
+    }
+    let severity = Severity::parse(r.severity.get_ref());
+    if severity.is_none() {
+        errors.push(err(
+            r.severity.span(),
+            "severity",
+            format!(
+                "`{}` is not one of low, medium, high, critical",
+                r.severity.get_ref()
+            ),
+        ));
+    }
+    let keywords = r.keywords.as_ref().map_or(&[][..], |k| k.get_ref().as_slice());
+    let keywords_span = r.keywords.as_ref().map_or(r.id.span(), |k| k.span());
+    for kw in keywords {
+        if kw.trim().is_empty() || !kw.is_ascii() {
+            errors.push(err(
+                keywords_span.clone(),
+                "keywords",
+                format!("keyword `{kw}` must be non-empty ASCII"),
+            ));
+        }
+    }
+
+    let regex = regex::bytes::RegexBuilder::new(r.regex.get_ref())
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build();
+    let (regex, secret_group) = match regex {
+        Ok(re) => {
+            let group = re
+                .capture_names()
+                .position(|n| n == Some("secret"))
+                .unwrap_or(if re.captures_len() > 1 { 1 } else { 0 });
+            (Some(re), group)
+        }
+        Err(e) => {
+            errors.push(err(r.regex.span(), "regex", one_line(&e.to_string())));
+            (None, 0)
+        }
+    };
+
+    if let Some(e) = &r.min_entropy {
+        if !(0.0..=8.0).contains(e.get_ref()) {
+            errors.push(err(
+                e.span(),
+                "min_entropy",
+                "bits per character must be within 0..=8".into(),
+            ));
+        }
+    }
+    let mut require_classes = Classes::default();
+    if let Some(list) = &r.require_classes {
+        for name in list.get_ref() {
+            match Classes::parse(name) {
+                Some(c) => require_classes = require_classes.union(c),
+                None => errors.push(err(
+                    list.span(),
+                    "require_classes",
+                    format!("`{name}` is not one of lower, upper, digit, special"),
+                )),
+            }
+        }
+    }
+    let checksum = match &r.checksum {
+        None => None,
+        Some(c) => {
+            let parsed = Checksum::parse(c.get_ref());
+            if parsed.is_none() {
+                errors.push(err(
+                    c.span(),
+                    "checksum",
+                    format!("unknown checksum `{}` (known: base62-crc32)", c.get_ref()),
+                ));
+            }
+            parsed
+        }
+    };
+    let (paths, path_globs) = match &r.paths {
+        None => (None, Vec::new()),
+        Some(list) => match build_globs(list) {
+            Ok(set) => (Some(set), list.get_ref().clone()),
+            Err(msg) => {
+                errors.push(err(list.span(), "paths", msg));
+                (None, Vec::new())
+            }
+        },
+    };
+
+    match (errors.is_empty(), severity, regex) {
+        (true, Some(severity), Some(regex)) => Ok(Rule {
+            id,
+            title: r.title.into_inner(),
+            severity,
+            keywords: r.keywords.map(Spanned::into_inner).unwrap_or_default(),
+            pattern: r.regex.into_inner(),
+            regex,
+            secret_group,
+            min_entropy: r.min_entropy.map(Spanned::into_inner),
+            randomness: r.randomness,
+            require_classes,
+            checksum,
+            generic: r.generic,
+            paths,
+            path_globs,
+            references: r.references,
+            remediation: r.remediation,
+            examples: r.examples,
+            negative_examples: r.negative_examples,
+            origin: file.to_string(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn build_globs(list: &Spanned<Vec<String>>) -> Result<globset::GlobSet, String> {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in list.get_ref() {
+        let glob = globset::GlobBuilder::new(g)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| e.to_string())?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

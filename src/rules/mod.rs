@@ -1,0 +1,287 @@
+//! The rule model: loading rule files (the embedded pack and user files), validating them with
+//! errors that point at file, line and key, and compiling them into [`Rule`]s the detector runs.
+//!
+//! Rules are data (`rules/*.toml`, format in `rules/README.md`). A rule pack is an ordered list of
+//! rules plus a digest of the sources it came from, so a report can name exactly what ran.
+
+pub mod check;
+mod compile;
+pub mod syntax;
+
+use crate::diag::{Diagnostics, SourceError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+pub use compile::compile_rule;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// How bad a leak of this kind is; also the `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Character classes a secret may be required to contain (`require_classes`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Classes(u8);
+
+impl Classes {
+    pub const LOWER: Classes = Classes(1);
+    pub const UPPER: Classes = Classes(2);
+    pub const DIGIT: Classes = Classes(4);
+    pub const SPECIAL: Classes = Classes(8);
+
+    pub fn parse(name: &str) -> Option<Classes> {
+        Some(match name {
+            "lower" => Classes::LOWER,
+            "upper" => Classes::UPPER,
+            "digit" => Classes::DIGIT,
+            "special" => Classes::SPECIAL,
+            _ => return None,
+        })
+    }
+
+    pub fn union(self, other: Classes) -> Classes {
+        Classes(self.0 | other.0)
+    }
+
+    pub fn of(bytes: &[u8]) -> Classes {
+        bytes.iter().fold(Classes(0), |acc, &b| {
+            acc.union(match b {
+                b'a'..=b'z' => Classes::LOWER,
+                b'A'..=b'Z' => Classes::UPPER,
+                b'0'..=b'9' => Classes::DIGIT,
+                _ => Classes::SPECIAL,
+            })
+        })
+    }
+
+    pub fn contains(self, other: Classes) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+/// Checksums embedded in some token formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// The last 6 characters are the CRC32 of the random part, base62-encoded (GitHub, npm).
+    Base62Crc32,
+}
+
+impl Checksum {
+    pub fn parse(s: &str) -> Option<Checksum> {
+        match s {
+            "base62-crc32" => Some(Checksum::Base62Crc32),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled rule.
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub keywords: Vec<String>,
+    pub regex: regex::bytes::Regex,
+    pub pattern: String,
+    pub secret_group: usize,
+    pub min_entropy: Option<f64>,
+    pub randomness: bool,
+    pub require_classes: Classes,
+    pub checksum: Option<Checksum>,
+    pub generic: bool,
+    pub paths: Option<globset::GlobSet>,
+    pub path_globs: Vec<String>,
+    pub references: Vec<String>,
+    pub remediation: Option<String>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    /// The file the rule came from (`rules/aws.toml`, `.leakgate.toml`).
+    pub origin: String,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish()
+    }
+}
+
+/// An ordered set of compiled rules.
+#[derive(Debug)]
+pub struct RulePack {
+    pub rules: Vec<Rule>,
+    /// `sha256:` digest over the rule sources that ran.
+    pub digest: String,
+}
+
+impl RulePack {
+    /// The pack embedded in the binary.
+    pub fn builtin() -> Result<RulePack, Diagnostics> {
+        RulePack::from_sources(BUILTIN_RULE_FILES.iter().map(|(n, t)| (*n, *t)))
+    }
+
+    /// Parses and compiles rule files given as (file name, text). All errors are collected.
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<RulePack, Diagnostics> {
+        let mut builder = PackBuilder::default();
+        for (name, text) in sources {
+            builder.add_file(name, text);
+        }
+        builder.finish()
+    }
+}
+
+/// Accumulates rule files (built-in and user) into a pack; later rules with the same id override
+/// earlier ones, and disabled ids are dropped.
+#[derive(Default)]
+pub struct PackBuilder {
+    rules: Vec<Rule>,
+    errors: Vec<SourceError>,
+    hasher: Sha256,
+}
+
+impl PackBuilder {
+    /// Adds every rule of one rule file.
+    pub fn add_file(&mut self, name: &str, text: &str) {
+        self.hasher.update(name.as_bytes());
+        self.hasher.update([0]);
+        self.hasher.update(text.as_bytes());
+        self.hasher.update([0]);
+        let file: syntax::RuleFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                self.errors.push(SourceError::from_toml(name, text, &e));
+                return;
+            }
+        };
+        for rule in file.rules {
+            self.add_rule(name, text, rule.into_inner());
+        }
+    }
+
+    /// Adds one parsed rule (also used for `[[rules]]` in `.leakgate.toml`).
+    pub fn add_rule(&mut self, name: &str, text: &str, rule: syntax::RuleSyntax) {
+        match compile_rule(name, text, rule) {
+            Ok(rule) => match self.rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(existing) if existing.origin != rule.origin => *existing = rule,
+                Some(_) => self.errors.push(SourceError::new(
+                    name,
+                    text,
+                    0..0,
+                    format!("duplicate rule id `{}` in {name}", rule.id),
+                    "first defined in this file",
+                )),
+                None => self.rules.push(rule),
+            },
+            Err(errs) => self.errors.extend(errs),
+        }
+    }
+
+    /// Records extra source bytes in the pack digest (e.g. a config's rule settings).
+    pub fn digest_extra(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+    }
+
+    /// Drops rules by id.
+    pub fn disable(&mut self, ids: &[String]) {
+        self.rules.retain(|r| !ids.contains(&r.id));
+    }
+
+    pub fn has_rule(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.id == id)
+    }
+
+    pub fn finish(self) -> Result<RulePack, Diagnostics> {
+        if !self.errors.is_empty() {
+            let n = self.errors.len();
+            return Err(Diagnostics::new(
+                format!("{n} error(s) in rule files"),
+                self.errors,
+            ));
+        }
+        let digest = self.hasher.finalize();
+        let mut hex = String::from("sha256:");
+        for b in digest {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        Ok(RulePack {
+            rules: self.rules,
+            digest: hex,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_pack_loads() {
+        let pack = RulePack::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!pack.rules.is_empty());
+        assert!(pack.digest.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn classes_of_bytes() {
+        let c = Classes::of(b"aB3");
+        assert!(c.contains(Classes::LOWER.union(Classes::UPPER).union(Classes::DIGIT)));
+        assert!(!c.contains(Classes::SPECIAL));
+    }
+
+    #[test]
+    fn later_files_override_rules_by_id() {
+        let a = "[[rules]]\nid='x-a'\ntitle='A'\nseverity='low'\nregex='''a(b{4})'''\n";
+        let b = "[[rules]]\nid='x-a'\ntitle='B'\nseverity='high'\nregex='''c(d{4})'''\n";
+        let pack = RulePack::from_sources([("a.toml", a), ("b.toml", b)]).unwrap();
+        assert_eq!(pack.rules.len(), 1);
+        assert_eq!(pack.rules[0].title, "B");
+    }
+
+    #[test]
+    fn errors_point_at_file_line_and_key() {
+        let text = "[[rules]]\nid='x-a'\ntitle='A'\nseverity='urgent'\nregex='''a(b'''\n";
+        let err = RulePack::from_sources([("bad.toml", text)]).unwrap_err();
+        let lines: Vec<_> = err.errors.iter().map(|e| e.line()).collect();
+        assert!(lines.contains(&4), "severity error on line 4: {lines:?}");
+        assert!(lines.contains(&5), "regex error on line 5: {lines:?}");
+        assert!(err.errors.iter().any(|e| e.message.contains("`severity`")));
+        assert!(err.errors.iter().any(|e| e.message.contains("`regex`")));
+    }
+}

@@ -1,0 +1,350 @@
+//! The working-tree source: which files a scan reads.
+//!
+//! Two walks with the `ignore` crate, merged and deduplicated:
+//! 1. the tree walk (parallel): every file under the roots that `.gitignore`/`.ignore` do not
+//!    exclude, hidden files included, `.git/` never; when the scan is restricted to scopes, only
+//!    files that match a requested scope;
+//! 2. the scope walk: files of the requested scopes even when git-ignored (log artifacts usually
+//!    are). Scope globs anchored at a directory (`data/*/logs/**`, `reports/**`) reach into
+//!    ignored directories; globs that start with `**` (`**/*.log`) apply within the tree walk and
+//!    within anchored scope directories, so `node_modules/**/*.md` is not pulled in.
+//!
+//! Excluded globs, the report's own output directory and other outputs are never scanned.
+//! Walk errors (permission denied, symlink loops, vanished files) become error entries.
+
+use crate::config::Scope;
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A file to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Where to read it.
+    pub fs_path: PathBuf,
+    /// How it is named in reports and matched by rule `paths` (`/`-separated).
+    pub path: String,
+}
+
+/// A path the walk could not read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WalkError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What to walk.
+pub struct WalkPlan {
+    pub roots: Vec<PathBuf>,
+    /// Scopes whose files are scanned even when git-ignored.
+    pub scopes: Vec<Scope>,
+    /// Only files in `scopes` are scanned.
+    pub restrict: bool,
+    /// Globs relative to the root that are never scanned.
+    pub exclude: Vec<String>,
+    /// Absolute paths (files or directories) never scanned: report outputs.
+    pub skip: Vec<PathBuf>,
+    pub threads: usize,
+}
+
+/// The files and errors a walk produced, plus counts of what it left out on purpose.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<FileEntry>,
+    pub errors: Vec<WalkError>,
+    pub excluded: u64,
+}
+
+/// Globs for matching, built once.
+struct Matchers {
+    scope: GlobSet,
+    anchored: Vec<(String, GlobSet)>, // (literal base directory, globs under it)
+    exclude: GlobSet,
+}
+
+fn glob(g: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(g).literal_separator(true).build()
+}
+
+impl Matchers {
+    fn new(plan: &WalkPlan) -> Result<Matchers, String> {
+        let mut scope = GlobSetBuilder::new();
+        let mut anchored: BTreeMap<String, GlobSetBuilder> = BTreeMap::new();
+        for s in &plan.scopes {
+            for g in &s.globs {
+                let compiled = glob(g).map_err(|e| format!("scope {}: {e}", s.name))?;
+                scope.add(compiled.clone());
+                if let Some(base) = literal_base(g) {
+                    anchored.entry(base).or_insert_with(GlobSetBuilder::new).add(compiled);
+                }
+            }
+        }
+        // Unanchored globs (`**/*.log`) also apply inside anchored scope directories.
+        for s in &plan.scopes {
+            for g in s.globs.iter().filter(|g| literal_base(g).is_none()) {
+                for b in anchored.values_mut() {
+                    b.add(glob(g).map_err(|e| e.to_string())?);
+                }
+            }
+        }
+        let mut exclude = GlobSetBuilder::new();
+        for g in &plan.exclude {
+            exclude.add(glob(g).map_err(|e| format!("exclude: {e}"))?);
+            if let Some(dir) = g.strip_suffix("/**") {
+                exclude.add(glob(dir).map_err(|e| format!("exclude: {e}"))?);
+            }
+        }
+        Ok(Matchers {
+            scope: scope.build().map_err(|e| e.to_string())?,
+            anchored: anchored
+                .into_iter()
+                .map(|(k, b)| Ok((k, b.build().map_err(|e| e.to_string())?)))
+                .collect::<Result<_, String>>()?,
+            exclude: exclude.build().map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+/// The literal directory prefix of a glob (`data/*/logs/**` → `data`), if its first component has
+/// no glob syntax.
+fn literal_base(g: &str) -> Option<String> {
+    let meta = |c: char| matches!(c, '*' | '?' | '[' | '{');
+    let mut base = Vec::new();
+    let comps: Vec<&str> = g.split('/').collect();
+    for c in &comps[..comps.len().saturating_sub(1)] {
+        if c.chars().any(meta) || c.is_empty() {
+            break;
+        }
+        base.push(*c);
+    }
+    (!base.is_empty()).then(|| base.join("/"))
+}
+
+/// Walks the plan's roots. Display paths are relative to the root when there is a single
+/// directory root, otherwise as given.
+pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
+    let m = Arc::new(Matchers::new(plan)?);
+    let single_dir = plan.roots.len() == 1 && plan.roots[0].is_dir();
+    let skip: Arc<Vec<PathBuf>> = Arc::new(plan
+        .skip
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        .collect());
+    let out = Arc::new(Mutex::new(Walked::default()));
+    let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
+    for root in &plan.roots {
+        let prefix = if single_dir { None } else { Some(display(root)) };
+        if !root.is_dir() {
+            // An explicit file: scanned unless excluded, whatever the scopes and ignore files say.
+            match std::fs::metadata(root) {
+                Ok(_) => {
+                    let path = display(root);
+                    if m.exclude.is_match(&path) {
+                        out.lock().unwrap().excluded += 1;
+                    } else {
+                        files.insert(path.clone(), FileEntry { fs_path: root.clone(), path });
+                    }
+                }
+                Err(e) => out.lock().unwrap().errors.push(WalkError {
+                    path: display(root),
+                    message: e.to_string(),
+                }),
+            }
+            continue;
+        }
+        let ctx = Ctx {
+            root: root.clone(),
+            prefix,
+            m: m.clone(),
+            skip: skip.clone(),
+            out: out.clone(),
+        };
+        for entry in tree_walk(&ctx, plan) {
+            files.insert(entry.path.clone(), entry);
+        }
+        for (base, globs) in &m.anchored {
+            let dir = root.join(base);
+            if dir.is_dir() {
+                for entry in scope_walk(&ctx, &dir, globs) {
+                    files.insert(entry.path.clone(), entry);
+                }
+            }
+        }
+    }
+    drop(m);
+    let mut walked = std::mem::take(&mut *out.lock().unwrap());
+    walked.files = files.into_values().collect();
+    walked.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    walked.errors.dedup();
+    Ok(walked)
+}
+
+/// What every walker thread needs to decide about an entry; cheap to clone.
+#[derive(Clone)]
+struct Ctx {
+    root: PathBuf,
+    prefix: Option<String>,
+    m: Arc<Matchers>,
+    skip: Arc<Vec<PathBuf>>,
+    out: Arc<Mutex<Walked>>,
+}
+
+impl Ctx {
+    fn rel(&self, p: &Path) -> String {
+        let rel = p.strip_prefix(&self.root).unwrap_or(p);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn named(&self, rel: &str) -> String {
+        match self.prefix.as_deref() {
+            Some(p) if p != "." && !p.is_empty() => format!("{}/{rel}", p.trim_end_matches('/')),
+            _ => rel.to_string(),
+        }
+    }
+
+    fn skipped(&self, p: &Path) -> bool {
+        if self.skip.is_empty() {
+            return false;
+        }
+        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        self.skip.iter().any(|s| abs.starts_with(s))
+    }
+
+    /// Decides about one entry; `Some` for a file to scan.
+    fn visit(
+        &self,
+        result: Result<ignore::DirEntry, ignore::Error>,
+        accept: impl Fn(&str) -> bool,
+    ) -> Option<FileEntry> {
+        let entry = match result {
+            Ok(e) => e,
+            Err(err) => {
+                self.error(err);
+                return None;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            return None;
+        }
+        let rel = self.rel(entry.path());
+        if !accept(&rel) {
+            return None;
+        }
+        Some(FileEntry {
+            fs_path: entry.path().to_path_buf(),
+            path: self.named(&rel),
+        })
+    }
+
+    fn error(&self, err: ignore::Error) {
+        let (path, message) = split_error(&err);
+        self.out.lock().unwrap().errors.push(WalkError {
+            path: path.map_or_else(String::new, |p| self.named(&self.rel(&p))),
+            message,
+        });
+    }
+
+    /// Prunes `.git`, excluded globs and skipped outputs.
+    fn keep(&self, entry: &ignore::DirEntry) -> bool {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir && entry.file_name() == ".git" {
+            return false;
+        }
+        let rel = self.rel(entry.path());
+        if self.m.exclude.is_match(&rel) || self.skipped(entry.path()) {
+            if !is_dir {
+                self.out.lock().unwrap().excluded += 1;
+            }
+            return false;
+        }
+        true
+    }
+}
+
+fn tree_walk(ctx: &Ctx, plan: &WalkPlan) -> Vec<FileEntry> {
+    let found = Mutex::new(Vec::new());
+    let keep = ctx.clone();
+    let walker = WalkBuilder::new(&ctx.root)
+        .hidden(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(true)
+        .threads(plan.threads)
+        .filter_entry(move |e| keep.keep(e))
+        .build_parallel();
+    let restrict = plan.restrict;
+    walker.run(|| {
+        let found = &found;
+        Box::new(move |result| {
+            let accept = |rel: &str| !restrict || ctx.m.scope.is_match(rel);
+            if let Some(f) = ctx.visit(result, accept) {
+                found.lock().unwrap().push(f);
+            }
+            WalkState::Continue
+        })
+    });
+    found.into_inner().unwrap()
+}
+
+fn scope_walk(ctx: &Ctx, dir: &Path, globs: &GlobSet) -> Vec<FileEntry> {
+    let keep = ctx.clone();
+    let walker = WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(false)
+        .follow_links(true)
+        .filter_entry(move |e| e.depth() == 0 || keep.keep(e))
+        .build();
+    walker
+        .filter_map(|r| ctx.visit(r, |rel| globs.is_match(rel)))
+        .collect()
+}
+
+/// The path (if any) and a readable message of a walk error.
+fn split_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), split_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            split_error(err)
+        }
+        ignore::Error::Loop { child, ancestor } => (
+            Some(child.clone()),
+            format!(
+                "symlink loop: points back to {}",
+                ancestor.display()
+            ),
+        ),
+        ignore::Error::Io(e) => (None, e.to_string()),
+        other => (None, other.to_string()),
+    }
+}
+
+/// A path as given, `/`-separated, without a leading `./`.
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_base;
+
+    #[test]
+    fn literal_bases() {
+        assert_eq!(literal_base("docs/**").as_deref(), Some("docs"));
+        assert_eq!(literal_base("data/*/logs/**").as_deref(), Some("data"));
+        assert_eq!(literal_base("a/b/*.md").as_deref(), Some("a/b"));
+        assert_eq!(literal_base("**/*.md"), None);
+        assert_eq!(literal_base("*.log"), None);
+    }
+}
