@@ -55,7 +55,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Where to write the JSON report (relative to the current directory).
-    #[arg(long, value_name = "FILE", default_value = "reports/security/latest.json")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/security/latest.json"
+    )]
     pub report: PathBuf,
     /// Do not write the JSON report.
     #[arg(long, conflicts_with = "report")]

@@ -27,7 +27,10 @@ pub const FILE_NAME: &str = ".leakgate.toml";
 pub const BUILTIN_SCOPES: [(&str, &[&str]); 3] = [
     ("docs", &["docs/**", "**/*.md"]),
     ("reports", &["reports/**"]),
-    ("logs", &["data/*/logs/**", "logs/**", "**/*.log", "**/*.jsonl"]),
+    (
+        "logs",
+        &["data/*/logs/**", "logs/**", "**/*.log", "**/*.jsonl"],
+    ),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,18 +132,24 @@ impl Config {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        let mut cfg = Config::parse(&path.display().to_string(), &text)
-            .map_err(|e| ConfigError::Invalid(Box::new(e)))?;
+        let mut cfg =
+            Config::parse(&path.display().to_string(), &text).map_err(ConfigError::Invalid)?;
         cfg.path = Some(path);
         Ok(cfg)
     }
 
     /// Parses and validates config text; `name` is used in error frames.
-    pub fn parse(name: &str, text: &str) -> Result<Config, SourceError> {
+    pub fn parse(name: &str, text: &str) -> Result<Config, Box<SourceError>> {
         let raw: RawConfig =
-            toml::from_str(text).map_err(|e| SourceError::from_toml(name, text, &e))?;
+            toml::from_str(text).map_err(|e| Box::new(SourceError::from_toml(name, text, &e)))?;
         let err = |span: std::ops::Range<usize>, key: &str, msg: String| {
-            SourceError::new(name, text, span, format!("invalid `{key}` in {name}: {msg}"), msg)
+            Box::new(SourceError::new(
+                name,
+                text,
+                span,
+                format!("invalid `{key}` in {name}: {msg}"),
+                msg,
+            ))
         };
         let mut cfg = Config::default();
         for (scope, globs) in &raw.scopes {
@@ -163,7 +172,10 @@ impl Config {
                 err(
                     f.span(),
                     "scan.fail_on",
-                    format!("`{}` is not one of low, medium, high, critical", f.get_ref()),
+                    format!(
+                        "`{}` is not one of low, medium, high, critical",
+                        f.get_ref()
+                    ),
                 )
             })?);
         }
@@ -176,8 +188,7 @@ impl Config {
                         s.span(),
                         "scan.scopes",
                         format!("unknown scope `{}`", s.get_ref()),
-                    )
-                    .with_help("define it under [scopes] or use docs, reports, logs"));
+                    ));
                 }
                 names.push(s.get_ref().clone());
             }
@@ -213,9 +224,7 @@ impl Config {
 /// `1024`, `64KiB`, `64 MiB`, `2GB`.
 pub fn parse_size(text: &str) -> Option<u64> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: u64 = num.parse().ok()?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -248,7 +257,10 @@ runbooks = ["ops/**"]
         let cfg = Config::parse("c.toml", text).unwrap();
         assert_eq!(cfg.fail_on, Some(Severity::High));
         assert!(cfg.include_logs);
-        assert_eq!(cfg.scopes.as_deref(), Some(&["docs".to_string(), "runbooks".to_string()][..]));
+        assert_eq!(
+            cfg.scopes.as_deref(),
+            Some(&["docs".to_string(), "runbooks".to_string()][..])
+        );
         assert_eq!(cfg.max_file_size, Some(64 << 20));
         assert_eq!(cfg.scope("runbooks").unwrap().globs, vec!["ops/**"]);
         assert_eq!(cfg.scope("logs").unwrap().globs.len(), 4);

@@ -75,7 +75,8 @@ pub fn sort(out: &mut Scanned) {
     out.findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
-    out.errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    out.errors
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
 }
 
 fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -> Scanned {
@@ -87,10 +88,10 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
     w.buf.clear();
     let read = std::fs::File::open(&f.fs_path).and_then(|file| {
         let len = file.metadata()?.len();
-        if let Some(max) = budget.max_file_size {
-            if len > max {
-                return Ok(Some(len));
-            }
+        if let Some(max) = budget.max_file_size
+            && len > max
+        {
+            return Ok(Some(len));
         }
         let mut file = file;
         file.read_to_end(&mut w.buf)?;
@@ -123,7 +124,14 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
     };
     out.files_scanned = 1;
     out.bytes_scanned = w.buf.len() as u64;
-    out.findings = scan_bytes(scanner, &f.path, &Source::File, text, &mut w.scratch, &mut w.candidates);
+    out.findings = scan_bytes(
+        scanner,
+        &f.path,
+        &Source::File,
+        text,
+        &mut w.scratch,
+        &mut w.candidates,
+    );
     if w.buf.capacity() > 64 << 20 {
         w.buf = Vec::with_capacity(64 << 10);
     }

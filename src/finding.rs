@@ -68,7 +68,10 @@ pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
     h.update(path.as_bytes());
     h.update([0]);
     h.update(secret);
-    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A candidate with the filters' verdict, ready to become a finding.
@@ -106,7 +109,12 @@ pub fn build(
     let lines = LineIndex::new(buf);
     let masks: Vec<(Range<usize>, String)> = clusters
         .iter()
-        .map(|(union, w)| (union.clone(), mask::mask(&buf[judged[*w].candidate.secret.clone()])))
+        .map(|(union, w)| {
+            (
+                union.clone(),
+                mask::mask(&buf[judged[*w].candidate.secret.clone()]),
+            )
+        })
         .collect();
 
     let mut out: Vec<Finding> = Vec::new();
@@ -248,7 +256,11 @@ impl LineIndex {
     /// 1-based (line, column) of a byte offset; columns count characters.
     pub fn locate(&self, buf: &[u8], offset: usize) -> (usize, usize) {
         let idx = self.newlines.partition_point(|&n| n < offset);
-        let line_start = if idx == 0 { 0 } else { self.newlines[idx - 1] + 1 };
+        let line_start = if idx == 0 {
+            0
+        } else {
+            self.newlines[idx - 1] + 1
+        };
         let column = buf[line_start..offset]
             .iter()
             .filter(|&&b| (b & 0xC0) != 0x80)
@@ -259,7 +271,11 @@ impl LineIndex {
 
     /// Byte bounds of a 1-based line, without its line terminator.
     pub fn bounds(&self, buf: &[u8], line: usize) -> (usize, usize) {
-        let start = if line <= 1 { 0 } else { self.newlines[line - 2] + 1 };
+        let start = if line <= 1 {
+            0
+        } else {
+            self.newlines[line - 2] + 1
+        };
         let mut end = self.newlines.get(line - 1).copied().unwrap_or(buf.len());
         if end > start && buf[end - 1] == b'\r' {
             end -= 1;

@@ -1,12 +1,12 @@
 //! `leakgate rules list | explain ID | check [FILE ...]`.
 
-use super::{print, Exit};
+use super::{Exit, print};
 use crate::cli::{ListFormat, RulesCommand};
 use crate::detect::{Scanner, Scratch};
 use crate::engine::scan_bytes;
 use crate::finding::Source;
-use crate::rules::{check, PackBuilder, RulePack, BUILTIN_RULE_FILES};
-use miette::{miette, IntoDiagnostic};
+use crate::rules::{BUILTIN_RULE_FILES, PackBuilder, RulePack, check};
+use miette::{IntoDiagnostic, miette};
 use serde_json::json;
 
 pub fn run(cmd: RulesCommand) -> miette::Result<Exit> {
@@ -49,7 +49,12 @@ fn list(format: ListFormat) -> miette::Result<Exit> {
             let width = pack.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut s = String::new();
             for r in &pack.rules {
-                s.push_str(&format!("{:<width$}  {:<8}  {}\n", r.id, r.severity.as_str(), r.title));
+                s.push_str(&format!(
+                    "{:<width$}  {:<8}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.title
+                ));
             }
             s.push_str(&format!("{} rules ({})\n", pack.rules.len(), pack.digest));
             s
@@ -76,9 +81,16 @@ fn explain(id: &str) -> miette::Result<Exit> {
     let mut scratch = Scratch::default();
     let mut candidates = Vec::new();
     let example = rule.examples.iter().find_map(|ex| {
-        scan_bytes(&scanner, "example.txt", &Source::File, ex.as_bytes(), &mut scratch, &mut candidates)
-            .into_iter()
-            .find(|f| f.rule_id == rule.id)
+        scan_bytes(
+            &scanner,
+            "example.txt",
+            &Source::File,
+            ex.as_bytes(),
+            &mut scratch,
+            &mut candidates,
+        )
+        .into_iter()
+        .find(|f| f.rule_id == rule.id)
     });
     if let Some(f) = example {
         s.push_str(&format!("\nExample (masked):\n  {}\n", f.snippet));
@@ -116,7 +128,8 @@ fn check_files(files: &[std::path::PathBuf], format: ListFormat) -> miette::Resu
     let count_checked;
     let problems = {
         let scanner = Scanner::new(pack);
-        let which = |r: &crate::rules::Rule| texts.is_empty() || texts.iter().any(|(n, _)| *n == r.origin);
+        let which =
+            |r: &crate::rules::Rule| texts.is_empty() || texts.iter().any(|(n, _)| *n == r.origin);
         count_checked = scanner.rules().iter().filter(|r| which(r)).count();
         check::check(&scanner, which)
     };
@@ -133,7 +146,10 @@ fn check_files(files: &[std::path::PathBuf], format: ListFormat) -> miette::Resu
         ListFormat::Human => {
             let mut s = String::new();
             for p in &problems {
-                s.push_str(&format!("{}: rule `{}` {}\n", p.origin, p.rule_id, p.message));
+                s.push_str(&format!(
+                    "{}: rule `{}` {}\n",
+                    p.origin, p.rule_id, p.message
+                ));
             }
             s.push_str(&format!(
                 "{count_checked} rules checked, {} problem{}\n",
@@ -144,5 +160,9 @@ fn check_files(files: &[std::path::PathBuf], format: ListFormat) -> miette::Resu
         }
     };
     print(&text).into_diagnostic()?;
-    Ok(if problems.is_empty() { Exit::Pass } else { Exit::Fail })
+    Ok(if problems.is_empty() {
+        Exit::Pass
+    } else {
+        Exit::Fail
+    })
 }

@@ -1,15 +1,15 @@
 //! `leakgate scan`: resolve the configuration, walk, scan, write the report and SARIF, print the
 //! chosen format, and turn the verdict into the exit code.
 
-use super::{print, Exit};
+use super::{Exit, print};
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::config::{Config, Scope};
 use crate::detect::Scanner;
 use crate::engine::{self, Budget};
-use crate::report::{self, human, json, sarif, Report, RulesInfo, Skipped, Stats, Status};
+use crate::report::{self, Report, RulesInfo, Skipped, Stats, Status, human, json, sarif};
 use crate::rules::{RulePack, Severity};
 use crate::source::walk::{self, WalkPlan};
-use miette::{miette, IntoDiagnostic};
+use miette::{IntoDiagnostic, miette};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,10 +19,14 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
     let root = scan_root(&args.paths);
     let config = Config::discover(&root, args.config.as_deref())?;
     let (scopes, restrict) = resolve_scopes(&args, &config)?;
-    let fail_on = args.fail_on.map(severity).or(config.fail_on).unwrap_or(Severity::Low);
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    });
+    let fail_on = args
+        .fail_on
+        .map(severity)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Low);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()

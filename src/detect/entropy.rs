@@ -100,7 +100,9 @@ fn alphabet_size(v: &[u8]) -> usize {
     let hex = v.iter().all(u8::is_ascii_hexdigit);
     if v.iter().all(u8::is_ascii_digit) {
         10
-    } else if hex && (v.iter().all(|b| !b.is_ascii_uppercase()) || v.iter().all(|b| !b.is_ascii_lowercase())) {
+    } else if hex
+        && (v.iter().all(|b| !b.is_ascii_uppercase()) || v.iter().all(|b| !b.is_ascii_lowercase()))
+    {
         16
     } else if v.iter().all(u8::is_ascii_alphanumeric) {
         let classes = crate::rules::Classes::of(v);
@@ -184,7 +186,10 @@ fn is_version(v: &[u8]) -> bool {
         .position(|&b| b == b'-' || b == b'+')
         .unwrap_or(s.len());
     let parts: Vec<&[u8]> = s[..core_end].split(|&b| b == b'.').collect();
-    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
 /// `/usr/local/bin`, `./config/app.yaml`, `C:\Users\x`, `s3://bucket/key`.
@@ -246,7 +251,9 @@ fn camel_words(s: &[u8]) -> Vec<&[u8]> {
     for i in 1..s.len() {
         let boundary = s[i].is_ascii_uppercase()
             && (s[i - 1].is_ascii_lowercase()
-                || (i + 1 < s.len() && s[i + 1].is_ascii_lowercase() && s[i - 1].is_ascii_uppercase()));
+                || (i + 1 < s.len()
+                    && s[i + 1].is_ascii_lowercase()
+                    && s[i - 1].is_ascii_uppercase()));
         if boundary {
             out.push(&s[start..i]);
             start = i;
@@ -265,10 +272,9 @@ fn is_word(w: &[u8]) -> bool {
         return false;
     }
     let lower: Vec<u8> = w.iter().map(u8::to_ascii_lowercase).collect();
-    let all_upper = w.iter().all(u8::is_ascii_uppercase);
     if w.len() <= 3 {
-        // Short parts: acronyms (API, DB, ID) or short words.
-        return all_upper || lower.iter().any(|b| is_vowel(*b));
+        // Short parts: acronyms and abbreviations (API, db, tls) or short words.
+        return true;
     }
     let vowels = lower.iter().filter(|b| is_vowel(**b)).count();
     let mut cluster = 0;
@@ -333,7 +339,12 @@ mod tests {
 
     #[test]
     fn threshold_depends_on_alphabet_and_length() {
-        assert!(threshold(b"0123456789abcdef0123456789abcdef") < threshold(b"Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0"));
+        assert!(
+            threshold(b"0123456789abcdef0123456789abcdef")
+                < threshold(
+                    b"Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0Aa0"
+                )
+        );
         assert!(threshold(b"abcdefgh") < threshold(b"abcdefghabcdefghabcdefgh"));
     }
 }

@@ -89,10 +89,10 @@ impl Scanner {
         self.select_rules(buf, scratch);
         for &ri in &scratch.order {
             let rule = &self.pack.rules[ri];
-            if let Some(globs) = &rule.paths {
-                if !globs.is_match(path) {
-                    continue;
-                }
+            if let Some(globs) = &rule.paths
+                && !globs.is_match(path)
+            {
+                continue;
             }
             scan_rule(ri, rule, buf, out);
         }
@@ -151,10 +151,10 @@ fn scan_rule(ri: usize, rule: &Rule, buf: &[u8], out: &mut Vec<Candidate>) {
 
 /// The rule's own validators on the secret bytes.
 pub fn validate(rule: &Rule, secret: &[u8]) -> bool {
-    if let Some(min) = rule.min_entropy {
-        if entropy::shannon(secret) < min {
-            return false;
-        }
+    if let Some(min) = rule.min_entropy
+        && entropy::shannon(secret) < min
+    {
+        return false;
     }
     if rule.require_classes != Classes::default()
         && !Classes::of(secret).contains(rule.require_classes)

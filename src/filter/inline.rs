@@ -15,20 +15,20 @@ pub fn allowed(buf: &[u8], offset: usize) -> Option<String> {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(buf.len(), |i| offset + i);
-    if let Some(rest) = marker(&buf[line_start..line_end]) {
-        if !rest.starts_with(NEXT_LINE) {
-            return Some(reason(rest));
-        }
+    if let Some(rest) = marker(&buf[line_start..line_end])
+        && !rest.starts_with(NEXT_LINE)
+    {
+        return Some(reason(rest));
     }
     if line_start > 0 {
         let prev_start = buf[..line_start - 1]
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-        if let Some(rest) = marker(&buf[prev_start..line_start - 1]) {
-            if let Some(rest) = rest.strip_prefix(NEXT_LINE) {
-                return Some(reason(rest));
-            }
+        if let Some(rest) = marker(&buf[prev_start..line_start - 1])
+            && let Some(rest) = rest.strip_prefix(NEXT_LINE)
+        {
+            return Some(reason(rest));
         }
     }
     None

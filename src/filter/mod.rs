@@ -32,10 +32,10 @@ pub fn judge(rule: &Rule, buf: &[u8], c: &Candidate) -> Verdict {
     if let Some(why) = reference::check(buf, c.secret.clone()) {
         return Verdict::Drop(why);
     }
-    if rule.generic {
-        if let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start]) {
-            return Verdict::Drop(why);
-        }
+    if rule.generic
+        && let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start])
+    {
+        return Verdict::Drop(why);
     }
     if let Some(reason) = inline::allowed(buf, c.secret.start) {
         return Verdict::Suppress(reason);
@@ -50,16 +50,42 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let has = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
     const HASH: [&[u8]; 9] = [
-        b"hash", b"sha1", b"sha256", b"sha512", b"digest", b"checksum", b"md5", b"integrity",
+        b"hash",
+        b"sha1",
+        b"sha256",
+        b"sha512",
+        b"digest",
+        b"checksum",
+        b"md5",
+        b"integrity",
         b"fingerprint",
     ];
     if HASH.iter().any(|w| has(w)) {
         return Some("a digest named as a hash, not a secret");
     }
     const LOCATORS: [&[u8]; 22] = [
-        b"_url", b"_uri", b"url\"", b"_endpoint", b"_path", b"_file", b"_dir", b"_name",
-        b"_ref", b"keyref", b"_type", b"_ttl", b"_length", b"_len", b"_count", b"_expir",
-        b"_timeout", b"_policy", b"_header", b"_field", b"_env", b"_prefix",
+        b"_url",
+        b"_uri",
+        b"url\"",
+        b"_endpoint",
+        b"_path",
+        b"_file",
+        b"_dir",
+        b"_name",
+        b"_ref",
+        b"keyref",
+        b"_type",
+        b"_ttl",
+        b"_length",
+        b"_len",
+        b"_count",
+        b"_expir",
+        b"_timeout",
+        b"_policy",
+        b"_header",
+        b"_field",
+        b"_env",
+        b"_prefix",
     ];
     let ident: Vec<u8> = lower
         .iter()
@@ -77,10 +103,18 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         return Some("the name says the value is an identifier");
     }
     const NOT_SECRET: [&[u8]; 9] = [
-        b"public", b"publishable", b"page_token", b"pagetoken", b"next_token", b"nexttoken",
-        b"continuation", b"cursor", b"csrf",
+        b"public",
+        b"publishable",
+        b"page_token",
+        b"pagetoken",
+        b"next_token",
+        b"nexttoken",
+        b"continuation",
+        b"cursor",
+        b"csrf",
     ];
-    if NOT_SECRET.iter().any(|w| ihas(w)) || ihas(b"xsrf") || ihas(b"tokenizer") || ihas(b"_tokens") {
+    if NOT_SECRET.iter().any(|w| ihas(w)) || ihas(b"xsrf") || ihas(b"tokenizer") || ihas(b"_tokens")
+    {
         return Some("the name says the value is public or not a credential");
     }
     None

@@ -46,7 +46,11 @@ pub fn render(report: &Report, rules: &[Rule], opts: HumanOptions) -> String {
         let _ = handler.render_report(&mut out, &diag);
     }
     for e in &report.errors {
-        out.push_str(&format!("error: {}: {}\n", display_path(&e.path), e.message));
+        out.push_str(&format!(
+            "error: {}: {}\n",
+            display_path(&e.path),
+            e.message
+        ));
     }
     if !report.errors.is_empty() {
         out.push('\n');

@@ -42,6 +42,8 @@ pub struct RulesInfo {
     pub pack_digest: String,
 }
 
+/// What the scan left out on purpose. `excluded` counts pruned entries (a whole excluded
+/// directory counts once). The report's own output directory is skipped without counting.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Skipped {
     pub binary: u64,

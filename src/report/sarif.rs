@@ -209,7 +209,9 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
         let remediation = rule
             .and_then(|r| r.remediation.clone())
             .unwrap_or_else(|| "Revoke the credential at its provider, rotate it, and remove it from the file and its history.".into());
-        let references: Vec<&str> = rule.map_or(Vec::new(), |r| r.references.iter().map(String::as_str).collect());
+        let references: Vec<&str> = rule.map_or(Vec::new(), |r| {
+            r.references.iter().map(String::as_str).collect()
+        });
         let mut markdown = format!("**{title}**\n\n{remediation}\n");
         for r in &references {
             markdown.push_str(&format!("\n- <{r}>"));
@@ -218,7 +220,9 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
         descriptors.push(ReportingDescriptor {
             id,
             name: camel(id),
-            short_description: Text { text: title.clone() },
+            short_description: Text {
+                text: title.clone(),
+            },
             full_description: Text {
                 text: format!("{title}: a credential committed to a file. {remediation}"),
             },
@@ -313,7 +317,10 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                 },
             },
             automation_details: AutomationDetails {
-                id: format!("leakgate/{}/", report.root.trim_matches('/').replace(['.', ' '], "")),
+                id: format!(
+                    "leakgate/{}/",
+                    report.root.trim_matches('/').replace(['.', ' '], "")
+                ),
             },
             column_kind: "unicodeCodePoints",
             original_uri_base_ids: BTreeMap::from([(
@@ -348,7 +355,27 @@ fn uri_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'@' | b'+' | b'=' | b',' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b';' | b':' => out.push(b as char),
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'@'
+            | b'+'
+            | b'='
+            | b','
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b';'
+            | b':' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -33,7 +33,10 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
             })
         };
         if rule.examples.len() < MIN_EXAMPLES {
-            problem(format!("has {} examples; at least {MIN_EXAMPLES} are required", rule.examples.len()));
+            problem(format!(
+                "has {} examples; at least {MIN_EXAMPLES} are required",
+                rule.examples.len()
+            ));
         }
         if rule.negative_examples.len() < MIN_EXAMPLES {
             problem(format!(
@@ -44,7 +47,11 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
         if rule.references.is_empty() {
             problem("has no `references` to the provider's format documentation".into());
         }
-        if rule.remediation.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        if rule
+            .remediation
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+        {
             problem("has no `remediation` text".into());
         }
         let path = example_path(rule);
@@ -52,17 +59,38 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
             let n = i + 1;
             if !rule.keywords.is_empty() {
                 let lower = ex.to_ascii_lowercase();
-                if !rule.keywords.iter().any(|k| lower.contains(&k.to_ascii_lowercase())) {
-                    problem(format!("example {n} holds none of the keywords {:?}", rule.keywords));
+                if !rule
+                    .keywords
+                    .iter()
+                    .any(|k| lower.contains(&k.to_ascii_lowercase()))
+                {
+                    problem(format!(
+                        "example {n} holds none of the keywords {:?}",
+                        rule.keywords
+                    ));
                 }
             }
-            let found = scan_bytes(scanner, &path, &Source::File, ex.as_bytes(), &mut scratch, &mut candidates);
+            let found = scan_bytes(
+                scanner,
+                &path,
+                &Source::File,
+                ex.as_bytes(),
+                &mut scratch,
+                &mut candidates,
+            );
             if !found.iter().any(|f| f.rule_id == rule.id) {
                 problem(format!("example {n} is not found{}", found_instead(&found)));
             }
         }
         for (i, ex) in rule.negative_examples.iter().enumerate() {
-            let found = scan_bytes(scanner, &path, &Source::File, ex.as_bytes(), &mut scratch, &mut candidates);
+            let found = scan_bytes(
+                scanner,
+                &path,
+                &Source::File,
+                ex.as_bytes(),
+                &mut scratch,
+                &mut candidates,
+            );
             if let Some(f) = found.iter().find(|f| f.rule_id == rule.id) {
                 problem(format!(
                     "negative example {} is found (line {}, column {}, masked {})",
@@ -94,6 +122,9 @@ fn found_instead(found: &[Finding]) -> String {
 fn example_path(rule: &Rule) -> String {
     match rule.path_globs.first() {
         None => "example.txt".to_string(),
-        Some(g) => g.replace("**/", "").replace("**", "example").replace('*', "example"),
+        Some(g) => g
+            .replace("**/", "")
+            .replace("**", "example")
+            .replace('*', "example"),
     }
 }

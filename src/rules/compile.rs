@@ -51,7 +51,10 @@ pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<S
             ),
         ));
     }
-    let keywords = r.keywords.as_ref().map_or(&[][..], |k| k.get_ref().as_slice());
+    let keywords = r
+        .keywords
+        .as_ref()
+        .map_or(&[][..], |k| k.get_ref().as_slice());
     let keywords_span = r.keywords.as_ref().map_or(r.id.span(), |k| k.span());
     for kw in keywords {
         if kw.trim().is_empty() || !kw.is_ascii() {
@@ -81,14 +84,14 @@ pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<S
         }
     };
 
-    if let Some(e) = &r.min_entropy {
-        if !(0.0..=8.0).contains(e.get_ref()) {
-            errors.push(err(
-                e.span(),
-                "min_entropy",
-                "bits per character must be within 0..=8".into(),
-            ));
-        }
+    if let Some(e) = &r.min_entropy
+        && !(0.0..=8.0).contains(e.get_ref())
+    {
+        errors.push(err(
+            e.span(),
+            "min_entropy",
+            "bits per character must be within 0..=8".into(),
+        ));
     }
     let mut require_classes = Classes::default();
     if let Some(list) = &r.require_classes {

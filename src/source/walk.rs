@@ -77,7 +77,10 @@ impl Matchers {
                 let compiled = glob(g).map_err(|e| format!("scope {}: {e}", s.name))?;
                 scope.add(compiled.clone());
                 if let Some(base) = literal_base(g) {
-                    anchored.entry(base).or_insert_with(GlobSetBuilder::new).add(compiled);
+                    anchored
+                        .entry(base)
+                        .or_insert_with(GlobSetBuilder::new)
+                        .add(compiled);
                 }
             }
         }
@@ -127,15 +130,15 @@ fn literal_base(g: &str) -> Option<String> {
 pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
     let m = Arc::new(Matchers::new(plan)?);
     let single_dir = plan.roots.len() == 1 && plan.roots[0].is_dir();
-    let skip: Arc<Vec<PathBuf>> = Arc::new(plan
-        .skip
-        .iter()
-        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
-        .collect());
+    let skip: Arc<Vec<PathBuf>> = Arc::new(plan.skip.iter().map(|p| absolute(p)).collect());
     let out = Arc::new(Mutex::new(Walked::default()));
     let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
     for root in &plan.roots {
-        let prefix = if single_dir { None } else { Some(display(root)) };
+        let prefix = if single_dir {
+            None
+        } else {
+            Some(display(root))
+        };
         if !root.is_dir() {
             // An explicit file: scanned unless excluded, whatever the scopes and ignore files say.
             match std::fs::metadata(root) {
@@ -144,7 +147,13 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
                     if m.exclude.is_match(&path) {
                         out.lock().unwrap().excluded += 1;
                     } else {
-                        files.insert(path.clone(), FileEntry { fs_path: root.clone(), path });
+                        files.insert(
+                            path.clone(),
+                            FileEntry {
+                                fs_path: root.clone(),
+                                path,
+                            },
+                        );
                     }
                 }
                 Err(e) => out.lock().unwrap().errors.push(WalkError {
@@ -160,13 +169,18 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
             m: m.clone(),
             skip: skip.clone(),
             out: out.clone(),
+            count_excluded: true,
         };
         for entry in tree_walk(&ctx, plan) {
             files.insert(entry.path.clone(), entry);
         }
+        let ctx = Ctx {
+            count_excluded: false,
+            ..ctx
+        };
         for (base, globs) in &m.anchored {
             let dir = root.join(base);
-            if dir.is_dir() {
+            if dir.is_dir() && !m.exclude.is_match(base) && !ctx.skipped(&dir) {
                 for entry in scope_walk(&ctx, &dir, globs) {
                     files.insert(entry.path.clone(), entry);
                 }
@@ -189,6 +203,8 @@ struct Ctx {
     m: Arc<Matchers>,
     skip: Arc<Vec<PathBuf>>,
     out: Arc<Mutex<Walked>>,
+    /// Whether pruned entries are counted (only in the tree walk, so nothing counts twice).
+    count_excluded: bool,
 }
 
 impl Ctx {
@@ -211,7 +227,7 @@ impl Ctx {
         if self.skip.is_empty() {
             return false;
         }
-        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let abs = absolute(p);
         self.skip.iter().any(|s| abs.starts_with(s))
     }
 
@@ -259,8 +275,11 @@ impl Ctx {
             return false;
         }
         let rel = self.rel(entry.path());
-        if self.m.exclude.is_match(&rel) || self.skipped(entry.path()) {
-            if !is_dir {
+        if self.skipped(entry.path()) {
+            return false;
+        }
+        if self.m.exclude.is_match(&rel) {
+            if self.count_excluded {
                 self.out.lock().unwrap().excluded += 1;
             }
             return false;
@@ -319,14 +338,18 @@ fn split_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
         }
         ignore::Error::Loop { child, ancestor } => (
             Some(child.clone()),
-            format!(
-                "symlink loop: points back to {}",
-                ancestor.display()
-            ),
+            format!("symlink loop: points back to {}", ancestor.display()),
         ),
         ignore::Error::Io(e) => (None, e.to_string()),
         other => (None, other.to_string()),
     }
+}
+
+/// The canonical path when it exists, else the absolute path.
+fn absolute(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p)
+        .or_else(|_| std::path::absolute(p))
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// A path as given, `/`-separated, without a leading `./`.

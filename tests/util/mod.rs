@@ -1,0 +1,93 @@
+//! Test helpers: copy a fixture tree into a temporary directory and run the binary in it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The repository's fixture folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies `tests/fixtures/<name>` into a new temporary directory. A file named `gitignore` becomes
+/// `.gitignore` (a real one would stop git from committing the fixture's ignored files).
+pub fn tree(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&fixtures().join(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let src = entry.path();
+        let mut name = entry.file_name().to_string_lossy().into_owned();
+        if name == "gitignore" {
+            name = ".gitignore".into();
+        }
+        let dst = to.join(name);
+        if src.is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// Runs `leakgate ARGS` in `dir`.
+pub fn leakgate(dir: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("leakgate")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The planted secrets of the gate fixture, one per line.
+pub fn planted_secrets() -> Vec<String> {
+    std::fs::read_to_string(fixtures().join("gate/planted-secrets.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A planted secret that only the generic rule finds, for tests that write their own files.
+pub fn generic_secret() -> String {
+    planted_secrets()
+        .into_iter()
+        .find(|s| s.starts_with("jo8A"))
+        .expect("planted secret")
+}
+
+/// Asserts that `text` holds no planted secret, nor any 8-character run of one.
+pub fn assert_no_secret(what: &str, text: &str) {
+    for s in planted_secrets() {
+        assert!(!text.contains(&s), "{what} holds a raw secret");
+        let chars: Vec<char> = s.chars().collect();
+        for w in chars.windows(8) {
+            let w: String = w.iter().collect();
+            assert!(!text.contains(&w), "{what} holds part of a secret: {w:?}");
+        }
+    }
+}
+
+/// Replaces the values that change from run to run in a JSON report.
+pub fn redact_report(v: &mut serde_json::Value) {
+    v["generated_at"] = "[timestamp]".into();
+    v["stats"]["duration_ms"] = 0.into();
+    v["rules"]["pack_digest"] = "[digest]".into();
+    v["rules"]["count"] = 0.into();
+}
