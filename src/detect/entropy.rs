@@ -220,11 +220,14 @@ fn is_wordish_segment(s: &[u8]) -> bool {
 /// `SuperSecretPassword`, `get-api-key`, `prod.db.password2`.
 fn is_identifier(v: &[u8]) -> bool {
     let mut words = 0;
+    let mut short = 0;
     let mut letters = 0;
-    for part in v.split(|&b| matches!(b, b'_' | b'-' | b'.' | b' ')) {
+    let mut body = 0;
+    for part in v.split(|&b| matches!(b, b'_' | b'-' | b'.' | b' ' | b':' | b'/')) {
         if part.is_empty() {
             continue;
         }
+        body += part.len();
         let (alpha, digits) = split_trailing_digits(part);
         if digits.len() > 4 || alpha.iter().any(|b| !b.is_ascii_alphabetic()) {
             return false;
@@ -234,10 +237,12 @@ fn is_identifier(v: &[u8]) -> bool {
                 return false;
             }
             words += 1;
+            short += usize::from(w.len() <= 3);
             letters += w.len();
         }
     }
-    words > 0 && letters * 10 >= v.len() * 7
+    // Random mixed-case strings split into many tiny camelCase "words"; real names do not.
+    words > 0 && short * 2 <= words + 1 && letters * 10 >= body * 7
 }
 
 fn split_trailing_digits(p: &[u8]) -> (&[u8], &[u8]) {
@@ -276,6 +281,9 @@ fn is_word(w: &[u8]) -> bool {
         // Short parts: acronyms and abbreviations (API, db, tls) or short words.
         return true;
     }
+    if w.len() > 20 {
+        return false;
+    }
     let vowels = lower.iter().filter(|b| is_vowel(**b)).count();
     let mut cluster = 0;
     let mut max_cluster = 0;
@@ -283,7 +291,7 @@ fn is_word(w: &[u8]) -> bool {
         cluster = if is_vowel(b) { 0 } else { cluster + 1 };
         max_cluster = max_cluster.max(cluster);
     }
-    vowels * 5 >= lower.len() && max_cluster <= 4
+    vowels * 6 >= lower.len() && max_cluster <= 4
 }
 
 fn is_vowel(b: u8) -> bool {
@@ -310,6 +318,7 @@ mod tests {
             "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi",
             "Tr0ub4dor&3-x9",
             "Summer2024!Blue#",
+            "xKqPmWnRtBvLsZcYdHgF",
         ] {
             assert_eq!(judge(v.as_bytes()), Ok(()), "{v}");
         }
@@ -331,6 +340,9 @@ mod tests {
             ("SuperSecretPassword", NotRandom::Identifier),
             ("get-api-key-from-vault", NotRandom::Identifier),
             ("prod.db.password2", NotRandom::Identifier),
+            ("_bindgen_ty_3", NotRandom::Identifier),
+            ("crate::ObjectIdentifier", NotRandom::Identifier),
+            ("node.struct_token", NotRandom::Identifier),
         ];
         for (v, why) in cases {
             assert_eq!(judge(v.as_bytes()), Err(why), "{v}");

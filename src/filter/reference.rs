@@ -33,8 +33,35 @@ pub fn check(buf: &[u8], span: Range<usize>) -> Option<&'static str> {
         return Some("an environment or template reference");
     }
     // A call or index: `getenv("X")`, `settings.secret_key()`, `config[...]`.
-    if after.starts_with(b"(") || after.starts_with(b"[") {
+    // `<` opens generics (`Vec<u8>`) unless it starts a closing tag (`<key>v</key>`).
+    let call_like = [&b"("[..], b"[", b"::", b"!", b"?."];
+    let generic = after.starts_with(b"<") && !after.starts_with(b"</");
+    if generic || call_like.iter().any(|p| after.starts_with(p)) || v.ends_with(b"::") {
         return Some("a code expression, not a literal");
+    }
+    // A macro invocation: `let tokens = quote_spanned! {…}`.
+    if let Some(name) = v.strip_suffix(b"!")
+        && !name.is_empty()
+        && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && name[0].is_ascii_lowercase()
+    {
+        return Some("a code expression, not a literal");
+    }
+    // A read-only token in an image URL's query (`badge.svg?token=…`): published by design.
+    let query = before.rsplit(|&b| b == b'?').next().map_or(0, |q| q.len());
+    if query < before.len() {
+        let path = before[..before.len() - query - 1].to_ascii_lowercase();
+        if [&b".svg"[..], b".png", b".gif"]
+            .iter()
+            .any(|e| path.ends_with(e))
+        {
+            return Some("a read-only token in an image URL");
+        }
+    }
+    // `name: Type = value`: the matched value is a type annotation.
+    let rest = after.trim_ascii_start();
+    if rest.starts_with(b"=") && !rest.starts_with(b"==") && !rest.starts_with(b"=>") {
+        return Some("a type annotation, not a value");
     }
     if is_upper_snake(v) {
         return Some("a variable name, not a value");
@@ -110,6 +137,13 @@ mod tests {
         );
         assert!(at("secret = BOT1_BITGET_API_SECRET", "BOT1_BITGET_API_SECRET").is_some());
         assert!(at("secret = loadSecret(name)", "loadSecret").is_some());
+        assert!(at("let tokens = quote_spanned! {span=>", "quote_spanned!").is_some());
+        let badge = concat!(
+            "[cov]: https://codecov.io/gh/o/r/graph/badge.svg?token=",
+            "Z8K2MHQ71F"
+        );
+        assert!(at(badge, "Z8K2MHQ71F").is_some());
+        assert!(at("<password>BVM6OryXovdz61jm</password>", "BVM6OryXovdz61jm").is_none());
     }
 
     #[test]
