@@ -22,6 +22,24 @@ pub enum Command {
     /// List, explain and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Accept today's findings: write them to the baseline file (fingerprints, never secrets), so
+    /// later scans report them as baselined and fail only on new ones.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Why these findings are accepted (kept with every entry).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Date after which the entries stop suppressing (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// Baseline file to write (default: .leakgate-baseline.json at the scan root).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +103,25 @@ pub struct ScanArgs {
     /// Print timing per stage on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Baseline of accepted findings (default: .leakgate-baseline.json at the scan root, if
+    /// present).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Fail the gate on stale or expired baseline entries too (they are warnings otherwise).
+    #[arg(long)]
+    pub strict: bool,
+    /// Dotenv file whose secret-named variables' values are known secrets, found literally
+    /// (also base64 and percent-encoded) in every scanned file. Repeatable.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Do not treat the values of this process's secret-named environment variables as known
+    /// secrets.
+    #[arg(long)]
+    pub no_env: bool,
+    /// List, in the report and the human output, every candidate a not-a-leak filter dropped and
+    /// which filter dropped it (masked).
+    #[arg(long)]
+    pub explain_suppressed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

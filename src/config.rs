@@ -11,10 +11,39 @@
 //!
 //! [scopes]                        # define or redefine named scopes
 //! runbooks = ["ops/runbooks/**"]
+//!
+//! [[allow]]                         # accept findings (kept in the report as suppressed)
+//! reason = "documented sample keys"
+//! rules = ["generic-secret-assignment"]   # optional: only these rules
+//! paths = ["docs/api/**"]                 # optional: file globs
+//! secrets = ['^sk_test_']                 # optional: regexes on the secret
+//! lines = ['# fixture$']                  # optional: regexes on the secret's line
+//! stopwords = ["sample"]                  # optional: words in the secret
+//!
+//! [pack]
+//! disable = ["generic-cli-secret-flag"]  # built-in rule ids to turn off
+//!
+//! [[rules]]                         # add a rule, or override a built-in one by id
+//! id = "acme-deploy-key"
+//! title = "Acme deploy key"
+//! severity = "high"
+//! keywords = ["acmedk_"]
+//! regex = '\b(acmedk_[A-Za-z0-9]{32})\b'
+//!
+//! [known_values]                    # literal values that must never appear in artifacts
+//! env = true                        # read the scanning process's environment (--no-env: off)
+//! env_files = [".env.ci"]           # dotenv files, as --env-file
+//! names = ["*_KEY", "*_SECRET"]     # which variable names hold secrets (globs, any case)
+//! min_length = 8
 //! ```
+//!
+//! Every kind of matcher an `[[allow]]` entry sets must match (`paths` and `stopwords` both, if
+//! both are set); within one kind, any item may match.
 
-use crate::diag::SourceError;
-use crate::rules::Severity;
+use crate::diag::{Diagnostics, SourceError};
+use crate::filter::allow::{AllowEntry, AllowList};
+use crate::rules::syntax::RuleSyntax;
+use crate::rules::{BUILTIN_RULE_FILES, PackBuilder, RulePack, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +69,47 @@ struct RawConfig {
     scan: RawScan,
     #[serde(default)]
     scopes: BTreeMap<String, Spanned<Vec<String>>>,
+    #[serde(default)]
+    allow: Vec<Spanned<RawAllow>>,
+    #[serde(default)]
+    pack: RawPack,
+    #[serde(default)]
+    rules: Vec<Spanned<RuleSyntax>>,
+    #[serde(default)]
+    known_values: RawKnown,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllow {
+    reason: Option<String>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    secrets: Vec<Spanned<String>>,
+    #[serde(default)]
+    lines: Vec<Spanned<String>>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKnown {
+    env: Option<bool>,
+    #[serde(default)]
+    env_files: Vec<String>,
+    names: Option<Vec<Spanned<String>>>,
+    min_length: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +149,57 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// Every known scope: built-ins, overridden or extended by `[scopes]`.
     pub scope_defs: Vec<Scope>,
+    /// `[[allow]]` entries.
+    pub allow: AllowList,
+    /// `[known_values]`.
+    pub known: KnownSettings,
+    /// `[[rules]]` and `[pack]`, checked against the pack by [`Config::rule_pack`].
+    rules: Vec<RuleSyntax>,
+    disable: Vec<Spanned<String>>,
+    /// Rule ids named by `[[allow]] rules`, with their spans.
+    allow_rule_ids: Vec<Spanned<String>>,
+    /// The config's name and text, for errors found after parsing.
+    source: Option<(String, String)>,
+}
+
+/// Which variables' values become known secrets (DESIGN.md §8).
+#[derive(Debug, Clone)]
+pub struct KnownSettings {
+    /// Read the scanning process's environment.
+    pub env: bool,
+    /// Dotenv files, relative to the scan root.
+    pub env_files: Vec<PathBuf>,
+    /// Name globs (matched case-insensitively) of variables that hold secrets.
+    pub names: Vec<String>,
+    /// Shorter values are ignored: too likely to occur by chance.
+    pub min_length: usize,
+}
+
+/// The default secret-looking variable names.
+pub const DEFAULT_SECRET_NAMES: [&str; 12] = [
+    "*_KEY",
+    "*_KEY_*",
+    "*SECRET*",
+    "*TOKEN",
+    "*PASSWORD",
+    "*PASSWD",
+    "*PASSPHRASE",
+    "*CREDENTIALS",
+    "*_PWD",
+    "*APIKEY*",
+    "*_AUTH",
+    "*_DSN",
+];
+
+impl Default for KnownSettings {
+    fn default() -> Self {
+        KnownSettings {
+            env: true,
+            env_files: Vec::new(),
+            names: DEFAULT_SECRET_NAMES.iter().map(|s| s.to_string()).collect(),
+            min_length: 8,
+        }
+    }
 }
 
 impl Default for Config {
@@ -91,6 +212,12 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: None,
             scope_defs: builtin_scopes(),
+            allow: AllowList::default(),
+            known: KnownSettings::default(),
+            rules: Vec::new(),
+            disable: Vec::new(),
+            allow_rule_ids: Vec::new(),
+            source: None,
         }
     }
 }
@@ -151,7 +278,76 @@ impl Config {
                 msg,
             ))
         };
-        let mut cfg = Config::default();
+        let mut cfg = Config {
+            source: Some((name.to_string(), text.to_string())),
+            ..Config::default()
+        };
+        cfg.allow.origin = name.to_string();
+        for (index, entry) in raw.allow.iter().enumerate() {
+            let span = entry.span();
+            let e = entry.get_ref();
+            let key = |k: &str| format!("allow[{index}].{k}");
+            let mut paths = globset::GlobSetBuilder::new();
+            for g in &e.paths {
+                let glob = globset::Glob::new(g.get_ref())
+                    .map_err(|x| err(g.span(), &key("paths"), x.to_string()))?;
+                paths.add(glob);
+            }
+            let regex_set = |items: &[Spanned<String>], k: &str| {
+                for r in items {
+                    regex::bytes::Regex::new(r.get_ref())
+                        .map_err(|x| err(r.span(), &key(k), first_line(&x.to_string())))?;
+                }
+                Ok::<_, Box<SourceError>>((!items.is_empty()).then(|| {
+                    regex::bytes::RegexSet::new(items.iter().map(|r| r.get_ref()))
+                        .expect("each pattern compiled")
+                }))
+            };
+            let stopwords: Vec<String> = e
+                .stopwords
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let matchers = e.paths.len() + e.secrets.len() + e.lines.len() + stopwords.len();
+            if matchers == 0 {
+                return Err(err(
+                    span,
+                    &format!("allow[{index}]"),
+                    "an entry needs at least one of paths, secrets, lines or stopwords".into(),
+                ));
+            }
+            cfg.allow_rule_ids.extend(e.rules.iter().cloned());
+            cfg.allow.entries.push(AllowEntry {
+                index,
+                reason: e.reason.clone(),
+                rules: e.rules.iter().map(|r| r.get_ref().clone()).collect(),
+                paths: (!e.paths.is_empty())
+                    .then(|| paths.build())
+                    .transpose()
+                    .map_err(|x| err(span.clone(), &key("paths"), x.to_string()))?,
+                secrets: regex_set(&e.secrets, "secrets")?,
+                lines: regex_set(&e.lines, "lines")?,
+                stopwords,
+            });
+        }
+        cfg.rules = raw.rules.iter().map(|r| r.get_ref().clone()).collect();
+        cfg.disable = raw.pack.disable.clone();
+        let known = &raw.known_values;
+        if let Some(env) = known.env {
+            cfg.known.env = env;
+        }
+        cfg.known.env_files = known.env_files.iter().map(PathBuf::from).collect();
+        if let Some(names) = &known.names {
+            for n in names {
+                globset::Glob::new(n.get_ref())
+                    .map_err(|x| err(n.span(), "known_values.names", x.to_string()))?;
+            }
+            cfg.known.names = names.iter().map(|n| n.get_ref().clone()).collect();
+        }
+        if let Some(min) = known.min_length {
+            cfg.known.min_length = min.max(4);
+        }
         for (scope, globs) in &raw.scopes {
             for g in globs.get_ref() {
                 if let Err(e) = globset::Glob::new(g) {
@@ -215,10 +411,50 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The rule pack this config runs: the built-in pack, then the config's `[[rules]]` (a rule
+    /// with a built-in id replaces it), minus `[pack] disable`. Unknown ids in `disable` or in an
+    /// allow entry's `rules` are errors that point at the config.
+    pub fn rule_pack(&self) -> Result<RulePack, Diagnostics> {
+        let mut builder = PackBuilder::default();
+        for (name, text) in BUILTIN_RULE_FILES {
+            builder.add_file(name, text);
+        }
+        let Some((name, text)) = &self.source else {
+            return builder.finish();
+        };
+        builder.digest_extra(text.as_bytes());
+        for rule in &self.rules {
+            builder.add_rule(name, text, rule.clone());
+        }
+        let mut errors = Vec::new();
+        for id in self.disable.iter().chain(&self.allow_rule_ids) {
+            if !builder.has_rule(id.get_ref()) {
+                errors.push(SourceError::new(
+                    name,
+                    text,
+                    id.span(),
+                    format!("unknown rule id `{}` in {name}", id.get_ref()),
+                    "no rule has this id (see `leakgate rules list`)",
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            let n = errors.len();
+            return Err(Diagnostics::new(format!("{n} error(s) in {name}"), errors));
+        }
+        let ids: Vec<String> = self.disable.iter().map(|d| d.get_ref().clone()).collect();
+        builder.disable(&ids);
+        builder.finish()
+    }
+
     /// The definition of a scope by name.
     pub fn scope(&self, name: &str) -> Option<&Scope> {
         self.scope_defs.iter().find(|s| s.name == name)
     }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_string()
 }
 
 /// `1024`, `64KiB`, `64 MiB`, `2GB`.

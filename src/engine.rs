@@ -152,20 +152,25 @@ pub fn scan_bytes(
     if candidates.is_empty() {
         return Vec::new();
     }
-    let judged: Vec<Judged> = candidates
-        .drain(..)
-        .filter_map(|c| {
-            let verdict = filter::judge(&scanner.rules()[c.rule], text, &c);
-            match verdict {
-                Verdict::Drop(_) => None,
-                verdict => Some(Judged {
-                    candidate: c,
-                    verdict,
-                }),
-            }
-        })
-        .collect();
-    finding::build(&scanner.pack, path, source, text, judged)
+    let mut judged = Vec::with_capacity(candidates.len());
+    let mut dropped = Vec::new();
+    for c in candidates.drain(..) {
+        let verdict = filter::judge(&scanner.rules()[c.rule], path, text, &c, &scanner.allow);
+        let j = Judged {
+            candidate: c,
+            verdict,
+        };
+        match j.verdict {
+            Verdict::Drop(_) if scanner.explain => dropped.push(j),
+            Verdict::Drop(_) => {}
+            _ => judged.push(j),
+        }
+    }
+    let mut findings = finding::build(&scanner.pack, path, source, text, judged);
+    if !dropped.is_empty() {
+        findings.extend(finding::build(&scanner.pack, path, source, text, dropped));
+    }
+    findings
 }
 
 /// Decodes a UTF-16 file (by its byte-order mark) into `out` as UTF-8. False if not UTF-16.

@@ -30,6 +30,9 @@ pub enum State {
     New,
     Baselined,
     Suppressed,
+    /// Not a finding: a candidate a not-a-leak filter dropped, listed only on request
+    /// (`--explain-suppressed`) with the filter's reason.
+    Dropped,
 }
 
 /// A masked, located, fingerprinted finding. Holds no secret.
@@ -133,7 +136,8 @@ pub fn build(
         let (snippet, snippet_mask) = snippet(buf, &lines, line, union, &masks);
         let (state, suppression_reason) = match &j.verdict {
             Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
-            _ => (State::New, None),
+            Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
+            Verdict::Keep => (State::New, None),
         };
         out.push(Finding {
             rule_id: rule.id.clone(),
@@ -158,12 +162,14 @@ pub fn build(
     out
 }
 
-/// Which of two overlapping candidates describes the secret better: a specific rule beats a
-/// generic one, then the longer secret, then the higher severity, then the earlier rule.
+/// Which of two overlapping candidates describes the secret better: a known secret value (it
+/// names the variable) beats a pattern, a specific rule beats a generic one, then the longer
+/// secret, then the higher severity, then the earlier rule.
 fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
     let (ra, rb) = (&pack.rules[a.rule], &pack.rules[b.rule]);
     let key = |r: &crate::rules::Rule, c: &Candidate| {
         (
+            r.known_value,
             !r.generic,
             c.secret.len(),
             r.severity,

@@ -6,6 +6,7 @@
 //! `filter` and `finding` ever touch secret bytes; everything after `finding` is masked.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod diag;
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod known;
 pub mod mask;
 pub mod report;
 pub mod rules;
@@ -26,5 +28,6 @@ pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
     match cli.command {
         cli::Command::Scan(args) => cmd::scan::run(args),
         cli::Command::Rules(cmd) => cmd::rules::run(cmd),
+        cli::Command::Baseline(args) => cmd::baseline::run(args),
     }
 }

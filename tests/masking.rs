@@ -48,10 +48,12 @@ fn outputs(text: &str) -> (Vec<Finding>, String) {
         human::HumanOptions {
             color: false,
             width: 80,
+            explain: true,
         },
         human::HumanOptions {
             color: true,
             width: 200,
+            explain: false,
         },
     ] {
         all.push_str(&human::render(&report, s.rules(), opts));

@@ -1,5 +1,6 @@
 //! Command implementations: each turns parsed arguments into work and an [`Exit`].
 
+pub mod baseline;
 pub mod rules;
 pub mod scan;
 

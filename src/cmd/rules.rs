@@ -2,23 +2,25 @@
 
 use super::{Exit, print};
 use crate::cli::{ListFormat, RulesCommand};
+use crate::config::Config;
 use crate::detect::{Scanner, Scratch};
 use crate::engine::scan_bytes;
 use crate::finding::Source;
-use crate::rules::{BUILTIN_RULE_FILES, PackBuilder, RulePack, check};
+use crate::rules::{BUILTIN_RULE_FILES, PackBuilder, check};
 use miette::{IntoDiagnostic, miette};
 use serde_json::json;
+use std::path::Path;
 
 pub fn run(cmd: RulesCommand) -> miette::Result<Exit> {
     match cmd {
-        RulesCommand::List { format, config: _ } => list(format),
+        RulesCommand::List { format, config } => list(format, config.as_deref()),
         RulesCommand::Explain { id } => explain(&id),
         RulesCommand::Check { files, format } => check_files(&files, format),
     }
 }
 
-fn list(format: ListFormat) -> miette::Result<Exit> {
-    let pack = RulePack::builtin()?;
+fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
+    let pack = Config::discover(Path::new("."), config)?.rule_pack()?;
     let text = match format {
         ListFormat::Json => {
             let rules: Vec<_> = pack
@@ -65,7 +67,7 @@ fn list(format: ListFormat) -> miette::Result<Exit> {
 }
 
 fn explain(id: &str) -> miette::Result<Exit> {
-    let pack = RulePack::builtin()?;
+    let pack = Config::discover(Path::new("."), None)?.rule_pack()?;
     let Some(index) = pack.rules.iter().position(|r| r.id == id) else {
         return Err(miette!("no rule `{id}` (see `leakgate rules list`)"));
     };

@@ -2,23 +2,79 @@
 //! chosen format, and turn the verdict into the exit code.
 
 use super::{Exit, print};
+use crate::baseline::{self, Baseline};
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::config::{Config, Scope};
 use crate::detect::Scanner;
 use crate::engine::{self, Budget};
+use crate::finding::State;
+use crate::known::{KnownSet, KnownValues};
 use crate::report::{self, Report, RulesInfo, Skipped, Stats, Status, human, json, sarif};
-use crate::rules::{RulePack, Severity};
+use crate::rules::Severity;
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// A finished scan: the judged report plus what the outputs need.
+pub struct ScanRun {
+    pub report: Report,
+    pub scanner: Scanner,
+    pub root: PathBuf,
+    /// The baseline file that applies, if any (read or not yet written).
+    pub baseline_path: PathBuf,
+    pub baseline: Option<Baseline>,
+}
+
 pub fn run(args: ScanArgs) -> miette::Result<Exit> {
+    let started = Instant::now();
+    let run = execute(&args)?;
+    let report = &run.report;
+    if !args.no_report {
+        let path = &args.report;
+        report::write_atomic(path, json::render(report).as_bytes())
+            .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.sarif {
+        report::write_atomic(path, sarif::render(report, run.scanner.rules()).as_bytes())
+            .map_err(|e| miette!("cannot write SARIF {}: {e}", path.display()))?;
+    }
+    let stdout = match args.format {
+        Format::Human if args.quiet => String::new(),
+        Format::Human => human::render(
+            report,
+            run.scanner.rules(),
+            human::HumanOptions {
+                color: use_color(args.color),
+                width: 110,
+                explain: args.explain_suppressed,
+            },
+        ),
+        Format::Json => json::render(report),
+        Format::Jsonl => json::render_lines(report),
+        Format::Sarif => sarif::render(report, run.scanner.rules()),
+    };
+    print(&stdout).into_diagnostic()?;
+    if args.verbose {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("leakgate: outputs written, total {:?}", started.elapsed());
+        }
+    }
+    Ok(match report.status {
+        Status::Pass => Exit::Pass,
+        Status::Fail => Exit::Fail,
+    })
+}
+
+/// Resolves the configuration, walks, scans, applies the baseline and judges the report.
+pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     let started = Instant::now();
     let root = scan_root(&args.paths);
     let config = Config::discover(&root, args.config.as_deref())?;
-    let (scopes, restrict) = resolve_scopes(&args, &config)?;
+    let (scopes, restrict) = resolve_scopes(args, &config)?;
     let fail_on = args
         .fail_on
         .map(severity)
@@ -32,18 +88,25 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
         .build()
         .into_diagnostic()?;
 
-    let pack = RulePack::builtin()?;
+    let pack = config.rule_pack()?;
     let rules_info = RulesInfo {
         count: pack.rules.len(),
         pack_digest: pack.digest.clone(),
     };
-    let scanner = Scanner::new(pack);
+    let mut known_settings = config.known.clone();
+    known_settings.env &= !args.no_env;
+    let known = KnownSet::load(&known_settings, &root, &args.env_files)?;
+    let known_count = known.vars.len();
+    let mut scanner = Scanner::new(pack)
+        .with_allow(config.allow.clone())
+        .with_known(KnownValues::build(&known));
+    scanner.explain = args.explain_suppressed;
+    let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
 
-    let report_path = (!args.no_report).then(|| args.report.clone());
     let mut skip = Vec::new();
-    if let Some(p) = &report_path {
-        skip.push(output_dir_to_skip(p, &args.paths));
+    if !args.no_report {
+        skip.push(output_dir_to_skip(&args.report, &args.paths));
     }
     if let Some(p) = &args.sarif {
         skip.push(p.clone());
@@ -67,6 +130,10 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
 
+    let (dropped, findings): (Vec<_>, Vec<_>) = scanned
+        .findings
+        .into_iter()
+        .partition(|f| f.state == State::Dropped);
     let stats = Stats {
         files_scanned: scanned.files_scanned,
         bytes_scanned: scanned.bytes_scanned,
@@ -76,45 +143,37 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
         },
         duration_ms: started.elapsed().as_millis() as u64,
     };
-    let report = Report::new(
+    let mut report = Report::new(
         display_root(&root),
         &scopes,
         fail_on,
         rules_info,
         stats,
-        scanned.findings,
+        findings,
         scanned.errors,
     );
-
-    if let Some(path) = &report_path {
-        report::write_atomic(path, json::render(&report).as_bytes())
-            .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
+    report.dropped = dropped;
+    report.strict = args.strict;
+    if let Some(b) = &baseline {
+        let paths: BTreeSet<String> = walked.files.iter().map(|f| f.path.clone()).collect();
+        let today = baseline::today();
+        let outcome = b.apply(
+            &baseline_path.display().to_string(),
+            &mut report.findings,
+            &paths,
+            |p| root.join(p).exists(),
+            &today,
+        );
+        report.baseline = Some(outcome);
     }
-    if let Some(path) = &args.sarif {
-        report::write_atomic(path, sarif::render(&report, scanner.rules()).as_bytes())
-            .map_err(|e| miette!("cannot write SARIF {}: {e}", path.display()))?;
-    }
-    let stdout = match args.format {
-        Format::Human if args.quiet => String::new(),
-        Format::Human => human::render(
-            &report,
-            scanner.rules(),
-            human::HumanOptions {
-                color: use_color(args.color),
-                width: 110,
-            },
-        ),
-        Format::Json => json::render(&report),
-        Format::Jsonl => json::render_lines(&report),
-        Format::Sarif => sarif::render(&report, scanner.rules()),
-    };
-    print(&stdout).into_diagnostic()?;
+    let report = report.judged();
     if args.verbose {
         #[allow(clippy::print_stderr)]
         {
             eprintln!(
-                "leakgate: rules {:?}, walk {:?} ({} files), scan {:?}, total {:?}",
+                "leakgate: rules {:?} ({} known values), walk {:?} ({} files), scan {:?}, total {:?}",
                 t_rules,
+                known_count,
                 t_walk - t_rules,
                 walked.files.len(),
                 t_scan - t_walk,
@@ -122,10 +181,33 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
             );
         }
     }
-    Ok(match report.status {
-        Status::Pass => Exit::Pass,
-        Status::Fail => Exit::Fail,
+    Ok(ScanRun {
+        report,
+        scanner,
+        root,
+        baseline_path,
+        baseline,
     })
+}
+
+/// The baseline given with `--baseline` (it must exist), else `.leakgate-baseline.json` at the
+/// scan root when present.
+fn load_baseline(
+    explicit: Option<&Path>,
+    root: &Path,
+) -> miette::Result<(PathBuf, Option<Baseline>)> {
+    match explicit {
+        Some(p) => Ok((p.to_path_buf(), Some(Baseline::load(p)?))),
+        None => {
+            let p = root.join(baseline::FILE_NAME);
+            if p.is_file() {
+                let b = Baseline::load(&p)?;
+                Ok((p, Some(b)))
+            } else {
+                Ok((p, None))
+            }
+        }
+    }
 }
 
 /// The directory whose config applies and against which paths are reported.

@@ -11,6 +11,8 @@
 pub mod checksum;
 pub mod entropy;
 
+use crate::filter::allow::AllowList;
+use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::ops::Range;
@@ -34,6 +36,14 @@ pub struct Scanner {
     pattern_rules: Vec<Vec<usize>>,
     /// Rules with no keywords: they run on every buffer.
     unconditional: Vec<usize>,
+    /// How many rules the prefilter selects (the pack's rules before any known-value rules).
+    regex_rules: usize,
+    /// Known secret values; their synthetic rules follow the regex rules in `pack.rules`.
+    known: Option<KnownValues>,
+    /// The config's allowlist, applied by `filter::judge`.
+    pub allow: AllowList,
+    /// Keep dropped candidates (as `State::Dropped` findings) to explain filter decisions.
+    pub explain: bool,
 }
 
 /// Per-thread reusable state.
@@ -72,11 +82,31 @@ impl Scanner {
                 .expect("keywords are plain literals")
         });
         Scanner {
+            regex_rules: pack.rules.len(),
             pack,
             prefilter,
             pattern_rules,
             unconditional,
+            known: None,
+            allow: AllowList::default(),
+            explain: false,
         }
+    }
+
+    /// Adds the config's allowlist.
+    pub fn with_allow(mut self, allow: AllowList) -> Scanner {
+        self.allow = allow;
+        self
+    }
+
+    /// Adds known secret values: their rules are appended to the pack.
+    pub fn with_known(mut self, known: Option<KnownValues>) -> Scanner {
+        if let Some(mut k) = known {
+            self.pack.rules.truncate(self.regex_rules);
+            self.pack.rules.extend(k.take_rules());
+            self.known = Some(k);
+        }
+        self
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -96,11 +126,21 @@ impl Scanner {
             }
             scan_rule(ri, rule, buf, out);
         }
+        if let Some(known) = &self.known {
+            let base = self.regex_rules;
+            known.find(buf, |ri, range| {
+                out.push(Candidate {
+                    rule: base + ri,
+                    secret: range.clone(),
+                    matched: range,
+                })
+            });
+        }
     }
 
     /// Fills `scratch.order` with the rules whose keywords occur in `buf`, in pack order.
     fn select_rules(&self, buf: &[u8], scratch: &mut Scratch) {
-        let n = self.pack.rules.len();
+        let n = self.regex_rules;
         scratch.selected.clear();
         scratch.selected.resize(n, false);
         scratch.order.clear();

@@ -6,12 +6,14 @@
 //! Every decision carries a reason, so `--explain-suppressed` and tests can say which filter
 //! fired. This module sees secret bytes only to judge them; it never formats them.
 
+pub mod allow;
 mod inline;
 mod placeholder;
 mod reference;
 
 use crate::detect::Candidate;
 use crate::rules::Rule;
+use allow::AllowList;
 
 /// What the filters decided about one candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,24 +25,47 @@ pub enum Verdict {
     Suppress(String),
 }
 
-/// Judges one candidate in its buffer.
-pub fn judge(rule: &Rule, buf: &[u8], c: &Candidate) -> Verdict {
+/// Whether a value alone reads as a placeholder or a mask (`<token>`, `changeme`, `****ABCD`).
+pub fn is_placeholder(v: &[u8]) -> bool {
+    placeholder::check(v).is_some()
+}
+
+/// Judges one candidate in its buffer; `path` is the file's path relative to the scan root.
+/// Known secret values skip the not-a-leak checks (the value is known to be a secret), but inline
+/// and config allows still apply.
+pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowList) -> Verdict {
     let secret = &buf[c.secret.clone()];
-    if let Some(why) = placeholder::check(secret) {
-        return Verdict::Drop(why);
-    }
-    if let Some(why) = reference::check(buf, c.secret.clone()) {
-        return Verdict::Drop(why);
-    }
-    if rule.generic
-        && let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start])
-    {
-        return Verdict::Drop(why);
+    if !rule.known_value {
+        if let Some(why) = placeholder::check(secret) {
+            return Verdict::Drop(why);
+        }
+        if let Some(why) = reference::check(buf, c.secret.clone()) {
+            return Verdict::Drop(why);
+        }
+        if rule.generic
+            && let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start])
+        {
+            return Verdict::Drop(why);
+        }
     }
     if let Some(reason) = inline::allowed(buf, c.secret.start) {
         return Verdict::Suppress(reason);
     }
+    if !allow.entries.is_empty() {
+        let line = line_of(buf, c.secret.start);
+        if let Some(reason) = allow.check(&rule.id, path, secret, line) {
+            return Verdict::Suppress(reason);
+        }
+    }
     Verdict::Keep
+}
+
+/// The line holding `offset`, without its terminator.
+fn line_of(buf: &[u8], offset: usize) -> &[u8] {
+    let start = memchr::memrchr(b'\n', &buf[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &buf[offset..]).map_or(buf.len(), |i| offset + i);
+    let line = &buf[start..end];
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// For generic matches: the name part says the value is not a secret itself: a hash or digest

@@ -16,6 +16,8 @@ use std::fmt;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// Also list suppressed, baselined and dropped candidates with their reasons.
+    pub explain: bool,
 }
 
 /// Renders the whole report.
@@ -29,7 +31,7 @@ pub fn render(report: &Report, rules: &[Rule], opts: HumanOptions) -> String {
         .with_links(false)
         .with_width(opts.width);
     let mut out = String::new();
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| f.state == State::New) {
         let remediation = rules
             .iter()
             .find(|r| r.id == f.rule_id)
@@ -45,6 +47,31 @@ pub fn render(report: &Report, rules: &[Rule], opts: HumanOptions) -> String {
         };
         let _ = handler.render_report(&mut out, &diag);
     }
+    if opts.explain {
+        let accepted = report.findings.iter().filter(|f| f.state != State::New);
+        let mut lines: Vec<String> = accepted.chain(&report.dropped).map(explain_line).collect();
+        lines.sort();
+        for l in lines {
+            out.push_str(&l);
+        }
+    }
+    if let Some(b) = &report.baseline {
+        for e in &b.stale {
+            out.push_str(&format!(
+                "warning: baseline entry {} ({} in {}) matches nothing any more: remove it\n",
+                e.fingerprint, e.rule_id, e.path
+            ));
+        }
+        for e in &b.expired {
+            out.push_str(&format!(
+                "warning: baseline entry {} ({} in {}) expired on {}: its findings count as new\n",
+                e.fingerprint,
+                e.rule_id,
+                e.path,
+                e.expires.as_deref().unwrap_or("?")
+            ));
+        }
+    }
     for e in &report.errors {
         out.push_str(&format!(
             "error: {}: {}\n",
@@ -58,6 +85,25 @@ pub fn render(report: &Report, rules: &[Rule], opts: HumanOptions) -> String {
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+/// `suppressed path:3:7 rule-id ****ABCD: reason`, one line per accepted or dropped candidate.
+fn explain_line(f: &Finding) -> String {
+    let state = match f.state {
+        State::New => "new",
+        State::Baselined => "baselined",
+        State::Suppressed => "suppressed",
+        State::Dropped => "dropped",
+    };
+    format!(
+        "{state:<10} {}:{}:{} {} {}: {}\n",
+        f.path,
+        f.line,
+        f.column,
+        f.rule_id,
+        f.masked,
+        f.suppression_reason.as_deref().unwrap_or("")
+    )
 }
 
 fn display_path(p: &str) -> &str {
@@ -131,6 +177,7 @@ impl fmt::Display for FindingDiagnostic<'_> {
             State::New => Ok(()),
             State::Baselined => write!(f, " [baselined]"),
             State::Suppressed => write!(f, " [suppressed]"),
+            State::Dropped => write!(f, " [dropped]"),
         }
     }
 }

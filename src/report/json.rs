@@ -1,5 +1,6 @@
 //! JSON formats: the full report document (`latest.json`, `--format json`) and JSON Lines
-//! (`--format jsonl`: one finding per line, then one summary line).
+//! (`--format jsonl`: one finding per line (then dropped candidates, when explained), one line
+//! per error, then one summary line).
 
 use super::Report;
 use serde_json::json;
@@ -14,9 +15,14 @@ pub fn render(report: &Report) -> String {
 /// One JSON object per finding, then one per error, then a summary object.
 pub fn render_lines(report: &Report) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for (kind, f) in report
+        .findings
+        .iter()
+        .map(|f| ("finding", f))
+        .chain(report.dropped.iter().map(|f| ("dropped", f)))
+    {
         let mut v = serde_json::to_value(f).expect("finding serializes");
-        v["kind"] = json!("finding");
+        v["kind"] = json!(kind);
         out.push_str(&v.to_string());
         out.push('\n');
     }
@@ -32,6 +38,7 @@ pub fn render_lines(report: &Report) -> String {
         "stats": report.stats,
         "summary": report.summary,
         "rules": report.rules,
+        "baseline": report.baseline,
     });
     out.push_str(&summary.to_string());
     out.push('\n');

@@ -5,6 +5,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
+use crate::baseline;
 use crate::config::Scope;
 use crate::finding::{Finding, State};
 use crate::rules::Severity;
@@ -83,6 +84,16 @@ pub struct Report {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub errors: Vec<WalkError>,
+    /// The baseline that was applied, with its stale and expired entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::Outcome>,
+    /// With `--explain-suppressed`: candidates the not-a-leak filters dropped, masked, with the
+    /// filter's reason in `suppression_reason`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<Finding>,
+    /// Stale or expired baseline entries fail the gate (`--strict`).
+    #[serde(skip)]
+    pub strict: bool,
 }
 
 impl Report {
@@ -98,29 +109,6 @@ impl Report {
         findings: Vec<Finding>,
         errors: Vec<WalkError>,
     ) -> Report {
-        let mut summary = Summary::default();
-        for s in Severity::ALL {
-            summary.by_severity.insert(s, 0);
-        }
-        for f in &findings {
-            match f.state {
-                State::New => {
-                    summary.new += 1;
-                    *summary.by_rule.entry(f.rule_id.clone()).or_default() += 1;
-                    *summary.by_severity.entry(f.severity).or_default() += 1;
-                }
-                State::Baselined => summary.baselined += 1,
-                State::Suppressed => summary.suppressed += 1,
-            }
-        }
-        let failing = findings
-            .iter()
-            .any(|f| f.state == State::New && f.severity >= fail_on);
-        let status = if failing || !errors.is_empty() {
-            Status::Fail
-        } else {
-            Status::Pass
-        };
         Report {
             schema: SCHEMA,
             tool: Tool {
@@ -129,7 +117,7 @@ impl Report {
             },
             generated_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                 .to_string(),
-            status,
+            status: Status::Pass,
             fail_on,
             root,
             scopes: scopes
@@ -141,10 +129,49 @@ impl Report {
                 .collect(),
             rules,
             stats,
-            summary,
+            summary: Summary::default(),
             findings,
             errors,
+            baseline: None,
+            dropped: Vec::new(),
+            strict: false,
         }
+        .judged()
+    }
+
+    /// Recounts the summary and decides the status (after findings changed state, e.g. when a
+    /// baseline was applied): `fail` when a new finding is at or above `fail_on`, when an input
+    /// could not be read, or, when `strict`, when the baseline has stale or expired entries.
+    pub fn judged(mut self) -> Report {
+        let mut summary = Summary::default();
+        for s in Severity::ALL {
+            summary.by_severity.insert(s, 0);
+        }
+        for f in &self.findings {
+            match f.state {
+                State::New => {
+                    summary.new += 1;
+                    *summary.by_rule.entry(f.rule_id.clone()).or_default() += 1;
+                    *summary.by_severity.entry(f.severity).or_default() += 1;
+                }
+                State::Baselined => summary.baselined += 1,
+                State::Suppressed => summary.suppressed += 1,
+                State::Dropped => {}
+            }
+        }
+        let failing = self
+            .findings
+            .iter()
+            .any(|f| f.state == State::New && f.severity >= self.fail_on);
+        let baseline_warns =
+            self.strict && self.baseline.as_ref().is_some_and(|b| b.has_warnings());
+        self.status = if failing || !self.errors.is_empty() || baseline_warns {
+            Status::Fail
+        } else {
+            Status::Pass
+        };
+        self.summary = summary;
+        self
     }
 }
 

@@ -246,7 +246,7 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
         .iter()
         .map(|f| {
             let suppressions = match f.state {
-                State::New => Vec::new(),
+                State::New | State::Dropped => Vec::new(),
                 State::Baselined => vec![Suppression {
                     kind: "external",
                     status: "accepted",

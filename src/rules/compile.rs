@@ -152,6 +152,7 @@ pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<S
             examples: r.examples,
             negative_examples: r.negative_examples,
             origin: file.to_string(),
+            known_value: false,
         }),
         _ => Err(errors),
     }

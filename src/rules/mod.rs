@@ -133,6 +133,9 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// The file the rule came from (`rules/aws.toml`, `.leakgate.toml`).
     pub origin: String,
+    /// A `known-secret-value` rule: it matches one variable's literal value (`known`), not a
+    /// regex, and the not-a-leak filters do not second-guess it.
+    pub known_value: bool,
 }
 
 impl fmt::Debug for Rule {

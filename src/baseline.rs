@@ -1,0 +1,270 @@
+//! The baseline (DESIGN.md §6): `.leakgate-baseline.json` lists accepted findings by fingerprint
+//! (rule id, path, secret), with the rule id and path for review, a reason and an optional expiry,
+//! never the secret or its mask. Entries are sorted by path, rule and fingerprint so the file
+//! diffs cleanly; moving a leaked line does not change its fingerprint, so the file does not
+//! churn, while a new secret on a baselined line has a new fingerprint and fails the gate.
+//!
+//! A scan marks matching findings `baselined`, and reports entries that match nothing any more
+//! (stale: the secret was removed, or the file is gone) and entries past their expiry (their
+//! findings count as new again).
+
+use crate::finding::{Finding, State};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// The file name looked up at the scan root.
+pub const FILE_NAME: &str = ".leakgate-baseline.json";
+pub const SCHEMA: &str = "leakgate/baseline/v1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub path: String,
+    pub reason: String,
+    /// The day the entry was added (YYYY-MM-DD).
+    pub added: String,
+    /// The last day the entry suppresses (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub schema: String,
+    pub entries: Vec<Entry>,
+}
+
+/// A baseline entry named in the report (stale or expired).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRef {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// What applying a baseline found; goes into the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub path: String,
+    pub entries: usize,
+    pub matched: usize,
+    /// Entries whose file was scanned (or no longer exists) but that matched nothing.
+    pub stale: Vec<EntryRef>,
+    /// Entries past their expiry; their findings are new again.
+    pub expired: Vec<EntryRef>,
+}
+
+impl Outcome {
+    pub fn has_warnings(&self) -> bool {
+        !self.stale.is_empty() || !self.expired.is_empty()
+    }
+}
+
+/// Why a baseline could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum BaselineError {
+    #[error("cannot read baseline {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("invalid baseline {path}: {message}")]
+    #[diagnostic(help("regenerate it with `leakgate baseline --reason ...`"))]
+    Invalid { path: String, message: String },
+}
+
+impl Baseline {
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        let invalid = |message: String| BaselineError::Invalid {
+            path: shown.clone(),
+            message,
+        };
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        if b.schema != SCHEMA {
+            return Err(invalid(format!(
+                "schema is `{}`, expected `{SCHEMA}`",
+                b.schema
+            )));
+        }
+        for e in &b.entries {
+            if e.fingerprint.len() != 16 || !e.fingerprint.bytes().all(|c| c.is_ascii_hexdigit()) {
+                return Err(invalid(format!(
+                    "entry for {} has a malformed fingerprint",
+                    e.path
+                )));
+            }
+            if let Some(d) = &e.expires
+                && !is_date(d)
+            {
+                return Err(invalid(format!(
+                    "entry for {}: expires `{d}` is not YYYY-MM-DD",
+                    e.path
+                )));
+            }
+        }
+        Ok(b)
+    }
+
+    /// The baseline text: pretty JSON, entries sorted, one trailing newline.
+    pub fn render(&self) -> String {
+        let mut b = self.clone();
+        b.entries.sort_by(|x, y| {
+            (&x.path, &x.rule_id, &x.fingerprint).cmp(&(&y.path, &y.rule_id, &y.fingerprint))
+        });
+        b.entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        let mut s = serde_json::to_string_pretty(&b).expect("plain data");
+        s.push('\n');
+        s
+    }
+
+    /// A baseline accepting `findings` (new or already baselined). Entries of `previous` with the
+    /// same fingerprint keep their reason, date and expiry.
+    pub fn from_findings(
+        findings: &[Finding],
+        previous: Option<&Baseline>,
+        reason: &str,
+        expires: Option<&str>,
+        today: &str,
+    ) -> Baseline {
+        let old: HashMap<&str, &Entry> = previous
+            .map(|p| {
+                p.entries
+                    .iter()
+                    .map(|e| (e.fingerprint.as_str(), e))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let entries = findings
+            .iter()
+            .filter(|f| matches!(f.state, State::New | State::Baselined))
+            .map(|f| match old.get(f.fingerprint.as_str()) {
+                Some(e) if !is_expired(e, today) => (*e).clone(),
+                _ => Entry {
+                    fingerprint: f.fingerprint.clone(),
+                    rule_id: f.rule_id.clone(),
+                    path: f.path.clone(),
+                    reason: reason.to_string(),
+                    added: today.to_string(),
+                    expires: expires.map(str::to_string),
+                },
+            })
+            .collect();
+        Baseline {
+            schema: SCHEMA.to_string(),
+            entries,
+        }
+    }
+
+    /// Marks findings that match a live entry as baselined. `scanned` holds the paths this scan
+    /// read, and `exists` says whether a path still exists, to tell stale entries from entries
+    /// outside this scan.
+    pub fn apply(
+        &self,
+        shown_path: &str,
+        findings: &mut [Finding],
+        scanned: &BTreeSet<String>,
+        exists: impl Fn(&str) -> bool,
+        today: &str,
+    ) -> Outcome {
+        let by_fp: HashMap<&str, &Entry> = self
+            .entries
+            .iter()
+            .map(|e| (e.fingerprint.as_str(), e))
+            .collect();
+        let mut matched: BTreeSet<&str> = BTreeSet::new();
+        for f in findings.iter_mut() {
+            let Some(e) = by_fp.get(f.fingerprint.as_str()) else {
+                continue;
+            };
+            matched.insert(e.fingerprint.as_str());
+            if f.state == State::New && !is_expired(e, today) {
+                f.state = State::Baselined;
+                f.suppression_reason = Some(format!("baselined: {}", e.reason));
+            }
+        }
+        let to_ref = |e: &Entry| EntryRef {
+            fingerprint: e.fingerprint.clone(),
+            rule_id: e.rule_id.clone(),
+            path: e.path.clone(),
+            expires: e.expires.clone(),
+        };
+        let stale = self
+            .entries
+            .iter()
+            .filter(|e| !matched.contains(e.fingerprint.as_str()))
+            .filter(|e| scanned.contains(&e.path) || !exists(&e.path))
+            .map(to_ref)
+            .collect();
+        let expired = self
+            .entries
+            .iter()
+            .filter(|e| is_expired(e, today))
+            .map(to_ref)
+            .collect();
+        Outcome {
+            path: shown_path.to_string(),
+            entries: self.entries.len(),
+            matched: matched.len(),
+            stale,
+            expired,
+        }
+    }
+}
+
+fn is_expired(e: &Entry, today: &str) -> bool {
+    e.expires.as_deref().is_some_and(|d| today > d)
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!(
+        (num(0..4), num(5..7), num(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2026-12-31"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("31.12.2026"));
+        assert_eq!(today().len(), 10);
+        assert!(is_date(&today()));
+    }
+
+    #[test]
+    fn expiry_is_inclusive_of_the_last_day() {
+        let e = Entry {
+            fingerprint: "0123456789abcdef".into(),
+            rule_id: "r".into(),
+            path: "p".into(),
+            reason: "x".into(),
+            added: "2026-01-01".into(),
+            expires: Some("2026-06-30".into()),
+        };
+        assert!(!is_expired(&e, "2026-06-30"));
+        assert!(is_expired(&e, "2026-07-01"));
+    }
+}
