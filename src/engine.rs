@@ -155,7 +155,10 @@ pub fn scan_bytes(
     let mut judged = Vec::with_capacity(candidates.len());
     let mut dropped = Vec::new();
     for c in candidates.drain(..) {
-        let verdict = filter::judge(&scanner.rules()[c.rule], path, text, &c, &scanner.allow);
+        let verdict = match c.rejected {
+            Some(why) => Verdict::Drop(why),
+            None => filter::judge(&scanner.rules()[c.rule], path, text, &c, &scanner.allow),
+        };
         let j = Judged {
             candidate: c,
             verdict,

@@ -41,6 +41,20 @@ pub enum NotRandom {
 }
 
 impl NotRandom {
+    /// The reason as an explanation of a rejected match.
+    pub fn explain(self) -> &'static str {
+        match self {
+            NotRandom::TooShort => "not random: too short to be a secret",
+            NotRandom::Repeated => "not random: repeated characters",
+            NotRandom::Sequence => "not random: a keyboard or alphabet sequence",
+            NotRandom::Uuid => "not random: a UUID",
+            NotRandom::Version => "not random: a version number",
+            NotRandom::Path => "not random: a file path or URL path",
+            NotRandom::Identifier => "not random: words or an identifier",
+            NotRandom::LowEntropy => "not random: entropy below the threshold for its alphabet",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             NotRandom::TooShort => "too short to be a secret",

@@ -26,6 +26,8 @@ pub struct Candidate {
     pub secret: Range<usize>,
     /// Byte range of the whole regex match (secret plus context such as the variable name).
     pub matched: Range<usize>,
+    /// Set only when the scanner explains itself: the validator that rejected this match.
+    pub rejected: Option<&'static str>,
 }
 
 /// The compiled rule pack plus its keyword prefilter.
@@ -42,7 +44,8 @@ pub struct Scanner {
     known: Option<KnownValues>,
     /// The config's allowlist, applied by `filter::judge`.
     pub allow: AllowList,
-    /// Keep dropped candidates (as `State::Dropped` findings) to explain filter decisions.
+    /// Keep rejected and dropped candidates (as `State::Dropped` findings) to explain every
+    /// validator and filter decision.
     pub explain: bool,
 }
 
@@ -124,7 +127,7 @@ impl Scanner {
             {
                 continue;
             }
-            scan_rule(ri, rule, buf, out);
+            scan_rule(ri, rule, buf, self.explain, out);
         }
         if let Some(known) = &self.known {
             let base = self.regex_rules;
@@ -133,6 +136,7 @@ impl Scanner {
                     rule: base + ri,
                     secret: range.clone(),
                     matched: range,
+                    rejected: None,
                 })
             });
         }
@@ -172,40 +176,48 @@ impl Scanner {
     }
 }
 
-fn scan_rule(ri: usize, rule: &Rule, buf: &[u8], out: &mut Vec<Candidate>) {
+/// Runs one rule; with `explain`, matches its validators reject are kept, marked `rejected`.
+fn scan_rule(ri: usize, rule: &Rule, buf: &[u8], explain: bool, out: &mut Vec<Candidate>) {
     for caps in rule.regex.captures_iter(buf) {
         let Some(whole) = caps.get(0) else { continue };
         let Some(secret) = caps.get(rule.secret_group) else {
             continue;
         };
-        if secret.is_empty() || !validate(rule, secret.as_bytes()) {
+        if secret.is_empty() {
+            continue;
+        }
+        let rejected = validate(rule, secret.as_bytes()).err();
+        if rejected.is_some() && !explain {
             continue;
         }
         out.push(Candidate {
             rule: ri,
             secret: secret.range(),
             matched: whole.range(),
+            rejected,
         });
     }
 }
 
-/// The rule's own validators on the secret bytes.
-pub fn validate(rule: &Rule, secret: &[u8]) -> bool {
+/// The rule's own validators on the secret bytes; `Err` says which one rejected it.
+pub fn validate(rule: &Rule, secret: &[u8]) -> Result<(), &'static str> {
     if let Some(min) = rule.min_entropy
         && entropy::shannon(secret) < min
     {
-        return false;
+        return Err("not random: entropy below the rule's min_entropy");
     }
     if rule.require_classes != Classes::default()
         && !Classes::of(secret).contains(rule.require_classes)
     {
-        return false;
+        return Err("lacks the character classes the format requires");
     }
     if rule.checksum == Some(Checksum::Base62Crc32) && !checksum::base62_crc32_ok(secret) {
-        return false;
+        return Err("the token's checksum does not match");
     }
-    if rule.randomness && entropy::judge(secret).is_err() {
-        return false;
+    if rule.randomness
+        && let Err(why) = entropy::judge(secret)
+    {
+        return Err(why.explain());
     }
-    true
+    Ok(())
 }

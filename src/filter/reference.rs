@@ -85,11 +85,18 @@ pub fn check(buf: &[u8], span: Range<usize>) -> Option<&'static str> {
 }
 
 fn starts_like_reference(v: &[u8]) -> bool {
-    const STARTS: [&[u8]; 13] = [
+    const STARTS: [&[u8]; 20] = [
         b"$",
         b"%",
         b"{{",
+        b"{%",
         b"<%",
+        b"#{",
+        b"import.meta.env",
+        b"deno.env",
+        b"env::var",
+        b"std::env",
+        b"os.lookupenv",
         b"os.environ",
         b"os.getenv",
         b"getenv",

@@ -1,0 +1,226 @@
+//! Not-a-leak filters on realistic files, both directions: in each file the references,
+//! templates and placeholders are allowed while a real secret beside them is still found, on
+//! exactly the line where it was planted.
+
+mod util;
+
+use util::*;
+
+/// One realistic file: its text, and the lines (1-based) where real secrets are planted.
+struct Case {
+    path: &'static str,
+    text: String,
+    secret_lines: Vec<u64>,
+}
+
+/// Builds the text from `lines`; a line containing `{S}` gets a fresh synthetic secret and is
+/// expected to be found.
+fn case(path: &'static str, seed: u64, lines: &[&str]) -> Case {
+    let mut text = String::new();
+    let mut secret_lines = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.contains("{S}") {
+            secret_lines.push(i as u64 + 1);
+            text.push_str(&l.replace("{S}", &synthetic(seed + i as u64, 28)));
+        } else {
+            text.push_str(l);
+        }
+        text.push('\n');
+    }
+    Case {
+        path,
+        text,
+        secret_lines,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case(
+            "deploy/.env.production",
+            1,
+            &[
+                "# production settings",
+                "export DB_PASSWORD=${DB_PASSWORD}",
+                "API_TOKEN=$API_TOKEN",
+                "SESSION_SECRET=%SESSION_SECRET%",
+                "REDIS_PASSWORD=${REDIS_PASSWORD:-}",
+                "SMTP_PASSWORD=changeme",
+                "SIGNING_KEY=<signing-key>",
+                "WEBHOOK_SECRET={S}",
+                "CACHE_PASSWORD=${CACHE_PASSWORD:-{S}}",
+            ],
+        ),
+        case(
+            "k8s/deployment.yaml",
+            2,
+            &[
+                "apiVersion: apps/v1",
+                "kind: Deployment",
+                "spec:",
+                "  template:",
+                "    spec:",
+                "      containers:",
+                "        - name: api",
+                "          env:",
+                "            - name: DB_PASSWORD",
+                "              valueFrom:",
+                "                secretKeyRef: {name: db, key: password}",
+                "            - name: STRIPE_API_KEY",
+                "              value: \"{S}\"",
+            ],
+        ),
+        case(
+            ".github/workflows/release.yml",
+            3,
+            &[
+                "jobs:",
+                "  release:",
+                "    env:",
+                "      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}",
+                "      DEPLOY_KEY: ${{ vars.DEPLOY_KEY_NAME }}",
+                "      SENTRY_AUTH_TOKEN: ${{ secrets.SENTRY_AUTH_TOKEN }}",
+                "      SLACK_SIGNING_SECRET: {S}",
+            ],
+        ),
+        case(
+            "charts/api/values.yaml",
+            4,
+            &[
+                "database:",
+                "  password: {{ .Values.global.dbPassword }}",
+                "  passwordSecretRef: db-credentials",
+                "{% if prod %}",
+                "  api_key: {{ vault_api_key }}",
+                "{% endif %}",
+                "  admin_password: {S}",
+            ],
+        ),
+        case(
+            "app/settings.py",
+            5,
+            &[
+                "import os",
+                "SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]",
+                "API_TOKEN = os.getenv(\"API_TOKEN\", \"\")",
+                "DB_PASSWORD = settings.DATABASE_PASSWORD",
+                "password: str = field(default=None)",
+                "EXCHANGE_API_SECRET = \"{S}\"",
+            ],
+        ),
+        case(
+            "web/config.js",
+            6,
+            &[
+                "const apiKey = process.env.API_KEY;",
+                "const token = import.meta.env.VITE_TOKEN;",
+                "export const clientSecret = '{S}';",
+            ],
+        ),
+        case(
+            "svc/config.go",
+            7,
+            &[
+                "token := os.Getenv(\"SERVICE_TOKEN\")",
+                "password := cfg.Database.Password",
+                "apiSecret := \"{S}\"",
+            ],
+        ),
+        case(
+            "docs/setup.md",
+            8,
+            &[
+                "# Setup",
+                "Set `API_KEY=YOUR_API_KEY` and `password: <password>` in your shell.",
+                "The log shows `token=****ABCD` and `secret=[REDACTED]`, which is fine.",
+                "AWS example: aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+                "client_secret: xxxxxxxxxxxxxxxxxxxxxxxx",
+                "```sh",
+                "export DB_PASSWORD='{S}'   # the value before the rotation",
+                "```",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn references_and_placeholders_pass_while_real_secrets_beside_them_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = cases();
+    let files: Vec<(&str, String)> = cases.iter().map(|c| (c.path, c.text.clone())).collect();
+    write_files(dir.path(), &files);
+    let (code, report) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 1, "the planted secrets fail the gate");
+    let found = findings_of(&report);
+    for c in &cases {
+        let mut lines: Vec<u64> = found
+            .iter()
+            .filter(|(p, ..)| p == c.path)
+            .map(|(_, l, ..)| *l)
+            .collect();
+        lines.sort();
+        assert_eq!(
+            lines, c.secret_lines,
+            "{}: findings on lines {lines:?}, planted on {:?}",
+            c.path, c.secret_lines
+        );
+    }
+}
+
+#[test]
+fn the_same_files_without_the_secrets_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<(&str, String)> = cases()
+        .iter()
+        .map(|c| {
+            let kept: Vec<&str> = c
+                .text
+                .lines()
+                .enumerate()
+                .filter(|(i, _)| !c.secret_lines.contains(&(*i as u64 + 1)))
+                .map(|(_, l)| l)
+                .collect();
+            (c.path, kept.join("\n"))
+        })
+        .collect();
+    write_files(dir.path(), &files);
+    let (code, report) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 0, "{:?}", findings_of(&report));
+}
+
+#[test]
+fn explain_suppressed_names_the_validator_or_filter_for_each_dropped_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let masked = format!("****{}", synthetic(9, 12));
+    write_files(
+        dir.path(),
+        &[(
+            "docs/a.md",
+            format!(
+                "API_TOKEN=$API_TOKEN_VALUE\napi_key: {masked}\nclient_secret: YOUR_CLIENT_SECRET\n"
+            ),
+        )],
+    );
+    let (code, report) = scan_json(dir.path(), &["--explain-suppressed", "."]);
+    assert_eq!(code, 0);
+    let dropped = report["dropped"].as_array().expect("dropped list");
+    let reason_on = |line: u64| -> String {
+        dropped
+            .iter()
+            .find(|d| d["line"] == line)
+            .and_then(|d| d["suppression_reason"].as_str())
+            .unwrap_or_else(|| panic!("no explanation for line {line}: {dropped:?}"))
+            .to_string()
+    };
+    assert!(!reason_on(1).is_empty());
+    assert!(reason_on(2).contains("masked"), "{}", reason_on(2));
+    assert!(reason_on(3).contains("not random"), "{}", reason_on(3));
+    assert!(dropped.iter().all(|d| d["state"] == "dropped"));
+    assert!(
+        !report.to_string().contains(&masked[4..]),
+        "explanations are masked"
+    );
+    // Without the flag the report does not carry them.
+    let (_, plain) = scan_json(dir.path(), &["."]);
+    assert!(plain.get("dropped").is_none());
+}
