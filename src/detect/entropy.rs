@@ -237,7 +237,7 @@ fn is_identifier(v: &[u8]) -> bool {
     let mut short = 0;
     let mut letters = 0;
     let mut body = 0;
-    for part in v.split(|&b| matches!(b, b'_' | b'-' | b'.' | b' ' | b':' | b'/')) {
+    for part in v.split(|&b| matches!(b, b'_' | b'-' | b'.' | b' ' | b':' | b'/' | b'#')) {
         if part.is_empty() {
             continue;
         }

@@ -68,6 +68,11 @@ pub fn check(v: &[u8]) -> Option<&'static str> {
     if WORDS.contains(&trimmed) {
         return Some("a placeholder word");
     }
+    // `secret123`, `password1`, `admin2024`: a placeholder word with a number.
+    let word = trimmed.trim_end_matches(|c: char| c.is_ascii_digit());
+    if word.len() < trimmed.len() && WORDS.contains(&word) {
+        return Some("a placeholder word with a number");
+    }
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return Some("a placeholder or masked value");
     }
@@ -101,6 +106,8 @@ mod tests {
             "AKIAIOSFODNN7EXAMPLE",
             "sk_live_dummy_value_for_docs",
             "0000000000000000",
+            "secret123",
+            "Password1",
         ] {
             assert!(check(v.as_bytes()).is_some(), "{v}");
         }

@@ -47,15 +47,21 @@ pub fn check(buf: &[u8], span: Range<usize>) -> Option<&'static str> {
     {
         return Some("a code expression, not a literal");
     }
-    // A read-only token in an image URL's query (`badge.svg?token=…`): published by design.
+    // A read-only token in a badge or image URL's query (`badge.svg?token=…`, codecov and
+    // shields badges): published by design, it only reads a coverage graph.
     let query = before.rsplit(|&b| b == b'?').next().map_or(0, |q| q.len());
     if query < before.len() {
-        let path = before[..before.len() - query - 1].to_ascii_lowercase();
-        if [&b".svg"[..], b".png", b".gif"]
+        let url = &before[..before.len() - query - 1];
+        let url_start = memchr::memmem::rfind(url, b"://").unwrap_or(0);
+        let url = url[url_start..].to_ascii_lowercase();
+        let image = [&b".svg"[..], b".png", b".gif"]
             .iter()
-            .any(|e| path.ends_with(e))
-        {
-            return Some("a read-only token in an image URL");
+            .any(|e| url.ends_with(e));
+        let badge = [&b"codecov.io/"[..], b"shields.io/", b"/badge"]
+            .iter()
+            .any(|h| memchr::memmem::find(&url, h).is_some());
+        if image || badge {
+            return Some("a read-only token in a badge or image URL");
         }
     }
     // `name: Type = value`: the matched value is a type annotation.
