@@ -8,6 +8,7 @@
 //! scopes = ["docs", "reports"]    # restrict the scan to these scopes, as --scope does
 //! exclude = ["tests/fixtures/**"] # globs relative to the scan root
 //! max_file_size = "64 MiB"        # optional budget: larger files are error entries
+//! max_file_time = "60s"           # optional budget for streamed (large or .gz) files
 //!
 //! [scopes]                        # define or redefine named scopes
 //! runbooks = ["ops/runbooks/**"]
@@ -121,6 +122,7 @@ struct RawScan {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     max_file_size: Option<Spanned<RawSize>>,
+    max_file_time: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +149,7 @@ pub struct Config {
     pub scopes: Option<Vec<String>>,
     pub exclude: Vec<String>,
     pub max_file_size: Option<u64>,
+    pub max_file_time: Option<std::time::Duration>,
     /// Every known scope: built-ins, overridden or extended by `[scopes]`.
     pub scope_defs: Vec<Scope>,
     /// `[[allow]]` entries.
@@ -211,6 +214,7 @@ impl Default for Config {
             scopes: None,
             exclude: Vec::new(),
             max_file_size: None,
+            max_file_time: None,
             scope_defs: builtin_scopes(),
             allow: AllowList::default(),
             known: KnownSettings::default(),
@@ -395,6 +399,15 @@ impl Config {
                 return Err(err(g.span(), "scan.exclude", e.to_string()));
             }
             cfg.exclude.push(g.get_ref().clone());
+        }
+        if let Some(t) = &raw.scan.max_file_time {
+            cfg.max_file_time = Some(humantime::parse_duration(t.get_ref()).map_err(|e| {
+                err(
+                    t.span(),
+                    "scan.max_file_time",
+                    format!("`{}` is not a duration such as 60s: {e}", t.get_ref()),
+                )
+            })?);
         }
         if let Some(size) = &raw.scan.max_file_size {
             cfg.max_file_size = Some(match size.get_ref() {

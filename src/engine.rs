@@ -9,6 +9,7 @@ use crate::detect::{Candidate, Scanner, Scratch};
 use crate::filter::{self, Verdict};
 use crate::finding::{self, Finding, Judged, Source};
 use crate::source::walk::{FileEntry, WalkError};
+use crate::stream::{self, StreamBuffers, StreamError};
 use rayon::prelude::*;
 use std::io::Read;
 
@@ -19,6 +20,8 @@ pub const BINARY_PROBE: usize = 8 << 10;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Budget {
     pub max_file_size: Option<u64>,
+    /// Streamed inputs (large or compressed files) that take longer are cut short and reported.
+    pub max_file_time: Option<std::time::Duration>,
 }
 
 /// The result of scanning a set of files.
@@ -47,6 +50,7 @@ struct Worker {
     buf: Vec<u8>,
     decoded: Vec<u8>,
     candidates: Vec<Candidate>,
+    stream: StreamBuffers,
 }
 
 impl Worker {
@@ -56,6 +60,7 @@ impl Worker {
             buf: Vec::with_capacity(64 << 10),
             decoded: Vec::new(),
             candidates: Vec::new(),
+            stream: StreamBuffers::default(),
         }
     }
 }
@@ -86,30 +91,69 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         message,
     };
     w.buf.clear();
-    let read = std::fs::File::open(&f.fs_path).and_then(|file| {
+    let file = match std::fs::File::open(&f.fs_path).and_then(|file| {
         let len = file.metadata()?.len();
-        if let Some(max) = budget.max_file_size
-            && len > max
-        {
-            return Ok(Some(len));
-        }
-        let mut file = file;
-        file.read_to_end(&mut w.buf)?;
-        Ok(None)
-    });
-    match read {
+        Ok((file, len))
+    }) {
+        Ok(x) => x,
         Err(e) => {
             out.errors.push(error(format!("cannot read: {e}")));
             return out;
         }
-        Ok(Some(len)) => {
-            out.errors.push(error(format!(
-                "not scanned: {len} bytes is over the max_file_size budget of {} bytes",
-                budget.max_file_size.unwrap_or(0)
-            )));
+    };
+    let (mut file, len) = file;
+    if let Some(max) = budget.max_file_size
+        && len > max
+    {
+        out.errors.push(error(format!(
+            "not scanned: {len} bytes is over the max_file_size budget of {max} bytes"
+        )));
+        return out;
+    }
+    let gzip = stream::is_gzip(&f.path);
+    if gzip || len > stream::WHOLE_FILE_LIMIT {
+        let reader: Box<dyn Read> = if gzip {
+            Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+                file,
+            )))
+        } else {
+            Box::new(file)
+        };
+        let got = stream::scan_stream(
+            scanner,
+            &f.path,
+            &Source::File,
+            reader,
+            budget.max_file_time,
+            &mut w.stream,
+        );
+        if got.binary {
+            out.skipped_binary = 1;
             return out;
         }
-        Ok(None) => {}
+        out.files_scanned = 1;
+        out.bytes_scanned = got.bytes;
+        out.findings = got.findings;
+        match got.error {
+            None => {}
+            Some(StreamError::Read { at, message }) => out.errors.push(error(format!(
+                "cannot {} after {at} bytes: {message}",
+                if gzip { "decompress" } else { "read" }
+            ))),
+            Some(StreamError::Utf16) => out.errors.push(error(format!(
+                "not scanned: UTF-16 text over {} MiB is not supported; convert it to UTF-8",
+                stream::WHOLE_FILE_LIMIT >> 20
+            ))),
+            Some(StreamError::OutOfTime { at, budget }) => out.errors.push(error(format!(
+                "not fully scanned: stopped after {at} bytes at the max_file_time budget of {}",
+                humantime::format_duration(budget)
+            ))),
+        }
+        return out;
+    }
+    if let Err(e) = file.read_to_end(&mut w.buf) {
+        out.errors.push(error(format!("cannot read: {e}")));
+        return out;
     }
     let text: &[u8] = match decode_utf16(&w.buf, &mut w.decoded) {
         true => &w.decoded,
@@ -147,8 +191,31 @@ pub fn scan_bytes(
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
 ) -> Vec<Finding> {
+    scan_window(
+        scanner,
+        path,
+        source,
+        text,
+        0..text.len(),
+        scratch,
+        candidates,
+    )
+}
+
+/// As [`scan_bytes`], but reports only candidates whose secret starts inside `window` (the rest of
+/// `text` is context: the overlap a streamed chunk shares with its neighbours).
+pub fn scan_window(
+    scanner: &Scanner,
+    path: &str,
+    source: &Source,
+    text: &[u8],
+    window: std::ops::Range<usize>,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+) -> Vec<Finding> {
     candidates.clear();
     scanner.scan(path, text, scratch, candidates);
+    candidates.retain(|c| window.contains(&c.secret.start));
     if candidates.is_empty() {
         return Vec::new();
     }

@@ -20,6 +20,7 @@ pub mod mask;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod stream;
 
 pub use cmd::Exit;
 

@@ -124,6 +124,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
 
     let budget = Budget {
         max_file_size: config.max_file_size,
+        max_file_time: config.max_file_time,
     };
     let mut scanned = pool.install(|| engine::scan_files(&scanner, &walked.files, budget));
     scanned.errors.extend(walked.errors);
