@@ -122,6 +122,9 @@ pub struct ScanArgs {
     /// which filter dropped it (masked).
     #[arg(long)]
     pub explain_suppressed: bool,
+    /// Do not look under encodings (JSON escapes, ANSI, HTML entities, percent, base64).
+    #[arg(long)]
+    pub no_decode: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,9 +5,10 @@
 //! A file that cannot be read, or that a budget cut short, is an error entry: the gate cannot
 //! vouch for it, so the scan fails closed without stopping.
 
+use crate::decode;
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::filter::{self, Verdict};
-use crate::finding::{self, Finding, Judged, Source};
+use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
 use rayon::prelude::*;
@@ -215,8 +216,13 @@ pub fn scan_window(
 ) -> Vec<Finding> {
     candidates.clear();
     scanner.scan(path, text, scratch, candidates);
+    let decoded = if scanner.decode {
+        scan_layers(scanner, path, text, &window, candidates, scratch)
+    } else {
+        Vec::new()
+    };
     candidates.retain(|c| window.contains(&c.secret.start));
-    if candidates.is_empty() {
+    if candidates.is_empty() && decoded.is_empty() {
         return Vec::new();
     }
     let mut judged = Vec::with_capacity(candidates.len());
@@ -236,11 +242,57 @@ pub fn scan_window(
             _ => judged.push(j),
         }
     }
-    let mut findings = finding::build(&scanner.pack, path, source, text, judged);
+    let mut findings = finding::build_all(&scanner.pack, path, source, text, judged, decoded);
     if !dropped.is_empty() {
         findings.extend(finding::build(&scanner.pack, path, source, text, dropped));
     }
     findings
+}
+
+/// Secrets under an encoding: each decoding layer of `text` is scanned and judged like the text
+/// itself; a secret whose encoded range overlaps a plain candidate was already judged there.
+fn scan_layers(
+    scanner: &Scanner,
+    path: &str,
+    text: &[u8],
+    window: &std::ops::Range<usize>,
+    plain: &[Candidate],
+    scratch: &mut Scratch,
+) -> Vec<DecodedJudged> {
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    for layer in decode::layers(text) {
+        found.clear();
+        scanner.scan(path, &layer.text, scratch, &mut found);
+        for c in found.drain(..) {
+            if c.rejected.is_some() {
+                continue;
+            }
+            let orig = layer.original(c.secret.clone());
+            let overlaps = |r: &std::ops::Range<usize>| r.start < orig.end && orig.start < r.end;
+            if !window.contains(&orig.start)
+                || plain.iter().any(|p| overlaps(&p.secret))
+                || out.iter().any(|d: &DecodedJudged| {
+                    overlaps(&d.orig) && d.secret == layer.text[c.secret.clone()]
+                })
+            {
+                continue;
+            }
+            let rule = &scanner.rules()[c.rule];
+            let verdict = filter::judge(rule, path, &layer.text, &c, &scanner.allow);
+            if matches!(verdict, Verdict::Drop(_)) {
+                continue;
+            }
+            out.push(DecodedJudged {
+                rule: c.rule,
+                secret: layer.text[c.secret.clone()].to_vec(),
+                orig,
+                layer: layer.name.clone(),
+                verdict,
+            });
+        }
+    }
+    out
 }
 
 /// Decodes a UTF-16 file (by its byte-order mark) into `out` as UTF-8. False if not UTF-16.

@@ -83,15 +83,38 @@ pub struct Judged {
     pub verdict: Verdict,
 }
 
+/// A secret found in a decoding layer (`decode`): the decoded secret bytes, and the range of the
+/// encoded text in the buffer it came from.
+pub struct DecodedJudged {
+    pub rule: usize,
+    pub secret: Vec<u8>,
+    pub orig: Range<usize>,
+    pub layer: String,
+    pub verdict: Verdict,
+}
+
 /// Builds the findings of one buffer. `judged` holds every candidate that was kept or suppressed.
 pub fn build(
     pack: &RulePack,
     path: &str,
     source: &Source,
     buf: &[u8],
-    mut judged: Vec<Judged>,
+    judged: Vec<Judged>,
 ) -> Vec<Finding> {
-    if judged.is_empty() {
+    build_all(pack, path, source, buf, judged, Vec::new())
+}
+
+/// As [`build`], plus secrets found in decoding layers. Every snippet masks the plain secrets and
+/// the encoded text of the decoded ones on its line.
+pub fn build_all(
+    pack: &RulePack,
+    path: &str,
+    source: &Source,
+    buf: &[u8],
+    mut judged: Vec<Judged>,
+    decoded: Vec<DecodedJudged>,
+) -> Vec<Finding> {
+    if judged.is_empty() && decoded.is_empty() {
         return Vec::new();
     }
     judged.sort_by_key(|j| (j.candidate.secret.start, j.candidate.secret.end));
@@ -110,7 +133,7 @@ pub fn build(
         }
     }
     let lines = LineIndex::new(buf);
-    let masks: Vec<(Range<usize>, String)> = clusters
+    let mut masks: Vec<(Range<usize>, String)> = clusters
         .iter()
         .map(|(union, w)| {
             (
@@ -118,7 +141,30 @@ pub fn build(
                 mask::mask(&buf[judged[*w].candidate.secret.clone()]),
             )
         })
+        .chain(
+            decoded
+                .iter()
+                .map(|d| (d.orig.clone(), mask::mask(&d.secret))),
+        )
         .collect();
+    masks.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    // Overlapping spans (two secrets in one base64 blob) become one mask.
+    let mut merged: Vec<(Range<usize>, String)> = Vec::with_capacity(masks.len());
+    for (r, m) in masks {
+        match merged.last_mut() {
+            Some((last, _)) if r.start < last.end.max(last.start + 1) => {
+                last.end = last.end.max(r.end)
+            }
+            _ => merged.push((r, m)),
+        }
+    }
+    let masks = merged;
+    let mask_span = |r: &Range<usize>| {
+        masks
+            .iter()
+            .find(|(m, _)| m.start <= r.start && r.start < m.end.max(m.start + 1))
+            .map_or(r.clone(), |(m, _)| m.clone())
+    };
 
     let mut out: Vec<Finding> = Vec::new();
     let mut seen: Vec<(usize, &[u8], usize)> = Vec::new(); // (line, secret, rule) already reported
@@ -133,7 +179,7 @@ pub fn build(
         }
         seen.push((line, secret, c.rule));
         let (end_line, end_column) = lines.locate(buf, c.secret.end);
-        let (snippet, snippet_mask) = snippet(buf, &lines, line, union, &masks);
+        let (snippet, snippet_mask) = snippet(buf, &lines, line, &mask_span(union), &masks);
         let (state, suppression_reason) = match &j.verdict {
             Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
             Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
@@ -154,6 +200,43 @@ pub fn build(
             state,
             suppression_reason,
             decoded_from: None,
+            source: source.clone(),
+            snippet,
+            snippet_mask,
+        });
+    }
+    for d in &decoded {
+        let rule = &pack.rules[d.rule];
+        let (line, column) = lines.locate(buf, d.orig.start);
+        if seen
+            .iter()
+            .any(|(l, s, _)| *l == line && *s == d.secret.as_slice())
+        {
+            continue;
+        }
+        seen.push((line, &d.secret, d.rule));
+        let (end_line, end_column) = lines.locate(buf, d.orig.end);
+        let (snippet, snippet_mask) = snippet(buf, &lines, line, &mask_span(&d.orig), &masks);
+        let (state, suppression_reason) = match &d.verdict {
+            Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
+            Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
+            Verdict::Keep => (State::New, None),
+        };
+        out.push(Finding {
+            rule_id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            path: path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            masked: mask::mask(&d.secret),
+            secret_len: mask::char_len(&d.secret),
+            fingerprint: fingerprint(&rule.id, path, &d.secret),
+            state,
+            suppression_reason,
+            decoded_from: Some(d.layer.clone()),
             source: source.clone(),
             snippet,
             snippet_mask,

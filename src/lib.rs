@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod decode;
 pub mod detect;
 pub mod diag;
 pub mod engine;

@@ -101,6 +101,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .with_allow(config.allow.clone())
         .with_known(KnownValues::build(&known));
     scanner.explain = args.explain_suppressed;
+    scanner.decode = !args.no_decode;
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
 

@@ -47,6 +47,8 @@ pub struct Scanner {
     /// Keep rejected and dropped candidates (as `State::Dropped` findings) to explain every
     /// validator and filter decision.
     pub explain: bool,
+    /// Also scan decoding layers (`decode`): JSON escapes, ANSI, HTML entities, percent, base64.
+    pub decode: bool,
 }
 
 /// Per-thread reusable state.
@@ -93,6 +95,7 @@ impl Scanner {
             known: None,
             allow: AllowList::default(),
             explain: false,
+            decode: true,
         }
     }
 

@@ -1,0 +1,569 @@
+//! Decoding layers (DESIGN.md §2, detect): secrets hidden under an encoding in logs and reports.
+//! Each layer is a decoded copy of a buffer plus a map back to the original bytes:
+//!
+//! - `json-escape`: `\/`, `\uXXXX`, `\\`, `\"` and the other JSON string escapes, which also
+//!   unwraps one level of double-escaped JSON inside log messages;
+//! - `ansi`: terminal colour and cursor escapes (`ESC [ … m`) that split tokens in CI logs;
+//! - `html-entities`: `&quot;`, `&amp;`, `&#47;`, `&#x2F;` …;
+//! - `percent`: `%2F`-style URL encoding;
+//! - `base64`: standard-alphabet blobs (also wrapped over lines) whose decoded bytes are text.
+//!
+//! A layer is built only when its trigger bytes occur, so text with nothing to decode pays a few
+//! `memchr` passes. Layers nest up to [`MAX_DEPTH`] (base64 of JSON with escapes), and the decoded
+//! bytes of all layers together are bounded by the buffer's size. Findings in a layer are reported
+//! at the encoded text in the file: the map turns a decoded range into the original range (for a
+//! base64 blob, the whole blob).
+
+use std::ops::Range;
+
+/// How many layers may nest.
+pub const MAX_DEPTH: usize = 2;
+/// The decoded bytes of all layers together are at most this many times the buffer's size.
+pub const BUDGET_FACTOR: usize = 4;
+/// Shortest base64 run worth decoding.
+const MIN_BASE64: usize = 32;
+
+/// One piece of the map: decoded bytes `dec` came from original bytes `orig`. When both have the
+/// same length the piece was copied byte for byte and maps exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Piece {
+    dec: Range<usize>,
+    orig: Range<usize>,
+}
+
+/// A decoded copy of a buffer.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// `json-escape`, `base64`, … joined with `+` when nested (`base64+json-escape`).
+    pub name: String,
+    pub text: Vec<u8>,
+    pieces: Vec<Piece>,
+}
+
+impl Layer {
+    /// The original range a decoded range came from.
+    pub fn original(&self, r: Range<usize>) -> Range<usize> {
+        let find = |at: usize| {
+            let i = self.pieces.partition_point(|p| p.dec.end <= at);
+            &self.pieces[i.min(self.pieces.len() - 1)]
+        };
+        let a = find(r.start);
+        let b = find(r.end.saturating_sub(1).max(r.start));
+        let exact = |p: &Piece| p.dec.len() == p.orig.len();
+        let start = if exact(a) {
+            a.orig.start + (r.start - a.dec.start)
+        } else {
+            a.orig.start
+        };
+        let end = if exact(b) {
+            b.orig.start + (r.end - b.dec.start).min(b.orig.len())
+        } else {
+            b.orig.end
+        };
+        start..end.max(start)
+    }
+
+    /// Composes: `inner` decoded from this layer's text, mapped to this layer's original. Exact
+    /// pieces are split where this layer's pieces change, so copied bytes stay exact.
+    fn wrap(&self, inner: Layer) -> Layer {
+        let mut pieces = Vec::with_capacity(inner.pieces.len());
+        for p in &inner.pieces {
+            if p.dec.len() != p.orig.len() || p.orig.is_empty() {
+                pieces.push(Piece {
+                    dec: p.dec.clone(),
+                    orig: self.original(p.orig.clone()),
+                });
+                continue;
+            }
+            let first = self.pieces.partition_point(|q| q.dec.end <= p.orig.start);
+            for q in &self.pieces[first..] {
+                if q.dec.start >= p.orig.end {
+                    break;
+                }
+                let a = q.dec.start.max(p.orig.start);
+                let b = q.dec.end.min(p.orig.end);
+                if a >= b {
+                    continue;
+                }
+                let dec = p.dec.start + (a - p.orig.start)..p.dec.start + (b - p.orig.start);
+                let orig = if q.dec.len() == q.orig.len() {
+                    q.orig.start + (a - q.dec.start)..q.orig.start + (b - q.dec.start)
+                } else {
+                    q.orig.clone()
+                };
+                pieces.push(Piece { dec, orig });
+            }
+        }
+        Layer {
+            name: format!("{}+{}", self.name, inner.name),
+            text: inner.text,
+            pieces,
+        }
+    }
+}
+
+/// Every decoded layer of `buf`, nested up to [`MAX_DEPTH`], single layers first (a secret found
+/// under one encoding is named by it), breadth first so nesting cannot starve the single layers of
+/// the size budget.
+pub fn layers(buf: &[u8]) -> Vec<Layer> {
+    let mut budget = BUDGET_FACTOR * buf.len();
+    let mut out = decode_once(buf, &mut budget, None);
+    let mut level = 0..out.len();
+    for _ in 1..MAX_DEPTH {
+        let start = out.len();
+        for i in level.clone() {
+            let parent = out[i].clone();
+            out.extend(decode_once(&parent.text, &mut budget, Some(&parent)));
+        }
+        level = start..out.len();
+    }
+    out
+}
+
+/// A decoder: the decoded lines of a buffer, or `None` when nothing decodes.
+type Decoder = fn(&[u8]) -> Option<Builder>;
+
+/// Applies each decoder to `buf` once.
+fn decode_once(buf: &[u8], budget: &mut usize, parent: Option<&Layer>) -> Vec<Layer> {
+    let decoders: [(&str, Decoder); 5] = [
+        ("json-escape", json_escapes),
+        ("ansi", ansi),
+        ("html-entities", html_entities),
+        ("percent", percent),
+        ("base64", base64_blobs),
+    ];
+    let mut out = Vec::new();
+    for (name, decode) in decoders {
+        let Some(b) = decode(buf) else { continue };
+        if b.text.is_empty() || b.text.len() > *budget {
+            continue;
+        }
+        *budget -= b.text.len();
+        let layer = Layer {
+            name: name.to_string(),
+            text: b.text,
+            pieces: b.pieces,
+        };
+        out.push(match parent {
+            Some(p) => p.wrap(layer),
+            None => layer,
+        });
+    }
+    out
+}
+
+/// Accumulates decoded text and its pieces.
+#[derive(Default)]
+struct Builder {
+    text: Vec<u8>,
+    pieces: Vec<Piece>,
+    /// Start of the pending copied run in the original.
+    run: Option<usize>,
+}
+
+impl Builder {
+    fn copy(&mut self, buf: &[u8], at: usize) {
+        if self.run.is_none() {
+            self.run = Some(at);
+        }
+        self.text.push(buf[at]);
+    }
+
+    fn flush(&mut self, until: usize) {
+        if let Some(start) = self.run.take() {
+            let len = until - start;
+            let end = self.text.len();
+            self.pieces.push(Piece {
+                dec: end - len..end,
+                orig: start..until,
+            });
+        }
+    }
+
+    fn replace(&mut self, orig: Range<usize>, with: &[u8]) {
+        self.flush(orig.start);
+        let start = self.text.len();
+        self.text.extend_from_slice(with);
+        self.pieces.push(Piece {
+            dec: start..self.text.len(),
+            orig,
+        });
+    }
+
+    /// Decodes `buf` by trying `at` at every byte: `at` returns the bytes it consumed and what
+    /// they decode to, or `None` to copy the byte as is. Only lines where something decoded are
+    /// kept (with their newline), so a layer is small when encodings are rare. `None` overall
+    /// when nothing decoded.
+    fn run(
+        buf: &[u8],
+        mut at: impl FnMut(&[u8], usize) -> Option<(usize, Vec<u8>)>,
+    ) -> Option<Builder> {
+        let mut b = Builder::default();
+        let mut i = 0;
+        while i < buf.len() {
+            let line_end = memchr::memchr(b'\n', &buf[i..]).map_or(buf.len(), |n| i + n + 1);
+            let (text_len, pieces_len) = (b.text.len(), b.pieces.len());
+            let mut changed = false;
+            while i < line_end {
+                match at(buf, i) {
+                    Some((used, with)) => {
+                        let used = used.min(buf.len() - i).max(1);
+                        b.replace(i..i + used, &with);
+                        changed = true;
+                        i += used;
+                    }
+                    None => {
+                        b.copy(buf, i);
+                        i += 1;
+                    }
+                }
+            }
+            b.flush(i);
+            if !changed {
+                b.text.truncate(text_len);
+                b.pieces.truncate(pieces_len);
+            } else if !b.text.ends_with(b"\n") {
+                b.replace(i..i, b"\n");
+            }
+        }
+        (!b.text.is_empty()).then_some(b)
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn utf8(c: u32) -> Vec<u8> {
+    char::from_u32(c)
+        .unwrap_or(char::REPLACEMENT_CHARACTER)
+        .to_string()
+        .into_bytes()
+}
+
+fn json_escapes(buf: &[u8]) -> Option<Builder> {
+    let trigger = memchr::memmem::find(buf, b"\\/").is_some()
+        || memchr::memmem::find(buf, b"\\u").is_some()
+        || memchr::memmem::find(buf, b"\\\\").is_some();
+    if !trigger {
+        return None;
+    }
+    Builder::run(buf, |buf, i| {
+        if buf[i] != b'\\' || i + 1 >= buf.len() {
+            return None;
+        }
+        let simple = match buf[i + 1] {
+            b'/' => Some(b'/'),
+            b'\\' => Some(b'\\'),
+            b'"' => Some(b'"'),
+            b'n' => Some(b'\n'),
+            b't' => Some(b'\t'),
+            b'r' => Some(b'\r'),
+            b'u' => None,
+            _ => return None,
+        };
+        if let Some(c) = simple {
+            return Some((2, vec![c]));
+        }
+        let digits = buf.get(i + 2..i + 6)?;
+        let mut v = 0u32;
+        for &d in digits {
+            v = v * 16 + hex(d)? as u32;
+        }
+        Some((6, utf8(v)))
+    })
+}
+
+fn ansi(buf: &[u8]) -> Option<Builder> {
+    memchr::memchr(0x1b, buf)?;
+    Builder::run(buf, |buf, i| {
+        if buf[i] != 0x1b {
+            return None;
+        }
+        // CSI: ESC [ parameters… final byte in 0x40..=0x7e; bounded length.
+        if buf.get(i + 1) != Some(&b'[') {
+            return Some((1, Vec::new()));
+        }
+        let end = buf[i + 2..]
+            .iter()
+            .take(32)
+            .position(|b| (0x40..=0x7e).contains(b))?;
+        Some((end + 3, Vec::new()))
+    })
+}
+
+fn html_entities(buf: &[u8]) -> Option<Builder> {
+    const NAMED: [(&[u8], u8); 6] = [
+        (b"&quot;", b'"'),
+        (b"&amp;", b'&'),
+        (b"&lt;", b'<'),
+        (b"&gt;", b'>'),
+        (b"&apos;", b'\''),
+        (b"&sol;", b'/'),
+    ];
+    let trigger = memchr::memmem::find(buf, b"&#").is_some()
+        || NAMED
+            .iter()
+            .any(|(n, _)| memchr::memmem::find(buf, n).is_some());
+    if !trigger {
+        return None;
+    }
+    Builder::run(buf, |buf, i| {
+        if buf[i] != b'&' {
+            return None;
+        }
+        let rest = &buf[i..];
+        if let Some((n, c)) = NAMED.iter().find(|(n, _)| rest.starts_with(n)) {
+            return Some((n.len(), vec![*c]));
+        }
+        if !rest.starts_with(b"&#") {
+            return None;
+        }
+        let (radix, digits_at) = match rest.get(2) {
+            Some(b'x' | b'X') => (16, 3),
+            _ => (10, 2),
+        };
+        let len = rest[digits_at..].iter().take(8).position(|&b| b == b';')?;
+        let digits = std::str::from_utf8(&rest[digits_at..digits_at + len]).ok()?;
+        let v = u32::from_str_radix(digits, radix).ok()?;
+        Some((digits_at + len + 1, utf8(v)))
+    })
+}
+
+fn percent(buf: &[u8]) -> Option<Builder> {
+    let encoded = |i: usize| {
+        buf.get(i + 1).and_then(|&b| hex(b)).is_some()
+            && buf.get(i + 2).and_then(|&b| hex(b)).is_some()
+    };
+    let count = memchr::memchr_iter(b'%', buf)
+        .filter(|&i| encoded(i))
+        .take(2)
+        .count();
+    if count < 2 {
+        return None;
+    }
+    Builder::run(buf, |buf, i| {
+        if buf[i] != b'%' {
+            return None;
+        }
+        let hi = hex(*buf.get(i + 1)?)?;
+        let lo = hex(*buf.get(i + 2)?)?;
+        Some((3, vec![hi * 16 + lo]))
+    })
+}
+
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+}
+
+/// Base64 blobs: runs of at least [`MIN_BASE64`] standard-alphabet characters, continued over a
+/// line break when a line is all base64 (wrapped output such as `base64` or MIME). Only blobs that
+/// decode to text become part of the layer; each maps back to the whole blob.
+fn base64_blobs(buf: &[u8]) -> Option<Builder> {
+    use base64::Engine;
+    let mut b = Builder::default();
+    let mut i = 0;
+    while i < buf.len() {
+        if !is_b64(buf[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut chars = Vec::new();
+        loop {
+            while i < buf.len() && is_b64(buf[i]) {
+                chars.push(buf[i]);
+                i += 1;
+            }
+            let line_run = i - buf[..i]
+                .iter()
+                .rposition(|&c| !is_b64(c))
+                .map_or(0, |p| p + 1);
+            while i < buf.len() && buf[i] == b'=' {
+                i += 1;
+            }
+            // A wrapped blob: this line was all base64 and long, and the next line continues it.
+            let at_line_end = buf.get(i) == Some(&b'\n')
+                || (buf.get(i) == Some(&b'\r') && buf.get(i + 1) == Some(&b'\n'));
+            let line_start = buf[..start.max(i - line_run)]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(0, |p| p + 1);
+            let whole_line = buf[line_start..i - line_run]
+                .iter()
+                .all(|c| c.is_ascii_whitespace());
+            if at_line_end && whole_line && line_run >= 60 {
+                let next = if buf[i] == b'\r' { i + 2 } else { i + 1 };
+                let indent = buf[next..]
+                    .iter()
+                    .take_while(|c| **c == b' ' || **c == b'\t')
+                    .count();
+                if buf.get(next + indent).is_some_and(|&c| is_b64(c)) {
+                    i = next + indent;
+                    continue;
+                }
+            }
+            break;
+        }
+        let len = chars.len();
+        if len < MIN_BASE64 {
+            continue;
+        }
+        let classes = [
+            chars.iter().any(u8::is_ascii_lowercase),
+            chars.iter().any(u8::is_ascii_uppercase),
+            chars.iter().any(u8::is_ascii_digit),
+        ];
+        if classes.iter().filter(|&&c| c).count() < 2 {
+            continue;
+        }
+        let usable = len - len % 4;
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&chars[..usable])
+        else {
+            continue;
+        };
+        if is_text(&decoded) {
+            b.replace(start..i, &decoded);
+            b.text.push(b'\n');
+            let end = b.text.len();
+            b.pieces.push(Piece {
+                dec: end - 1..end,
+                orig: i..i,
+            });
+        }
+    }
+    (!b.text.is_empty()).then_some(b)
+}
+
+/// Mostly printable ASCII or UTF-8 text.
+fn is_text(bytes: &[u8]) -> bool {
+    if bytes.len() < 12 {
+        return false;
+    }
+    let Ok(s) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let printable = s
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    printable * 100 >= s.chars().count() * 95
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    fn layer<'a>(ls: &'a [Layer], name: &str) -> &'a Layer {
+        ls.iter().find(|l| l.name == name).unwrap_or_else(|| {
+            panic!(
+                "no {name} layer in {:?}",
+                ls.iter().map(|l| &l.name).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    /// Finds `needle` in the layer and returns the original bytes it maps to.
+    fn back<'a>(buf: &'a [u8], l: &Layer, needle: &str) -> &'a [u8] {
+        let at = memchr::memmem::find(&l.text, needle.as_bytes()).expect("decoded text holds it");
+        &buf[l.original(at..at + needle.len())]
+    }
+
+    #[test]
+    fn json_escapes_map_back_to_the_escaped_text() {
+        let buf = br#"{"msg":"url https:\/\/u:p4ss\u0040host\/x and \"k\""}"#;
+        let ls = layers(buf);
+        let l = layer(&ls, "json-escape");
+        assert!(l.text.windows(20).any(|w| w == b"https://u:p4ss@host/"));
+        assert_eq!(back(buf, l, "p4ss@host"), br"p4ss\u0040host");
+    }
+
+    #[test]
+    fn ansi_colour_codes_are_removed() {
+        let buf = b"token=\x1b[1;31mghp_abc\x1b[0mdef end";
+        let ls = layers(buf);
+        let l = layer(&ls, "ansi");
+        assert_eq!(l.text, b"token=ghp_abcdef end\n");
+        assert_eq!(back(buf, l, "ghp_abcdef"), b"ghp_abc\x1b[0mdef");
+    }
+
+    #[test]
+    fn html_entities_and_percent_encoding() {
+        let buf = b"<pre>key=&quot;a&#x2F;b&#47;c&quot;</pre> q=%2Fx%3Dy";
+        let ls = layers(buf);
+        assert!(
+            layer(&ls, "html-entities")
+                .text
+                .windows(7)
+                .any(|w| w == b"\"a/b/c\"")
+        );
+        assert!(layer(&ls, "percent").text.ends_with(b"q=/x=y\n"));
+    }
+
+    #[test]
+    fn base64_blobs_wrapped_over_lines_and_nested_layers() {
+        let inner = "{\"config\": \"https:\\/\\/user:pw@host\", \"note\": \"wrapped over several lines of output\"}";
+        let enc = STANDARD.encode(inner);
+        let wrapped: Vec<&str> = enc
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let buf = format!("payload:\n{}\nend\n", wrapped.join("\n"));
+        let ls = layers(buf.as_bytes());
+        let b = layer(&ls, "base64");
+        assert!(String::from_utf8_lossy(&b.text).contains("wrapped over several lines"));
+        let nested = layer(&ls, "base64+json-escape");
+        let at = memchr::memmem::find(&nested.text, b"user:pw@host").unwrap();
+        let orig = nested.original(at..at + 12);
+        assert_eq!(
+            &buf.as_bytes()[orig],
+            wrapped.join("\n").as_bytes(),
+            "maps to the whole blob"
+        );
+    }
+
+    #[test]
+    fn binary_base64_and_plain_text_make_no_layer() {
+        let hexdigest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let binary = STANDARD.encode([
+            0u8, 1, 2, 250, 251, 252, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+            23, 24,
+        ]);
+        let buf = format!("sha256 {hexdigest}\nblob {binary}\nplain words only here\n");
+        assert!(layers(buf.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn adversarial_inputs_do_not_panic_or_blow_up() {
+        let cases: Vec<Vec<u8>> = vec![
+            b"\\u12".to_vec(),
+            b"\\".to_vec(),
+            b"&#xFFFFFFFFFF;&#;&#x;&".to_vec(),
+            b"%%%2%G1%".to_vec(),
+            b"\x1b[".to_vec(),
+            b"\x1b".to_vec(),
+            vec![b'A'; 1 << 16],
+            "\\\\".repeat(10_000).into_bytes(),
+            STANDARD
+                .encode(STANDARD.encode(STANDARD.encode("x".repeat(5000))))
+                .into_bytes(),
+        ];
+        for c in cases {
+            let ls = layers(&c);
+            let total: usize = ls.iter().map(|l| l.text.len()).sum();
+            assert!(
+                total <= BUDGET_FACTOR * c.len(),
+                "decoded output is bounded"
+            );
+            for l in &ls {
+                if !l.text.is_empty() {
+                    let r = l.original(0..l.text.len());
+                    assert!(r.end <= c.len());
+                }
+            }
+        }
+    }
+}
