@@ -242,9 +242,11 @@ fn utf8(c: u32) -> Vec<u8> {
 }
 
 fn json_escapes(buf: &[u8]) -> Option<Builder> {
+    // `\/` and `\u00XX` mark JSON text; `\\\"` marks JSON escaped inside a JSON string. A
+    // lone `\\` or `\n` (common in code and plain logs) does not.
     let trigger = memchr::memmem::find(buf, b"\\/").is_some()
-        || memchr::memmem::find(buf, b"\\u").is_some()
-        || memchr::memmem::find(buf, b"\\\\").is_some();
+        || memchr::memmem::find(buf, b"\\u00").is_some()
+        || memchr::memmem::find(buf, b"\\\\\\\"").is_some();
     if !trigger {
         return None;
     }
@@ -331,9 +333,12 @@ fn html_entities(buf: &[u8]) -> Option<Builder> {
 }
 
 fn percent(buf: &[u8]) -> Option<Builder> {
+    // Two escapes of URL punctuation (`%2F`, `%3D`, `%40` …); format strings such as `%02x`
+    // decode to control bytes and do not count.
     let encoded = |i: usize| {
-        buf.get(i + 1).and_then(|&b| hex(b)).is_some()
-            && buf.get(i + 2).and_then(|&b| hex(b)).is_some()
+        let hi = buf.get(i + 1).and_then(|&b| hex(b));
+        let lo = buf.get(i + 2).and_then(|&b| hex(b));
+        matches!((hi, lo), (Some(h), Some(l)) if (h * 16 + l).is_ascii_punctuation())
     };
     let count = memchr::memchr_iter(b'%', buf)
         .filter(|&i| encoded(i))
@@ -361,53 +366,67 @@ fn is_b64(b: u8) -> bool {
 /// decode to text become part of the layer; each maps back to the whole blob.
 fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     use base64::Engine;
+    let n = buf.len();
     let mut b = Builder::default();
+    let mut segments: Vec<Range<usize>> = Vec::new();
+    let mut chars: Vec<u8> = Vec::new();
+    let mut line_start = 0;
     let mut i = 0;
-    while i < buf.len() {
-        if !is_b64(buf[i]) {
+    while i < n {
+        let c = buf[i];
+        if c == b'\n' {
+            line_start = i + 1;
+        }
+        if !is_b64(c) {
             i += 1;
             continue;
         }
         let start = i;
-        let mut chars = Vec::new();
+        segments.clear();
         loop {
-            while i < buf.len() && is_b64(buf[i]) {
-                chars.push(buf[i]);
+            let seg_start = i;
+            while i < n && is_b64(buf[i]) {
                 i += 1;
             }
-            let line_run = i - buf[..i]
-                .iter()
-                .rposition(|&c| !is_b64(c))
-                .map_or(0, |p| p + 1);
-            while i < buf.len() && buf[i] == b'=' {
+            segments.push(seg_start..i);
+            let seg_len = i - seg_start;
+            while i < n && buf[i] == b'=' {
                 i += 1;
             }
-            // A wrapped blob: this line was all base64 and long, and the next line continues it.
-            let at_line_end = buf.get(i) == Some(&b'\n')
-                || (buf.get(i) == Some(&b'\r') && buf.get(i + 1) == Some(&b'\n'));
-            let line_start = buf[..start.max(i - line_run)]
-                .iter()
-                .rposition(|&c| c == b'\n')
-                .map_or(0, |p| p + 1);
-            let whole_line = buf[line_start..i - line_run]
-                .iter()
-                .all(|c| c.is_ascii_whitespace());
-            if at_line_end && whole_line && line_run >= 60 {
-                let next = if buf[i] == b'\r' { i + 2 } else { i + 1 };
-                let indent = buf[next..]
+            // A wrapped blob: a long line that is all base64 (after an indent), continued on
+            // the next line.
+            let indent = seg_start - line_start;
+            let wrapped = seg_len >= 60
+                && indent <= 16
+                && buf[line_start..seg_start]
                     .iter()
-                    .take_while(|c| **c == b' ' || **c == b'\t')
-                    .count();
-                if buf.get(next + indent).is_some_and(|&c| is_b64(c)) {
-                    i = next + indent;
-                    continue;
-                }
+                    .all(|c| *c == b' ' || *c == b'\t');
+            let next = match (buf.get(i), buf.get(i + 1)) {
+                (Some(b'\n'), _) => i + 1,
+                (Some(b'\r'), Some(b'\n')) => i + 2,
+                _ => break,
+            };
+            if !wrapped {
+                break;
             }
-            break;
+            let pad = buf[next..]
+                .iter()
+                .take(17)
+                .take_while(|c| **c == b' ' || **c == b'\t')
+                .count();
+            if !buf.get(next + pad).is_some_and(|&c| is_b64(c)) {
+                break;
+            }
+            line_start = next;
+            i = next + pad;
         }
-        let len = chars.len();
+        let len: usize = segments.iter().map(|r| r.len()).sum();
         if len < MIN_BASE64 {
             continue;
+        }
+        chars.clear();
+        for r in &segments {
+            chars.extend_from_slice(&buf[r.clone()]);
         }
         let classes = [
             chars.iter().any(u8::is_ascii_lowercase),
@@ -424,12 +443,7 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
         };
         if is_text(&decoded) {
             b.replace(start..i, &decoded);
-            b.text.push(b'\n');
-            let end = b.text.len();
-            b.pieces.push(Piece {
-                dec: end - 1..end,
-                orig: i..i,
-            });
+            b.replace(i..i, b"\n");
         }
     }
     (!b.text.is_empty()).then_some(b)
