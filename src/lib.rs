@@ -15,6 +15,7 @@ pub mod engine;
 pub mod filter;
 pub mod finding;
 pub mod mask;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -26,5 +27,7 @@ pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
     match cli.command {
         cli::Command::Scan(args) => cmd::scan::run(args),
         cli::Command::Rules(cmd) => cmd::rules::run(cmd),
+        cli::Command::Merge(args) => cmd::merge::run(args),
+        cli::Command::Report(cmd) => cmd::report::run(cmd),
     }
 }

@@ -1,5 +1,7 @@
 //! Command implementations: each turns parsed arguments into work and an [`Exit`].
 
+pub mod merge;
+pub mod report;
 pub mod rules;
 pub mod scan;
 
