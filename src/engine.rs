@@ -87,23 +87,28 @@ pub fn scan_files_observed(
     out
 }
 
-/// Scans in-memory buffers (staged blobs) in parallel on the current rayon pool as they arrive;
-/// an `Err` item is an input that could not be read and becomes an error entry.
+/// Scans in-memory buffers (staged blobs), batch after batch as they arrive, each batch in
+/// parallel on the current rayon pool; an `Err` item is an input that could not be read and
+/// becomes an error entry.
 pub fn scan_blobs(
     scanner: &Scanner,
-    blobs: impl Iterator<Item = Result<Blob, WalkError>> + Send,
+    batches: impl Iterator<Item = Vec<Result<Blob, WalkError>>>,
     source: &Source,
 ) -> Scanned {
-    let mut out = blobs
-        .par_bridge()
-        .map_init(Worker::new, |w, blob| match blob {
-            Ok(b) => scan_buffer(scanner, &b.path, source, &b.bytes, w),
-            Err(e) => Scanned {
-                errors: vec![e],
-                ..Scanned::default()
-            },
-        })
-        .reduce(Scanned::default, Scanned::merge);
+    let mut out = Scanned::default();
+    for batch in batches {
+        let scanned = batch
+            .par_iter()
+            .map_init(Worker::new, |w, blob| match blob {
+                Ok(b) => scan_buffer(scanner, &b.path, source, &b.bytes, w),
+                Err(e) => Scanned {
+                    errors: vec![e.clone()],
+                    ..Scanned::default()
+                },
+            })
+            .reduce(Scanned::default, Scanned::merge);
+        out = out.merge(scanned);
+    }
     sort(&mut out);
     out
 }

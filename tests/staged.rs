@@ -179,14 +179,15 @@ fn outside_a_repository_staged_is_a_usage_error() {
     assert!(stderr(&out).contains("git"), "{}", stderr(&out));
 }
 
-/// Latency by construction: a 300-file change costs the same few git processes as a 1-file one.
+/// Latency by construction: a 600-file change (more than one batch of blobs) costs the same few
+/// git processes as a 3-file one.
 #[cfg(unix)]
 #[test]
 fn git_runs_a_fixed_number_of_times_whatever_the_change() {
     use std::os::unix::fs::PermissionsExt;
     let repo = git_repo();
     let dir = repo.path();
-    for i in 0..300 {
+    for i in 0..600 {
         write(dir, &format!("docs/f{i}.md"), &format!("page {i}\n"));
     }
     git(dir, &["add", "."]);
@@ -213,11 +214,14 @@ fn git_runs_a_fixed_number_of_times_whatever_the_change() {
             .unwrap()
             .current_dir(dir)
             .env("PATH", &path)
-            .args(["scan", "--staged", "--no-report", "-q"])
+            .args(["scan", "--staged", "--no-report", "--format", "json"])
             .args(&names)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let want = if names.is_empty() { 600 } else { names.len() };
+        assert_eq!(v["stats"]["files_scanned"], want);
         let calls = std::fs::read_to_string(&log).unwrap();
         let n = calls.lines().count();
         assert!(n <= 3, "{n} git processes:\n{calls}");

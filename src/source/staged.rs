@@ -8,9 +8,10 @@
 //! Scope restriction, `exclude` globs and the report's output directory apply as in the tree walk.
 //!
 //! How: a fixed number of git processes whatever the size of the change (`rev-parse`, one
-//! listing, and one `git cat-file --batch` that streams every blob), no walk of the tree. Blobs are
-//! handed to the scan engine through a bounded channel as they arrive, so reading and scanning
-//! overlap and memory stays bounded. This module reads bytes only; it never formats them.
+//! listing, and one `git cat-file --batch --buffer` that streams every blob), no walk of the
+//! tree. Blobs reach the scan engine in batches through a channel of one: the engine scans a batch
+//! in parallel while the next one is read, so reading and scanning overlap and memory stays
+//! bounded. This module reads bytes only; it never formats them.
 
 use super::walk::WalkError;
 use crate::config::Scope;
@@ -136,22 +137,31 @@ pub fn select(repo: &Repo, plan: &StagedPlan) -> Result<Selected, String> {
     Ok(out)
 }
 
-/// Streams the blobs of `entries` from one `git cat-file --batch` process. A blob over
-/// `max_size` is drained and becomes an error entry (the gate cannot vouch for it); so does a
-/// blob git cannot produce. The channel holds a few blobs at a time.
+/// A staged file's bytes, or why they could not be read.
+pub type BlobResult = Result<Blob, WalkError>;
+
+/// Most bytes in one batch of blobs: the reader fills the next batch while the engine scans
+/// this one, so memory stays within about three batches whatever the size of the change.
+const BATCH_BYTES: usize = 16 << 20;
+/// Most blobs in one batch.
+const BATCH_LEN: usize = 512;
+
+/// Streams the blobs of `entries` from one `git cat-file --batch` process, in batches. A blob
+/// over `max_size` is drained and becomes an error entry (the gate cannot vouch for it); so does
+/// a blob git cannot produce.
 pub fn read_blobs(
     repo: &Repo,
     entries: Vec<Entry>,
     max_size: Option<u64>,
-) -> Result<Receiver<Result<Blob, WalkError>>, String> {
-    let (tx, rx) = sync_channel(32);
+) -> Result<Receiver<Vec<BlobResult>>, String> {
+    let (tx, rx) = sync_channel::<Vec<BlobResult>>(1);
     if entries.is_empty() {
         return Ok(rx);
     }
     let mut child = Command::new("git")
         .arg("-C")
         .arg(&repo.top)
-        .args(["cat-file", "--batch"])
+        .args(["cat-file", "--batch", "--buffer"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -173,26 +183,41 @@ pub fn read_blobs(
     std::thread::spawn(move || {
         let mut r = BufReader::with_capacity(256 << 10, stdout);
         let mut header = String::new();
+        let mut batch: Vec<BlobResult> = Vec::new();
+        let mut batch_bytes = 0;
+        let mut broken = false;
         for entry in entries {
             let error = |message: String| WalkError {
                 path: entry.path.clone(),
                 message,
             };
+            if broken {
+                // git stopped answering: every remaining entry is unvouched for.
+                batch.push(Err(error("git cat-file ended early".into())));
+                continue;
+            }
             header.clear();
             let item = match r.read_line(&mut header) {
-                Ok(0) | Err(_) => Err(error("git cat-file ended early".into())),
+                Ok(0) | Err(_) => {
+                    broken = true;
+                    Err(error("git cat-file ended early".into()))
+                }
                 Ok(_) => read_one(&mut r, header.trim_end(), max_size).map_err(error),
             };
-            let broken = item
-                .as_ref()
-                .is_err_and(|e| e.message == "git cat-file ended early");
-            let blob = item.map(|bytes| Blob {
+            batch_bytes += item.as_ref().map_or(0, |b| b.len());
+            batch.push(item.map(|bytes| Blob {
                 path: entry.path.clone(),
                 bytes,
-            });
-            if tx.send(blob).is_err() || broken {
-                break;
+            }));
+            if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_LEN {
+                if tx.send(std::mem::take(&mut batch)).is_err() {
+                    break; // the scan stopped listening
+                }
+                batch_bytes = 0;
             }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
         }
         drop(r);
         let _ = child.wait();
