@@ -226,3 +226,15 @@ fn merge_rejects_what_is_not_a_report() {
         stderr(&out)
     );
 }
+
+#[test]
+fn no_progress_bar_unless_stderr_is_a_terminal() {
+    let dir = tree("gate/leaky");
+    for extra in [&[][..], &["--format", "github"][..]] {
+        let mut args = vec!["scan", "--include-logs", "--no-report"];
+        args.extend_from_slice(extra);
+        let out = leakgate(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stderr(&out), "", "stderr is a pipe here: nothing but errors goes there");
+    }
+}
