@@ -235,6 +235,10 @@ fn no_progress_bar_unless_stderr_is_a_terminal() {
         args.extend_from_slice(extra);
         let out = leakgate(dir.path(), &args);
         assert_eq!(out.status.code(), Some(1));
-        assert_eq!(stderr(&out), "", "stderr is a pipe here: nothing but errors goes there");
+        assert_eq!(
+            stderr(&out),
+            "",
+            "stderr is a pipe here: nothing but errors goes there"
+        );
     }
 }
