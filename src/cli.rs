@@ -22,6 +22,11 @@ pub enum Command {
     /// List, explain and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Join reports of many repositories into one (org-wide audits).
+    Merge(MergeArgs),
+    /// Render a written report (latest.json or a merged report).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Accept today's findings: write them to the baseline file (fingerprints, never secrets), so
     /// later scans report them as baselined and fail only on new ones.
     Baseline(BaselineArgs),
@@ -48,6 +53,12 @@ pub enum Format {
     Json,
     Jsonl,
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML: one test case per finding.
+    Junit,
+    /// A Markdown summary (for $GITHUB_STEP_SUMMARY).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -60,9 +71,12 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan. With --staged: index entries (what pre-commit passes).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// Scan what is staged in the git index (the next commit's content), not the working tree.
+    #[arg(long)]
+    pub staged: bool,
     /// Restrict the scan to these named scopes (built in: docs, reports, logs). Repeatable.
     #[arg(long = "scope", value_name = "NAME")]
     pub scopes: Vec<String>,
@@ -97,7 +111,8 @@ pub struct ScanArgs {
     /// Color in human output: auto, always, never.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
-    /// Print nothing on stdout for the human format (the exit code and report still tell).
+    /// Print nothing on stdout for the human format and no progress bar (the exit code and
+    /// report still tell).
     #[arg(short, long)]
     pub quiet: bool,
     /// Print timing per stage on stderr.
@@ -159,4 +174,24 @@ pub enum RulesCommand {
 pub enum ListFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Reports to join: `PATH` (named after its directory) or `NAME=PATH`.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<String>,
+    /// Write the merged report here (default: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// A Markdown summary of a report: status, counts by severity and rule, masked findings.
+    Summary {
+        /// The report (a scan's latest.json or a merged report).
+        #[arg(default_value = "reports/security/latest.json")]
+        report: PathBuf,
+    },
 }

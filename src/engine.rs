@@ -2,6 +2,8 @@
 //! and runs detect → filter → finding on it. Files are scanned in parallel with rayon; each worker
 //! owns its buffer and scratch, and results are merged and sorted once at the end.
 //!
+//! Staged blobs arrive as buffers and share the same path from the binary check on.
+//!
 //! A file that cannot be read, or that a budget cut short, is an error entry: the gate cannot
 //! vouch for it, so the scan fails closed without stopping.
 
@@ -9,6 +11,7 @@ use crate::decode;
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::filter::{self, Verdict};
 use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
+use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
 use rayon::prelude::*;
@@ -68,10 +71,50 @@ impl Worker {
 
 /// Scans files in parallel on the current rayon pool.
 pub fn scan_files(scanner: &Scanner, files: &[FileEntry], budget: Budget) -> Scanned {
+    scan_files_observed(scanner, files, budget, &|| {})
+}
+
+/// As [`scan_files`], calling `done` once per file as it finishes (progress display).
+pub fn scan_files_observed(
+    scanner: &Scanner,
+    files: &[FileEntry],
+    budget: Budget,
+    done: &(dyn Fn() + Sync),
+) -> Scanned {
     let mut out = files
         .par_iter()
-        .map_init(Worker::new, |w, f| scan_file(scanner, f, budget, w))
+        .map_init(Worker::new, |w, f| {
+            let scanned = scan_file(scanner, f, budget, w);
+            done();
+            scanned
+        })
         .reduce(Scanned::default, Scanned::merge);
+    sort(&mut out);
+    out
+}
+
+/// Scans in-memory buffers (staged blobs), batch after batch as they arrive, each batch in
+/// parallel on the current rayon pool; an `Err` item is an input that could not be read and
+/// becomes an error entry.
+pub fn scan_blobs(
+    scanner: &Scanner,
+    batches: impl Iterator<Item = Vec<Result<Blob, WalkError>>>,
+    source: &Source,
+) -> Scanned {
+    let mut out = Scanned::default();
+    for batch in batches {
+        let scanned = batch
+            .par_iter()
+            .map_init(Worker::new, |w, blob| match blob {
+                Ok(b) => scan_buffer(scanner, &b.path, source, &b.bytes, w),
+                Err(e) => Scanned {
+                    errors: vec![e.clone()],
+                    ..Scanned::default()
+                },
+            })
+            .reduce(Scanned::default, Scanned::merge);
+        out = out.merge(scanned);
+    }
     sort(&mut out);
     out
 }
@@ -156,30 +199,45 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         out.errors.push(error(format!("cannot read: {e}")));
         return out;
     }
-    let text: &[u8] = match decode_utf16(&w.buf, &mut w.decoded) {
+    let buf = std::mem::take(&mut w.buf);
+    let out = scan_buffer(scanner, &f.path, &Source::File, &buf, w);
+    w.buf = buf;
+    if w.buf.capacity() > 64 << 20 {
+        w.buf = Vec::with_capacity(64 << 10);
+    }
+    out
+}
+
+/// Scans one file's bytes: binary files are skipped and counted, UTF-16 is decoded first.
+fn scan_buffer(
+    scanner: &Scanner,
+    path: &str,
+    source: &Source,
+    buf: &[u8],
+    w: &mut Worker,
+) -> Scanned {
+    let mut out = Scanned::default();
+    let text: &[u8] = match decode_utf16(buf, &mut w.decoded) {
         true => &w.decoded,
         false => {
-            let probe = &w.buf[..w.buf.len().min(BINARY_PROBE)];
+            let probe = &buf[..buf.len().min(BINARY_PROBE)];
             if memchr::memchr(0, probe).is_some() {
                 out.skipped_binary = 1;
                 return out;
             }
-            &w.buf
+            buf
         }
     };
     out.files_scanned = 1;
-    out.bytes_scanned = w.buf.len() as u64;
+    out.bytes_scanned = buf.len() as u64;
     out.findings = scan_bytes(
         scanner,
-        &f.path,
-        &Source::File,
+        path,
+        source,
         text,
         &mut w.scratch,
         &mut w.candidates,
     );
-    if w.buf.capacity() > 64 << 20 {
-        w.buf = Vec::with_capacity(64 << 10);
-    }
     out
 }
 

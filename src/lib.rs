@@ -18,6 +18,7 @@ pub mod filter;
 pub mod finding;
 pub mod known;
 pub mod mask;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -31,5 +32,7 @@ pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
         cli::Command::Scan(args) => cmd::scan::run(args),
         cli::Command::Rules(cmd) => cmd::rules::run(cmd),
         cli::Command::Baseline(args) => cmd::baseline::run(args),
+        cli::Command::Merge(args) => cmd::merge::run(args),
+        cli::Command::Report(cmd) => cmd::report::run(cmd),
     }
 }

@@ -8,7 +8,9 @@
 use leakgate::detect::{Scanner, Scratch};
 use leakgate::engine::scan_bytes;
 use leakgate::finding::{Finding, Source};
-use leakgate::report::{Report, RulesInfo, Stats, human, json, sarif};
+use leakgate::report::{
+    Report, RulesInfo, Stats, github, human, json, jsonl, junit, markdown, sarif,
+};
 use leakgate::rules::{RulePack, Severity};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -59,8 +61,12 @@ fn outputs(text: &str) -> (Vec<Finding>, String) {
         all.push_str(&human::render(&report, s.rules(), opts));
     }
     all.push_str(&json::render(&report));
-    all.push_str(&json::render_lines(&report));
+    all.push_str(&jsonl::render(&report));
     all.push_str(&sarif::render(&report, s.rules()));
+    all.push_str(&github::render(&report));
+    all.push_str(&junit::render(&report));
+    let doc = serde_json::to_value(&report).unwrap();
+    all.push_str(&markdown::render(&doc).unwrap());
     all.push_str(&format!("{findings:?}"));
     (findings, all)
 }

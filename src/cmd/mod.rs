@@ -1,6 +1,8 @@
 //! Command implementations: each turns parsed arguments into work and an [`Exit`].
 
 pub mod baseline;
+pub mod merge;
+pub mod report;
 pub mod rules;
 pub mod scan;
 

@@ -1,5 +1,6 @@
-//! `leakgate scan`: resolve the configuration, walk, scan, write the report and SARIF, print the
-//! chosen format, and turn the verdict into the exit code.
+//! `leakgate scan`: resolve the configuration, walk the tree (or list the index with `--staged`),
+//! scan, write the report and SARIF, print the chosen format, and turn the verdict into the exit
+//! code.
 
 use super::{Exit, print};
 use crate::baseline::{self, Baseline};
@@ -7,10 +8,15 @@ use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::config::{Config, Scope};
 use crate::detect::Scanner;
 use crate::engine::{self, Budget};
-use crate::finding::State;
+use crate::finding::{Source, State};
 use crate::known::{KnownSet, KnownValues};
-use crate::report::{self, Report, RulesInfo, Skipped, Stats, Status, human, json, sarif};
+use crate::progress::{self, Progress};
+use crate::report::{
+    self, Report, RulesInfo, Skipped, Stats, Status, github, human, json, jsonl, junit, markdown,
+    sarif,
+};
 use crate::rules::Severity;
+use crate::source::staged::{self, Repo, StagedPlan};
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
 use std::collections::BTreeSet;
@@ -32,20 +38,21 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
     let started = Instant::now();
     let run = execute(&args)?;
     let report = &run.report;
+    let rules = run.scanner.rules();
     if !args.no_report {
         let path = &args.report;
         report::write_atomic(path, json::render(report).as_bytes())
             .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
     }
     if let Some(path) = &args.sarif {
-        report::write_atomic(path, sarif::render(report, run.scanner.rules()).as_bytes())
+        report::write_atomic(path, sarif::render(report, rules).as_bytes())
             .map_err(|e| miette!("cannot write SARIF {}: {e}", path.display()))?;
     }
     let stdout = match args.format {
         Format::Human if args.quiet => String::new(),
         Format::Human => human::render(
             report,
-            run.scanner.rules(),
+            rules,
             human::HumanOptions {
                 color: use_color(args.color),
                 width: 110,
@@ -53,8 +60,14 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
             },
         ),
         Format::Json => json::render(report),
-        Format::Jsonl => json::render_lines(report),
-        Format::Sarif => sarif::render(report, run.scanner.rules()),
+        Format::Jsonl => jsonl::render(report),
+        Format::Sarif => sarif::render(report, rules),
+        Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
+        Format::Markdown => {
+            let doc = serde_json::to_value(report).into_diagnostic()?;
+            markdown::render(&doc).map_err(|e| miette!("{e}"))?
+        }
     };
     print(&stdout).into_diagnostic()?;
     if args.verbose {
@@ -69,10 +82,17 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
     })
 }
 
-/// Resolves the configuration, walks, scans, applies the baseline and judges the report.
+/// Resolves the configuration, walks the tree (or lists the index with `--staged`), scans,
+/// applies the baseline and judges the report.
 pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     let started = Instant::now();
-    let root = scan_root(&args.paths);
+    let repo = match args.staged {
+        true => Some(staged::repo(Path::new(".")).map_err(|e| miette!("{e}"))?),
+        false => None,
+    };
+    let root = repo
+        .as_ref()
+        .map_or_else(|| scan_root(&args.paths), |r| r.top.clone());
     let config = Config::discover(&root, args.config.as_deref())?;
     let (scopes, restrict) = resolve_scopes(args, &config)?;
     let fail_on = args
@@ -112,23 +132,49 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     if let Some(p) = &args.sarif {
         skip.push(p.clone());
     }
-    let plan = WalkPlan {
-        roots: args.paths.clone(),
-        scopes: scopes.clone(),
-        restrict,
-        exclude: config.exclude.clone(),
-        skip,
-        threads,
-    };
-    let walked = walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?;
-    let t_walk = started.elapsed();
-
     let budget = Budget {
         max_file_size: config.max_file_size,
         max_file_time: config.max_file_time,
     };
-    let mut scanned = pool.install(|| engine::scan_files(&scanner, &walked.files, budget));
-    scanned.errors.extend(walked.errors);
+    let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
+        let plan = StagedPlan {
+            paths: args.paths.clone(),
+            scopes: scopes.clone(),
+            restrict,
+            exclude: config.exclude.clone(),
+            skip: skip.iter().filter_map(|p| repo_path(repo, p)).collect(),
+        };
+        let selected = staged::select(repo, &plan).map_err(|e| miette!("{e}"))?;
+        let t_walk = started.elapsed();
+        let listed: Vec<String> = selected.entries.iter().map(|e| e.path.clone()).collect();
+        let blobs = staged::read_blobs(repo, selected.entries, budget.max_file_size)
+            .map_err(|e| miette!("{e}"))?;
+        let scanned =
+            pool.install(|| engine::scan_blobs(&scanner, blobs.into_iter(), &Source::Staged));
+        (scanned, selected.excluded, listed, t_walk)
+    } else {
+        let plan = WalkPlan {
+            roots: args.paths.clone(),
+            scopes: scopes.clone(),
+            restrict,
+            exclude: config.exclude.clone(),
+            skip,
+            threads,
+        };
+        let walked = walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?;
+        let t_walk = started.elapsed();
+        let bar = Progress::new(
+            walked.files.len() as u64,
+            progress::wanted(args.quiet, false),
+        );
+        let mut scanned = pool.install(|| {
+            engine::scan_files_observed(&scanner, &walked.files, budget, &|| bar.inc())
+        });
+        bar.finish();
+        scanned.errors.extend(walked.errors);
+        let listed = walked.files.iter().map(|f| f.path.clone()).collect();
+        (scanned, walked.excluded, listed, t_walk)
+    };
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
 
@@ -141,12 +187,13 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         bytes_scanned: scanned.bytes_scanned,
         skipped: Skipped {
             binary: scanned.skipped_binary,
-            excluded: walked.excluded,
+            excluded,
         },
         duration_ms: started.elapsed().as_millis() as u64,
     };
     let mut report = Report::new(
-        display_root(&root),
+        repo.as_ref()
+            .map_or_else(|| display_root(&root), staged_root),
         &scopes,
         fail_on,
         rules_info,
@@ -157,7 +204,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     report.dropped = dropped;
     report.strict = args.strict;
     if let Some(b) = &baseline {
-        let paths: BTreeSet<String> = walked.files.iter().map(|f| f.path.clone()).collect();
+        let paths: BTreeSet<String> = listed.iter().cloned().collect();
         let today = baseline::today();
         let outcome = b.apply(
             &baseline_path.display().to_string(),
@@ -173,11 +220,12 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         #[allow(clippy::print_stderr)]
         {
             eprintln!(
-                "leakgate: rules {:?} ({} known values), walk {:?} ({} files), scan {:?}, total {:?}",
+                "leakgate: rules {:?} ({} known values), {} {:?} ({} files), scan {:?}, total {:?}",
                 t_rules,
                 known_count,
+                if args.staged { "index" } else { "walk" },
                 t_walk - t_rules,
-                walked.files.len(),
+                listed.len(),
                 t_scan - t_walk,
                 started.elapsed()
             );
@@ -218,6 +266,35 @@ fn scan_root(paths: &[PathBuf]) -> PathBuf {
         [one] if one.is_dir() => one.clone(),
         _ => PathBuf::from("."),
     }
+}
+
+/// A staged scan's root as reported: `.` when run at the top of the work tree.
+fn staged_root(repo: &Repo) -> String {
+    if repo.prefix.is_empty() {
+        ".".into()
+    } else {
+        display_root(&repo.top)
+    }
+}
+
+/// An output path (relative to the current directory) as a repository-relative path, if inside.
+fn repo_path(repo: &Repo, p: &Path) -> Option<String> {
+    let top = std::fs::canonicalize(&repo.top).ok()?;
+    let abs = std::path::absolute(p).ok()?;
+    let mut rel = abs.strip_prefix(&top).ok().map(Path::to_path_buf);
+    if rel.is_none() {
+        // The output may not exist yet: canonicalize its closest existing ancestor.
+        let existing = abs.ancestors().find(|a| a.exists())?;
+        let tail = abs.strip_prefix(existing).ok()?;
+        rel = std::fs::canonicalize(existing)
+            .ok()?
+            .join(tail)
+            .strip_prefix(&top)
+            .ok()
+            .map(Path::to_path_buf);
+    }
+    let rel = rel?.to_string_lossy().replace('\\', "/");
+    (!rel.is_empty()).then_some(rel)
 }
 
 fn display_root(root: &Path) -> String {

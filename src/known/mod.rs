@@ -299,7 +299,7 @@ fn synthetic_rule(var: &KnownVar, encoding: Encoding) -> Rule {
         title: format!("Value of secret variable {} ({}{how})", var.name, var.origin),
         severity: Severity::Critical,
         keywords: Vec::new(),
-        regex: regex::bytes::Regex::new(r"\b\B").expect("valid"),
+        regex: crate::rules::lazy::LazyRegex::new(r"\b\B").expect("valid").0,
         pattern: String::new(),
         secret_group: 0,
         min_entropy: None,

@@ -1,46 +1,10 @@
-//! JSON formats: the full report document (`latest.json`, `--format json`) and JSON Lines
-//! (`--format jsonl`: one finding per line (then dropped candidates, when explained), one line
-//! per error, then one summary line).
+//! The JSON format: the full report document (`latest.json`, `--format json`).
 
 use super::Report;
-use serde_json::json;
 
 /// The report as pretty JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("report serializes");
     s.push('\n');
     s
-}
-
-/// One JSON object per finding, then one per error, then a summary object.
-pub fn render_lines(report: &Report) -> String {
-    let mut out = String::new();
-    for (kind, f) in report
-        .findings
-        .iter()
-        .map(|f| ("finding", f))
-        .chain(report.dropped.iter().map(|f| ("dropped", f)))
-    {
-        let mut v = serde_json::to_value(f).expect("finding serializes");
-        v["kind"] = json!(kind);
-        out.push_str(&v.to_string());
-        out.push('\n');
-    }
-    for e in &report.errors {
-        let line = json!({"kind": "error", "path": e.path, "message": e.message});
-        out.push_str(&line.to_string());
-        out.push('\n');
-    }
-    let summary = json!({
-        "kind": "summary",
-        "status": report.status,
-        "fail_on": report.fail_on,
-        "stats": report.stats,
-        "summary": report.summary,
-        "rules": report.rules,
-        "baseline": report.baseline,
-    });
-    out.push_str(&summary.to_string());
-    out.push('\n');
-    out
 }

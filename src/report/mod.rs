@@ -1,8 +1,14 @@
-//! The report model (DESIGN.md §4) and its formats, one file each. Everything here receives
+//! The report model (DESIGN.md §4) and its formats, one file each (json, jsonl, sarif, human,
+//! github, junit, markdown), plus `merge` for org-wide reports. Everything here receives
 //! masked findings only; there is no path from a raw secret to any output.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod markdown;
+pub mod merge;
 pub mod sarif;
 
 use crate::baseline;

@@ -1,15 +1,20 @@
 //! Turns a parsed [`RuleSyntax`] into a compiled [`Rule`], checking every field and reporting each
 //! problem at the key that caused it.
 
+use super::lazy::LazyRegex;
 use super::syntax::RuleSyntax;
 use super::{Checksum, Classes, Rule, Severity};
 use crate::diag::SourceError;
 use toml::Spanned;
 
-/// Upper bound on a compiled rule regex, so a careless pattern cannot eat the memory budget.
-const REGEX_SIZE_LIMIT: usize = 8 << 20;
-
-pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<SourceError>> {
+/// Compiles one rule. With `lazy`, its regex is only syntax-checked now and built on first use
+/// (see `lazy.rs`); otherwise it is built now and a size-limit error is reported here.
+pub fn compile_rule(
+    file: &str,
+    text: &str,
+    r: RuleSyntax,
+    lazy: bool,
+) -> Result<Rule, Vec<SourceError>> {
     let mut errors = Vec::new();
     let id = r.id.get_ref().clone();
     let err = |span: std::ops::Range<usize>, key: &str, msg: String| {
@@ -66,18 +71,14 @@ pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<S
         }
     }
 
-    let regex = regex::bytes::RegexBuilder::new(r.regex.get_ref())
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build();
-    let (regex, secret_group) = match regex {
-        Ok(re) => {
-            let group = re
-                .capture_names()
-                .position(|n| n == Some("secret"))
-                .unwrap_or(if re.captures_len() > 1 { 1 } else { 0 });
-            (Some(re), group)
+    let regex = LazyRegex::new(r.regex.get_ref()).and_then(|(re, group)| {
+        if !lazy {
+            re.compile_now()?;
         }
+        Ok((re, group))
+    });
+    let (regex, secret_group) = match regex {
+        Ok((re, group)) => (Some(re), group),
         Err(e) => {
             errors.push(err(r.regex.span(), "regex", one_line(&e.to_string())));
             (None, 0)

@@ -6,6 +6,7 @@
 
 pub mod check;
 mod compile;
+pub mod lazy;
 pub mod syntax;
 
 use crate::diag::{Diagnostics, SourceError};
@@ -117,7 +118,8 @@ pub struct Rule {
     pub title: String,
     pub severity: Severity,
     pub keywords: Vec<String>,
-    pub regex: regex::bytes::Regex,
+    /// Built on first use for the built-in pack (see `lazy.rs`); derefs to the regex.
+    pub regex: lazy::LazyRegex,
     pub pattern: String,
     pub secret_group: usize,
     pub min_entropy: Option<f64>,
@@ -154,8 +156,14 @@ pub struct RulePack {
 
 impl RulePack {
     /// The pack embedded in the binary.
+    /// The pack embedded in the binary. Its regexes are built on first use (the test suite
+    /// builds every one of them), which keeps short scans such as pre-commit hooks fast.
     pub fn builtin() -> Result<RulePack, Diagnostics> {
-        RulePack::from_sources(BUILTIN_RULE_FILES.iter().map(|(n, t)| (*n, *t)))
+        let mut builder = PackBuilder::builtin();
+        for (name, text) in BUILTIN_RULE_FILES {
+            builder.add_file(name, text);
+        }
+        builder.finish()
     }
 
     /// Parses and compiles rule files given as (file name, text). All errors are collected.
@@ -177,9 +185,19 @@ pub struct PackBuilder {
     rules: Vec<Rule>,
     errors: Vec<SourceError>,
     hasher: Sha256,
+    /// Build regexes on first use (the built-in pack) rather than at load.
+    lazy: bool,
 }
 
 impl PackBuilder {
+    /// A builder for the built-in pack, whose regexes are built on first use.
+    pub fn builtin() -> PackBuilder {
+        PackBuilder {
+            lazy: true,
+            ..PackBuilder::default()
+        }
+    }
+
     /// Adds every rule of one rule file.
     pub fn add_file(&mut self, name: &str, text: &str) {
         self.hasher.update(name.as_bytes());
@@ -200,7 +218,7 @@ impl PackBuilder {
 
     /// Adds one parsed rule (also used for `[[rules]]` in `.leakgate.toml`).
     pub fn add_rule(&mut self, name: &str, text: &str, rule: syntax::RuleSyntax) {
-        match compile_rule(name, text, rule) {
+        match compile_rule(name, text, rule, self.lazy) {
             Ok(rule) => match self.rules.iter_mut().find(|r| r.id == rule.id) {
                 Some(existing) if existing.origin != rule.origin => *existing = rule,
                 Some(_) => self.errors.push(SourceError::new(

@@ -144,3 +144,46 @@ pub fn findings_of(v: &serde_json::Value) -> Vec<(String, u64, String, String)> 
         })
         .collect()
 }
+
+/// A planted secret in a provider token format (a GitHub classic PAT shape).
+pub fn token_secret() -> String {
+    planted_secrets()
+        .into_iter()
+        .find(|s| s.starts_with("ghp_"))
+        .expect("planted token")
+}
+
+/// Runs git in `dir` and asserts it succeeded.
+pub fn git(dir: &Path, args: &[&str]) -> Output {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A new git repository with a committer identity and one commit.
+pub fn git_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["config", "user.email", "dev@example.invalid"]);
+    git(dir.path(), &["config", "user.name", "dev"]);
+    git(dir.path(), &["config", "commit.gpgsign", "false"]);
+    write(dir.path(), "README.md", "a repository\n");
+    git(dir.path(), &["add", "README.md"]);
+    git(dir.path(), &["commit", "-q", "-m", "init"]);
+    dir
+}
+
+/// Writes `text` to `dir/rel`, creating directories.
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}

@@ -1,0 +1,455 @@
+//! The staged source: the content `git commit` would record, read from the git index, never from
+//! the working tree (a partially staged file is judged by its staged part).
+//!
+//! Which entries: by default the added, copied, modified and renamed paths of
+//! `git diff --cached --raw -z --diff-filter=ACMR` (deleted paths have nothing to scan). With
+//! explicit paths (what pre-commit passes), a path naming an index entry selects that entry's
+//! staged content whatever the scopes say, and a directory selects the staged changes under it.
+//! Scope restriction, `exclude` globs and the report's output directory apply as in the tree walk.
+//!
+//! How: a fixed number of git processes whatever the size of the change (`rev-parse`, one
+//! listing, and one `git cat-file --batch --buffer` that streams every blob), no walk of the
+//! tree. Blobs reach the scan engine in batches through a channel of one: the engine scans a batch
+//! in parallel while the next one is read, so reading and scanning overlap and memory stays
+//! bounded. This module reads bytes only; it never formats them.
+
+use super::walk::WalkError;
+use crate::config::Scope;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, sync_channel};
+
+/// One index entry to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    /// The blob's object id in the index.
+    pub oid: String,
+}
+
+/// A staged file's bytes, ready to scan.
+#[derive(Debug)]
+pub struct Blob {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The repository a staged scan runs in.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// The top-level directory of the work tree.
+    pub top: PathBuf,
+    /// The current directory relative to `top` (`""` at the top, else ending in `/`).
+    pub prefix: String,
+}
+
+/// What a staged scan selects.
+pub struct StagedPlan {
+    /// Paths as given on the command line (relative to the current directory); `.` is all.
+    pub paths: Vec<PathBuf>,
+    pub scopes: Vec<Scope>,
+    /// Only entries in `scopes` are scanned (explicitly named files always are).
+    pub restrict: bool,
+    /// Globs relative to the repository top that are never scanned.
+    pub exclude: Vec<String>,
+    /// Repository-relative paths (files or directories) never scanned: report outputs.
+    pub skip: Vec<String>,
+}
+
+/// The entries a plan selected, plus the count left out by `exclude`.
+#[derive(Debug, Default)]
+pub struct Selected {
+    pub entries: Vec<Entry>,
+    pub excluded: u64,
+}
+
+/// Finds the repository around `cwd` with one `git rev-parse`.
+pub fn repo(cwd: &Path) -> Result<Repo, String> {
+    let out = git(cwd, &["rev-parse", "--show-toplevel", "--show-prefix"])?;
+    let text = String::from_utf8_lossy(&out);
+    let mut lines = text.lines();
+    let top = lines.next().filter(|l| !l.is_empty()).ok_or_else(|| {
+        "--staged needs a git work tree (git rev-parse found no top level)".to_string()
+    })?;
+    Ok(Repo {
+        top: PathBuf::from(top),
+        prefix: lines.next().unwrap_or("").to_string(),
+    })
+}
+
+/// Lists the index entries the plan selects.
+pub fn select(repo: &Repo, plan: &StagedPlan) -> Result<Selected, String> {
+    let exclude = globs(&plan.exclude).map_err(|e| format!("exclude: {e}"))?;
+    let scope = globs(plan.scopes.iter().flat_map(|s| &s.globs)).map_err(|e| format!("{e}"))?;
+    let names: Vec<String> = plan
+        .paths
+        .iter()
+        .map(|p| repo_relative(repo, p))
+        .collect::<Result<_, _>>()?;
+    let everything = names.iter().any(String::is_empty);
+
+    // Files named explicitly are looked up in the whole index; directories and `.` select staged
+    // changes. Without names other than `.`, only the staged changes are listed.
+    let mut chosen: BTreeMap<String, (Entry, bool)> = BTreeMap::new(); // path -> (entry, explicit)
+    let mut dirs: Vec<&str> = Vec::new();
+    if names.iter().any(|n| !n.is_empty()) {
+        let index = index_entries(&repo.top)?;
+        for n in names.iter().filter(|n| !n.is_empty()) {
+            match index.get(n.as_str()) {
+                Some(oid) => {
+                    let entry = Entry {
+                        path: n.clone(),
+                        oid: oid.clone(),
+                    };
+                    chosen.insert(n.clone(), (entry, true));
+                }
+                None => dirs.push(n),
+            }
+        }
+    }
+    if everything || !dirs.is_empty() {
+        for e in staged_entries(&repo.top)? {
+            let under = everything || dirs.iter().any(|d| is_under(&e.path, d));
+            if under && !chosen.contains_key(&e.path) {
+                chosen.insert(e.path.clone(), (e, false));
+            }
+        }
+    }
+
+    let mut out = Selected::default();
+    for (path, (entry, explicit)) in chosen {
+        if plan.skip.iter().any(|s| is_under(&path, s) || path == *s) {
+            continue;
+        }
+        if ancestors(&path).any(|p| exclude.is_match(p)) {
+            out.excluded += 1;
+            continue;
+        }
+        if plan.restrict && !explicit && !scope.is_match(&path) {
+            continue;
+        }
+        out.entries.push(entry);
+    }
+    Ok(out)
+}
+
+/// A staged file's bytes, or why they could not be read.
+pub type BlobResult = Result<Blob, WalkError>;
+
+/// Most bytes in one batch of blobs: the reader fills the next batch while the engine scans
+/// this one, so memory stays within about three batches whatever the size of the change.
+const BATCH_BYTES: usize = 16 << 20;
+/// Most blobs in one batch.
+const BATCH_LEN: usize = 512;
+
+/// Streams the blobs of `entries` from one `git cat-file --batch` process, in batches. A blob
+/// over `max_size` is drained and becomes an error entry (the gate cannot vouch for it); so does
+/// a blob git cannot produce.
+pub fn read_blobs(
+    repo: &Repo,
+    entries: Vec<Entry>,
+    max_size: Option<u64>,
+) -> Result<Receiver<Vec<BlobResult>>, String> {
+    let (tx, rx) = sync_channel::<Vec<BlobResult>>(1);
+    if entries.is_empty() {
+        return Ok(rx);
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(&repo.top)
+        .args(["cat-file", "--batch", "--buffer"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git cat-file: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let oids: Vec<String> = entries.iter().map(|e| e.oid.clone()).collect();
+    // Writing on its own thread: git answers while it reads, and both pipes are bounded.
+    std::thread::spawn(move || {
+        let mut w = std::io::BufWriter::new(&mut stdin);
+        for oid in oids {
+            if writeln!(w, "{oid}").is_err() {
+                break;
+            }
+        }
+        let _ = w.flush();
+    });
+    std::thread::spawn(move || {
+        let mut r = BufReader::with_capacity(256 << 10, stdout);
+        let mut header = String::new();
+        let mut batch: Vec<BlobResult> = Vec::new();
+        let mut batch_bytes = 0;
+        let mut broken = false;
+        for entry in entries {
+            let error = |message: String| WalkError {
+                path: entry.path.clone(),
+                message,
+            };
+            if broken {
+                // git stopped answering: every remaining entry is unvouched for.
+                batch.push(Err(error("git cat-file ended early".into())));
+                continue;
+            }
+            header.clear();
+            let item = match r.read_line(&mut header) {
+                Ok(0) | Err(_) => {
+                    broken = true;
+                    Err(error("git cat-file ended early".into()))
+                }
+                Ok(_) => read_one(&mut r, header.trim_end(), max_size).map_err(error),
+            };
+            batch_bytes += item.as_ref().map_or(0, |b| b.len());
+            batch.push(item.map(|bytes| Blob {
+                path: entry.path.clone(),
+                bytes,
+            }));
+            if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_LEN {
+                if tx.send(std::mem::take(&mut batch)).is_err() {
+                    break; // the scan stopped listening
+                }
+                batch_bytes = 0;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        drop(r);
+        let _ = child.wait();
+    });
+    Ok(rx)
+}
+
+/// Reads one `--batch` answer after its header line: `<oid> blob <size>` then the bytes and a
+/// newline, or `<oid> missing`.
+fn read_one(r: &mut impl BufRead, header: &str, max_size: Option<u64>) -> Result<Vec<u8>, String> {
+    let mut parts = header.split(' ');
+    let (_oid, kind, size) = (parts.next(), parts.next(), parts.next());
+    let size: u64 = match (kind, size.and_then(|s| s.parse().ok())) {
+        (Some("blob"), Some(n)) => n,
+        (Some("missing"), _) => return Err("not in the object database".into()),
+        _ => return Err(format!("unexpected git cat-file answer: {header}")),
+    };
+    if let Some(max) = max_size
+        && size > max
+    {
+        std::io::copy(&mut r.take(size + 1), &mut std::io::sink())
+            .map_err(|e| format!("cannot read staged blob: {e}"))?;
+        return Err(format!(
+            "not scanned: {size} bytes is over the max_file_size budget of {max} bytes"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    r.take(size)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read staged blob: {e}"))?;
+    let mut newline = [0u8; 1];
+    r.read_exact(&mut newline)
+        .map_err(|e| format!("cannot read staged blob: {e}"))?;
+    Ok(bytes)
+}
+
+/// Staged changes: `git diff --cached --raw -z --diff-filter=ACMR`, regular files only
+/// (symlinks and submodules have no content of their own to scan).
+fn staged_entries(top: &Path) -> Result<Vec<Entry>, String> {
+    let out = git(
+        top,
+        &[
+            "diff",
+            "--cached",
+            "--raw",
+            "-z",
+            "--diff-filter=ACMR",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--ignore-submodules",
+        ],
+    )?;
+    parse_raw(&out)
+}
+
+/// `:<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0` (renames and copies carry a
+/// second path: the new one).
+fn parse_raw(out: &[u8]) -> Result<Vec<Entry>, String> {
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut entries = Vec::new();
+    while let Some(meta) = fields.next() {
+        let meta = String::from_utf8_lossy(meta);
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let [_, new_mode, _, oid, status] = parts[..] else {
+            return Err(format!("unexpected git diff --raw line: {meta}"));
+        };
+        let mut path = fields.next().ok_or("git diff --raw: missing path")?;
+        if status.starts_with('R') || status.starts_with('C') {
+            path = fields.next().ok_or("git diff --raw: missing new path")?;
+        }
+        if is_regular(new_mode) {
+            entries.push(Entry {
+                path: String::from_utf8_lossy(path).into_owned(),
+                oid: oid.to_string(),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// The whole index, path -> oid: `git ls-files --stage -z` (`<mode> <oid> <stage>\t<path>\0`).
+/// Conflicted paths (stages 1-3) are left out: they cannot be committed.
+fn index_entries(top: &Path) -> Result<BTreeMap<String, String>, String> {
+    let out = git(top, &["ls-files", "--stage", "-z"])?;
+    let mut map = BTreeMap::new();
+    for rec in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let Some(tab) = rec.iter().position(|&b| b == b'\t') else {
+            continue;
+        };
+        let meta = String::from_utf8_lossy(&rec[..tab]);
+        let parts: Vec<&str> = meta.split(' ').collect();
+        if let [mode, oid, "0"] = parts[..]
+            && is_regular(mode)
+        {
+            let path = String::from_utf8_lossy(&rec[tab + 1..]).into_owned();
+            map.insert(path, oid.to_string());
+        }
+    }
+    Ok(map)
+}
+
+fn is_regular(mode: &str) -> bool {
+    matches!(mode, "100644" | "100755")
+}
+
+/// Runs git in `dir` and returns its stdout; a failure carries git's own message.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        let msg = String::from_utf8_lossy(&out.stderr);
+        return Err(format!("git {} failed: {}", args[0], msg.trim()));
+    }
+    Ok(out.stdout)
+}
+
+/// A command-line path as a repository-relative path (`""` for the top).
+fn repo_relative(repo: &Repo, p: &Path) -> Result<String, String> {
+    let joined = if p.is_absolute() {
+        let top = std::fs::canonicalize(&repo.top).unwrap_or_else(|_| repo.top.clone());
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let abs = abs
+            .parent()
+            .and_then(|d| std::fs::canonicalize(d).ok())
+            .and_then(|d| abs.file_name().map(|n| d.join(n)))
+            .unwrap_or(abs);
+        match abs.strip_prefix(&top) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => return Err(format!("{} is outside the repository", p.display())),
+        }
+    } else {
+        Path::new(&repo.prefix).join(p)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for c in joined.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            // `..` drops the last component; with none left the path leaves the repository.
+            Component::ParentDir if parts.pop().is_none() => {
+                return Err(format!("{} is outside the repository", p.display()));
+            }
+            _ => {}
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+fn is_under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// `a/b/c` → `a/b/c`, `a/b`, `a`: a glob that names a directory excludes what is under it.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(path), |p| p.rfind('/').map(|i| &p[..i]))
+}
+
+fn globs<'a>(globs: impl IntoIterator<Item = &'a String>) -> Result<GlobSet, globset::Error> {
+    let mut b = GlobSetBuilder::new();
+    let mut seen = BTreeSet::new();
+    for g in globs {
+        if seen.insert(g) {
+            b.add(GlobBuilder::new(g).literal_separator(true).build()?);
+        }
+    }
+    b.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_diff_is_parsed_with_renames() {
+        let oid = "a".repeat(40);
+        let z = "0".repeat(40);
+        let raw = format!(
+            ":000000 100644 {z} {oid} A\0docs/new file.md\0\
+             :100644 100644 {z} {oid} R087\0old.md\0moved/new.md\0\
+             :000000 120000 {z} {oid} A\0link\0\
+             :100644 100755 {z} {oid} M\0run.sh\0"
+        );
+        let paths: Vec<String> = parse_raw(raw.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.path)
+            .collect();
+        assert_eq!(paths, ["docs/new file.md", "moved/new.md", "run.sh"]);
+    }
+
+    #[test]
+    fn batch_answers_are_read_and_budgeted() {
+        let mut r = std::io::Cursor::new(b"hello\nnext".to_vec());
+        assert_eq!(read_one(&mut r, "x blob 5", None).unwrap(), b"hello");
+        let mut rest = String::new();
+        r.read_to_string(&mut rest).unwrap();
+        assert_eq!(rest, "next");
+
+        let mut r = std::io::Cursor::new(b"hello\nnext".to_vec());
+        let err = read_one(&mut r, "x blob 5", Some(4)).unwrap_err();
+        assert!(err.contains("max_file_size"), "{err}");
+        let mut rest = String::new();
+        r.read_to_string(&mut rest).unwrap();
+        assert_eq!(rest, "next", "an over-budget blob is drained");
+
+        let mut r = std::io::Cursor::new(Vec::new());
+        assert!(read_one(&mut r, "x missing", None).is_err());
+    }
+
+    #[test]
+    fn paths_are_made_repository_relative() {
+        let repo = Repo {
+            top: PathBuf::from("/nonexistent/top"),
+            prefix: "sub/".into(),
+        };
+        let rel = |p: &str| repo_relative(&repo, Path::new(p));
+        assert_eq!(rel("a.md").unwrap(), "sub/a.md");
+        assert_eq!(rel("./x/../b.md").unwrap(), "sub/b.md");
+        assert_eq!(rel(".").unwrap(), "sub");
+        assert_eq!(rel("..").unwrap(), "");
+        assert!(rel("../..").is_err());
+    }
+
+    #[test]
+    fn ancestors_and_prefixes() {
+        let a: Vec<&str> = ancestors("a/b/c.md").collect();
+        assert_eq!(a, ["a/b/c.md", "a/b", "a"]);
+        assert!(is_under("docs/a.md", "docs"));
+        assert!(!is_under("docs2/a.md", "docs"));
+    }
+}
