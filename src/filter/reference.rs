@@ -42,7 +42,9 @@ pub fn check(buf: &[u8], span: Range<usize>) -> Option<&'static str> {
     // A macro invocation: `let tokens = quote_spanned! {…}`.
     if let Some(name) = v.strip_suffix(b"!")
         && !name.is_empty()
-        && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && name[0].is_ascii_lowercase()
     {
         return Some("a code expression, not a literal");
@@ -72,8 +74,9 @@ pub fn check(buf: &[u8], span: Range<usize>) -> Option<&'static str> {
     if is_upper_snake(v) {
         return Some("a variable name, not a value");
     }
-    const PREFIXES: [&[u8]; 9] = [
+    const PREFIXES: [&[u8]; 10] = [
         b"vault:",
+        b"env:",
         b"arn:aws:secretsmanager:",
         b"arn:aws:ssm:",
         b"op://",
