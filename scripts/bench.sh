@@ -73,7 +73,7 @@ if ! command -v hyperfine >/dev/null; then
   apt_install hyperfine || echo "hyperfine unavailable: timing with /usr/bin/time rounds" >&2
 fi
 [ -x /usr/bin/time ] || apt_install time
-log "versions: $("$LEAKGATE" --version) | kingfisher $("$VENV/bin/kingfisher" --version 2>/dev/null | awk '{print $2}') | gitleaks $("$VENV/bin/gitleaks" version) | $(rg --version | head -1) | $(hyperfine --version 2>/dev/null || echo 'no hyperfine')"
+log "versions: $("$LEAKGATE" --version) | kingfisher $("$VENV/bin/kingfisher" --version 2>/dev/null | awk '{print $2}') | gitleaks $("$VENV/bin/gitleaks" version) | $(rg --version 2>/dev/null | sed -n 1p) | $(hyperfine --version 2>/dev/null || echo 'no hyperfine')"
 
 # 3. corpora
 mkdir -p "$CORPUS"
