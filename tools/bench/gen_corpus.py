@@ -8,7 +8,8 @@ Writes, under OUT:
   logs/      20 log files, about 500 MiB x scale in all: JSON-lines and plain-text application
              logs and CI logs with timestamps, request ids, UUIDs, hex digests, base64 payloads,
              stack traces, placeholders and masked values, and rare planted secrets.
-  small/     --small-files files of 1-4 KiB (markdown docs, JSON reports, env-like configs),
+  small/     --small-files files of about 1-4 KiB (0.8-4.1 KiB, median 2.4; markdown docs, JSON
+             reports, env-like configs),
              with rare planted secrets.
   labels.jsonl  one line per planted secret: corpus, path (relative to the corpus dir), line
              (1-based line of the secret's first character), kind, the rule ids leakgate is
@@ -39,7 +40,7 @@ from pathlib import Path
 MIB = 1 << 20
 LOG_TOTAL_MIB = 500  # at scale 1
 LOG_FILES = 20
-SECRETS_PER_MIB = 0.5  # planted secrets per MiB of log text (at least one of each kind per 7 files)
+SECRETS_PER_MIB = 0.5  # planted secrets per MiB of log text (at least 1 per file; kinds rotate)
 SMALL_SECRET_EVERY = 1000  # one small file in this many holds a planted secret
 
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -569,7 +570,6 @@ def gen_small_batch(out_dir: str, seed: int, start: int, stop: int) -> list[dict
                 labels.append({"corpus": "small", "path": rel, "line": at + off + 1, "kind": k,
                                "expect": EXPECT[k], "secret": s})
         text = "\n".join(lines) + "\n"
-        # pad or cut to 1-4 KiB without breaking the last line
         p = Path(out_dir) / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8", newline="\n")

@@ -66,7 +66,8 @@ def tool_commands(a: argparse.Namespace, target: Path, raw: Path, corpus: str) -
             {},
         ),
     }
-    if a.kingfisher_turbo:
+    cmds = {k: v for k, v in cmds.items() if k == "leakgate" or k in a.tools.split(",")}
+    if a.kingfisher_turbo and "kingfisher" in cmds:
         argv = list(cmds["kingfisher"][0])
         argv[argv.index("-o") + 1] = str(raw / f"{corpus}-kingfisher-turbo.json")
         cmds["kingfisher --turbo"] = (argv + ["--turbo"], {})
@@ -236,6 +237,7 @@ def main() -> int:
     ap.add_argument("--only", default="logs,small,source")
     ap.add_argument("--out", type=Path, default=Path("/tmp/leakgate-bench-results"))
     ap.add_argument("--no-hyperfine", action="store_true")
+    ap.add_argument("--tools", default="leakgate,kingfisher,gitleaks,rg", help="which tools to run (leakgate always)")
     ap.add_argument("--kingfisher-turbo", action="store_true", help="also time Kingfisher with --turbo")
     ap.add_argument("--render", type=Path, metavar="RESULTS_JSON", help="only print the tables of a results.json")
     if "--render" in sys.argv:
