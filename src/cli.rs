@@ -122,6 +122,17 @@ pub struct ScanArgs {
     /// which filter dropped it (masked).
     #[arg(long)]
     pub explain_suppressed: bool,
+    /// Scan the git history of the repository at PATH instead of its working tree: every blob of
+    /// every commit reachable from any ref, each unique blob once, each finding attributed to the
+    /// commit that introduced it.
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: only the commits after REV up to HEAD (REV..HEAD), e.g. a pull request's base.
+    #[arg(long, value_name = "REV", requires = "git")]
+    pub since: Option<String>,
+    /// With --git: only the commits of a revision range (A..B or A...B).
+    #[arg(long, value_name = "RANGE", requires = "git", conflicts_with = "since")]
+    pub range: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,7 +20,13 @@ const SNIPPET_CONTEXT: usize = 60;
 pub enum Source {
     File,
     Staged,
-    Commit { id: String },
+    /// A blob of the git history: the commit that introduced it (full id) and that commit's
+    /// author date (ISO 8601).
+    Commit {
+        id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
+    },
 }
 
 /// Whether a finding counts against the gate.

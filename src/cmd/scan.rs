@@ -11,6 +11,7 @@ use crate::finding::State;
 use crate::known::{KnownSet, KnownValues};
 use crate::report::{self, Report, RulesInfo, Skipped, Stats, Status, human, json, sarif};
 use crate::rules::Severity;
+use crate::source::history::{self, HistoryPlan};
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
 use std::collections::BTreeSet;
@@ -119,13 +120,28 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         skip,
         threads,
     };
-    let walked = walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?;
+    let walked = match args.git {
+        true => walk::Walked::default(),
+        false => walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?,
+    };
     let t_walk = started.elapsed();
 
     let budget = Budget {
         max_file_size: config.max_file_size,
     };
-    let mut scanned = pool.install(|| engine::scan_files(&scanner, &walked.files, budget));
+    let (mut scanned, git) = match args.git {
+        true => {
+            let plan = git_plan(args, &root, &plan);
+            let h = pool
+                .install(|| history::scan(&scanner, &plan, budget))
+                .map_err(|e| miette!("cannot scan the git history: {e}"))?;
+            (h.scanned, Some((h.stats, h.paths)))
+        }
+        false => {
+            let scanned = pool.install(|| engine::scan_files(&scanner, &walked.files, budget));
+            (scanned, None)
+        }
+    };
     scanned.errors.extend(walked.errors);
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
@@ -142,6 +158,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             excluded: walked.excluded,
         },
         duration_ms: started.elapsed().as_millis() as u64,
+        git: git.as_ref().map(|(stats, _)| stats.clone()),
     };
     let mut report = Report::new(
         display_root(&root),
@@ -155,7 +172,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     report.dropped = dropped;
     report.strict = args.strict;
     if let Some(b) = &baseline {
-        let paths: BTreeSet<String> = walked.files.iter().map(|f| f.path.clone()).collect();
+        let mut paths: BTreeSet<String> = walked.files.iter().map(|f| f.path.clone()).collect();
+        paths.extend(git.iter().flat_map(|(_, p)| p.iter().cloned()));
         let today = baseline::today();
         let outcome = b.apply(
             &baseline_path.display().to_string(),
@@ -188,6 +206,21 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         baseline_path,
         baseline,
     })
+}
+
+/// What `--git` scans: the repository at the scan root, the range from `--since REV` (REV..HEAD)
+/// or `--range`, with the walk's scopes and excludes applied to blob paths.
+fn git_plan(args: &ScanArgs, root: &Path, walk: &WalkPlan) -> HistoryPlan {
+    HistoryPlan {
+        repo: root.to_path_buf(),
+        range: args
+            .range
+            .clone()
+            .or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD"))),
+        scopes: walk.scopes.clone(),
+        restrict: walk.restrict,
+        exclude: walk.exclude.clone(),
+    }
 }
 
 /// The baseline given with `--baseline` (it must exist), else `.leakgate-baseline.json` at the
