@@ -25,6 +25,34 @@ pub enum Command {
     /// Accept today's findings: write them to the baseline file (fingerprints, never secrets), so
     /// later scans report them as baselined and fail only on new ones.
     Baseline(BaselineArgs),
+    /// Mask secrets in a stream: stdin (or FILE) to stdout with every secret the scanner finds
+    /// replaced by its mask and every other byte unchanged, flushed line by line.
+    Redact(RedactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// File to redact (default: stdin).
+    pub file: Option<PathBuf>,
+    /// Rewrite FILE in place (atomically: a temporary file, then rename).
+    #[arg(long, requires = "file")]
+    pub in_place: bool,
+    /// Config file (default: .leakgate.toml in the current directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Dotenv file whose secret-named variables' values are known secrets. Repeatable.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Do not treat the values of this process's secret-named environment variables as known
+    /// secrets.
+    #[arg(long)]
+    pub no_env: bool,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print byte and mask counts on stderr at the end.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

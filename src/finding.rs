@@ -171,7 +171,7 @@ pub fn build(
 /// Which of two overlapping candidates describes the secret better: a known secret value (it
 /// names the variable) beats a pattern, a specific rule beats a generic one, then the longer
 /// secret, then the higher severity, then the earlier rule.
-fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
+pub fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
     let (ra, rb) = (&pack.rules[a.rule], &pack.rules[b.rule]);
     let key = |r: &crate::rules::Rule, c: &Candidate| {
         (

@@ -17,6 +17,7 @@ pub mod filter;
 pub mod finding;
 pub mod known;
 pub mod mask;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -29,5 +30,6 @@ pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
         cli::Command::Scan(args) => cmd::scan::run(args),
         cli::Command::Rules(cmd) => cmd::rules::run(cmd),
         cli::Command::Baseline(args) => cmd::baseline::run(args),
+        cli::Command::Redact(args) => cmd::redact::run(args),
     }
 }

@@ -236,3 +236,38 @@ fn sarif_and_human_output_name_the_commit() {
         assert!(!text.contains(&secret(51)));
     }
 }
+
+#[test]
+fn a_secret_added_to_a_long_file_is_found_at_its_line_in_that_commit() {
+    let mut repo = Repo::new();
+    let lines = |secret_at: Option<usize>, edited: bool| -> String {
+        (1..=300)
+            .map(|i| match (i, secret_at) {
+                (i, Some(at)) if i == at => format!("BOT_API_SECRET={}\n", secret(61)),
+                (10, _) if edited => "line 10, edited\n".to_string(),
+                _ => format!("line {i} of the runbook\n"),
+            })
+            .collect()
+    };
+    repo.commit(&[("docs/runbook.md", Some(lines(None, false)))]);
+    let added = repo.commit(&[("docs/runbook.md", Some(lines(Some(150), false)))]);
+    repo.commit(&[("docs/runbook.md", Some(lines(Some(150), true)))]);
+    let (code, v) = git_scan(repo.path(), &[]);
+    assert_eq!(code, 1);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["line"], 150);
+    assert_eq!(f[0]["end_line"], 150);
+    assert_eq!(f[0]["source"]["id"], added.as_str());
+    assert!(
+        f[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .starts_with("BOT_API_SECRET=****")
+    );
+    // Three versions were read; the later two only where they changed.
+    let git = &v["stats"]["git"];
+    assert_eq!(git["blobs_scanned"], 3);
+    let whole = v["stats"]["bytes_scanned"].as_u64().unwrap();
+    assert!(git["bytes_new"].as_u64().unwrap() * 2 < whole, "{git}");
+}

@@ -1,6 +1,7 @@
 //! Command implementations: each turns parsed arguments into work and an [`Exit`].
 
 pub mod baseline;
+pub mod redact;
 pub mod rules;
 pub mod scan;
 

@@ -10,7 +10,11 @@
 //! globs apply to the blob's path. Binary blobs are skipped as in the tree scan.
 //!
 //! A secret that stays in a file across later edits is one finding, at the commit that introduced
-//! it: findings are deduplicated by fingerprint (rule, path, secret), keeping the oldest commit.
+//! it: a new version of a file is scanned only where its lines differ from the previous version's
+//! (`lines`, with context), and findings are deduplicated by fingerprint (rule, path, secret),
+//! keeping the oldest commit.
+
+mod lines;
 
 use crate::config::Scope;
 use crate::detect::{Candidate, Scanner, Scratch};
@@ -18,12 +22,14 @@ use crate::engine::{self, BINARY_PROBE, Budget, Scanned};
 use crate::finding::{Finding, Source, State};
 use crate::source::walk::WalkError;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use lines::{LineMap, LineMemory, Reduced};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which history to scan.
 pub struct HistoryPlan {
@@ -50,6 +56,9 @@ pub struct GitStats {
     pub unique_blobs: u64,
     /// Unique blobs scanned (not binary, within budget).
     pub blobs_scanned: u64,
+    /// Bytes the detectors ran on: new blobs whole, new versions of a file only where their
+    /// lines changed (with context).
+    pub bytes_new: u64,
 }
 
 /// The scan of a history.
@@ -103,10 +112,12 @@ pub fn scan(
         blob_references: listing.references,
         unique_blobs: listing.blobs.len() as u64,
         blobs_scanned: 0,
+        bytes_new: 0,
     };
     let paths = listing.blobs.iter().map(|b| b.path.clone()).collect();
-    let scanned = read_and_scan(scanner, &plan.repo, &listing, budget)?;
+    let (scanned, bytes_new) = read_and_scan(scanner, &plan.repo, &listing, budget)?;
     stats.blobs_scanned = scanned.files_scanned;
+    stats.bytes_new = bytes_new;
     Ok(History {
         scanned: keep_oldest(scanned, &listing.commits),
         stats,
@@ -275,21 +286,52 @@ fn next_token(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<bool> 
     Ok(true)
 }
 
-/// A blob read from `git cat-file --batch`.
+/// A blob read from `git cat-file --batch`, ready to scan.
 struct Blob {
     index: usize,
-    bytes: Result<Vec<u8>, String>,
+    content: Result<Content, String>,
+}
+
+enum Content {
+    Binary,
+    /// `scan`: the bytes to scan (the text, decoded from UTF-16 when it has a byte-order mark, or
+    /// only its new lines, mapped back by `map`); `len`: the blob's size.
+    Text {
+        scan: Vec<u8>,
+        map: Option<LineMap>,
+        len: u64,
+    },
+}
+
+/// Prepares a blob in commit order: binary check, UTF-16 decoding, reduction to new lines.
+fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
+    let mut decoded = Vec::new();
+    let len = bytes.len() as u64;
+    let text = if engine::decode_utf16(&bytes, &mut decoded) {
+        decoded
+    } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
+        return Content::Binary;
+    } else {
+        bytes
+    };
+    let (scan, map) = match memory.reduce(path, &text) {
+        Reduced::Whole => (text, None),
+        Reduced::Nothing => (Vec::new(), None),
+        Reduced::Part(buf, map) => (buf, Some(map)),
+    };
+    Content::Text { scan, map, len }
 }
 
 /// Streams the listed blobs from one `git cat-file --batch` process and scans them in parallel.
+/// Returns the scan and the number of bytes the detectors ran on.
 fn read_and_scan(
     scanner: &Scanner,
     repo: &Path,
     listing: &Listing,
     budget: Budget,
-) -> Result<Scanned, HistoryError> {
+) -> Result<(Scanned, u64), HistoryError> {
     if listing.blobs.is_empty() {
-        return Ok(Scanned::default());
+        return Ok((Scanned::default(), 0));
     }
     let mut child = git(repo)
         .args(["cat-file", "--batch", "--buffer"])
@@ -312,15 +354,18 @@ fn read_and_scan(
     let mut reader = BufReader::with_capacity(1 << 20, stdout);
     let max = budget.max_file_size;
     let mut index = 0;
+    let mut memory = LineMemory::default();
+    let new_bytes = AtomicU64::new(0);
+    // The iterator runs under par_bridge's lock, one blob at a time in commit order, so the line
+    // memory sees each path's versions oldest first; the scans run in parallel.
     let blobs = std::iter::from_fn(|| {
         if index >= listing.blobs.len() {
             return None;
         }
-        let blob = Blob {
-            index,
-            bytes: read_blob(&mut reader, max),
-        };
-        let failed = blob.bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
+        let bytes = read_blob(&mut reader, max);
+        let failed = bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
+        let content = bytes.map(|b| prepare(b, &listing.blobs[index].path, &mut memory));
+        let blob = Blob { index, content };
         index = if failed {
             listing.blobs.len()
         } else {
@@ -331,13 +376,13 @@ fn read_and_scan(
     let scanned = blobs
         .par_bridge()
         .map_init(Worker::default, |w, blob| {
-            scan_blob(scanner, listing, blob, budget, w)
+            scan_blob(scanner, listing, blob, w, &new_bytes)
         })
         .reduce(Scanned::default, merge);
     let _ = writer.join();
     let _ = child.kill();
     let _ = child.wait();
-    Ok(scanned)
+    Ok((scanned, new_bytes.into_inner()))
 }
 
 /// Reads one `<oid> <type> <size>\n<content>\n` record. Over the budget, the content is skipped
@@ -387,7 +432,6 @@ fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> 
 #[derive(Default)]
 struct Worker {
     scratch: Scratch,
-    decoded: Vec<u8>,
     candidates: Vec<Candidate>,
 }
 
@@ -395,14 +439,18 @@ fn scan_blob(
     scanner: &Scanner,
     listing: &Listing,
     blob: Blob,
-    _budget: Budget,
     w: &mut Worker,
+    new_bytes: &AtomicU64,
 ) -> Scanned {
     let mut out = Scanned::default();
     let b = &listing.blobs[blob.index];
     let commit = &listing.commits[b.commit];
-    let bytes = match blob.bytes {
-        Ok(bytes) => bytes,
+    let (scan, map, len) = match blob.content {
+        Ok(Content::Text { scan, map, len }) => (scan, map, len),
+        Ok(Content::Binary) => {
+            out.skipped_binary = 1;
+            return out;
+        }
         Err(message) => {
             out.errors.push(WalkError {
                 path: b.path.clone(),
@@ -411,17 +459,12 @@ fn scan_blob(
             return out;
         }
     };
-    let text: &[u8] = if engine::decode_utf16(&bytes, &mut w.decoded) {
-        &w.decoded
-    } else {
-        if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
-            out.skipped_binary = 1;
-            return out;
-        }
-        &bytes
-    };
     out.files_scanned = 1;
-    out.bytes_scanned = bytes.len() as u64;
+    out.bytes_scanned = len;
+    new_bytes.fetch_add(scan.len() as u64, Ordering::Relaxed);
+    if scan.is_empty() {
+        return out;
+    }
     let source = Source::Commit {
         id: commit.id.clone(),
         date: (!commit.date.is_empty()).then(|| commit.date.clone()),
@@ -430,10 +473,16 @@ fn scan_blob(
         scanner,
         &b.path,
         &source,
-        text,
+        &scan,
         &mut w.scratch,
         &mut w.candidates,
     );
+    if let Some(map) = map {
+        for f in &mut out.findings {
+            f.line = map.original(f.line);
+            f.end_line = map.original(f.end_line);
+        }
+    }
     out
 }
 
