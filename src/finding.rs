@@ -67,6 +67,9 @@ pub struct Finding {
     /// Byte range of this finding's mask inside `snippet`.
     #[serde(skip)]
     pub snippet_mask: Range<usize>,
+    /// For findings that are not a secret (the hygiene checks): what is wrong, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// `fingerprint` = first 16 hex of SHA-256 over (rule id, path, secret).
@@ -163,6 +166,7 @@ pub fn build(
             source: source.clone(),
             snippet,
             snippet_mask,
+            detail: None,
         });
     }
     out

@@ -15,6 +15,7 @@ pub mod diag;
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod hygiene;
 pub mod known;
 pub mod mask;
 pub mod redact;

@@ -8,6 +8,7 @@ use crate::config::{Config, Scope};
 use crate::detect::Scanner;
 use crate::engine::{self, Budget};
 use crate::finding::State;
+use crate::hygiene;
 use crate::known::{KnownSet, KnownValues};
 use crate::report::{self, Report, RulesInfo, Skipped, Stats, Status, human, json, sarif};
 use crate::rules::Severity;
@@ -90,8 +91,9 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .into_diagnostic()?;
 
     let pack = config.rule_pack()?;
+    let hygiene_rules = config.hygiene_rules();
     let rules_info = RulesInfo {
-        count: pack.rules.len(),
+        count: pack.rules.len() + hygiene_rules.len(),
         pack_digest: pack.digest.clone(),
     };
     let mut known_settings = config.known.clone();
@@ -102,6 +104,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .with_allow(config.allow.clone())
         .with_known(KnownValues::build(&known));
     scanner.explain = args.explain_suppressed;
+    // After `with_known`: the hygiene rules never run as patterns, they name hygiene findings.
+    scanner.pack.rules.extend(hygiene_rules);
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
 
@@ -143,6 +147,24 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         }
     };
     scanned.errors.extend(walked.errors);
+    if !args.git && args.paths.len() == 1 && args.paths[0].is_dir() {
+        let mut env_files: Vec<PathBuf> = config
+            .known
+            .env_files
+            .iter()
+            .map(|p| root.join(p))
+            .collect();
+        env_files.extend(args.env_files.iter().cloned());
+        let plan = hygiene::Plan {
+            root: &root,
+            exclude: &config.exclude,
+            env_files: &env_files,
+            today: &baseline::today(),
+        };
+        scanned
+            .findings
+            .extend(hygiene::check(&plan, scanner.rules()));
+    }
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
 

@@ -223,7 +223,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
         let span: SourceSpan = (f.snippet_mask.start, f.snippet_mask.len()).into();
-        let label = format!("secret of {} characters, masked", f.secret_len);
+        let label = match &f.detail {
+            Some(detail) => detail.clone(),
+            None => format!("secret of {} characters, masked", f.secret_len),
+        };
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             span,

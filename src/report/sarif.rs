@@ -278,10 +278,12 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                 level: level(f.severity),
                 message: Text {
                     text: format!(
-                        "{} ({} characters, masked {}){}",
+                        "{} ({}){}",
                         f.title,
-                        f.secret_len,
-                        f.masked,
+                        match &f.detail {
+                            Some(detail) => detail.clone(),
+                            None => format!("{} characters, masked {}", f.secret_len, f.masked),
+                        },
                         match &f.source {
                             Source::Commit { id, .. } => format!(" in commit {id}"),
                             _ => String::new(),
