@@ -8,6 +8,9 @@ use toml::Spanned;
 
 /// Upper bound on a compiled rule regex, so a careless pattern cannot eat the memory budget.
 const REGEX_SIZE_LIMIT: usize = 8 << 20;
+/// Lazy-DFA cache per regex and thread: large enough that the generic rules do not thrash it
+/// (rebuilding states) on long source and log buffers.
+const DFA_CACHE_LIMIT: usize = 16 << 20;
 
 pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<SourceError>> {
     let mut errors = Vec::new();
@@ -69,6 +72,7 @@ pub fn compile_rule(file: &str, text: &str, r: RuleSyntax) -> Result<Rule, Vec<S
     let regex = regex::bytes::RegexBuilder::new(r.regex.get_ref())
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_CACHE_LIMIT)
         .build();
     let (regex, secret_group) = match regex {
         Ok(re) => {
