@@ -90,6 +90,12 @@ fn realistic_log_of(known: &str, lines: u64) -> Log {
                 "{ts} INFO  {{\"event\":\"order\",\"id\":\"{}\",\"qty\":{i},\"user\":\"ünïcode-ok\"}}\r\n",
                 synthetic(5000 + i, 12)
             )),
+            7 => {
+                // A known value on a line with no rule keyword.
+                log.text(&format!("{ts} INFO  upstream answered "));
+                log.secret(known);
+                log.text(" in 3ms\n");
+            }
             _ => log.text(&format!("{ts} INFO  heartbeat seq={i} lag=0.{}s\n", i % 10)),
         }
     }
@@ -100,15 +106,24 @@ fn known_value() -> String {
     format!("{}-{}", synthetic(600, 14), synthetic(601, 10))
 }
 
-fn scanner() -> Scanner {
-    let set = leakgate::known::KnownSet {
+fn known_set() -> leakgate::known::KnownSet {
+    leakgate::known::KnownSet {
         vars: vec![leakgate::known::KnownVar::new(
             "DEPLOY_TOKEN".into(),
             "test".into(),
             known_value(),
         )],
-    };
-    Scanner::new(RulePack::builtin().unwrap()).with_known(leakgate::known::KnownValues::build(&set))
+    }
+}
+
+fn scanner() -> Scanner {
+    Scanner::new(RulePack::builtin().unwrap())
+        .with_known(leakgate::known::KnownValues::build(&known_set()))
+}
+
+/// A redactor over `s` that knows the known values too (as `leakgate redact` builds it).
+fn redactor<'a>(s: &'a Scanner, path: &str) -> Redactor<'a> {
+    Redactor::new(s, path).with_known(leakgate::known::KnownValues::build(&known_set()))
 }
 
 fn assert_redacted(what: &str, got: &[u8], log: &Log) {
@@ -137,7 +152,7 @@ fn a_realistic_log_is_masked_and_nothing_else_changes() {
     assert!(log.secrets.len() > 150);
     let s = scanner();
     let mut out = Vec::new();
-    let stats = Redactor::new(&s, "app.log")
+    let stats = redactor(&s, "app.log")
         .run(log.raw.as_bytes(), &mut out)
         .unwrap();
     assert_redacted("whole input", &out, &log);
@@ -156,7 +171,7 @@ fn a_large_log_scanned_in_parallel_chunks_gives_the_same_output() {
         .unwrap();
     let mut out = Vec::new();
     pool.install(|| {
-        Redactor::new(&s, "app.log")
+        redactor(&s, "app.log")
             .run(log.raw.as_bytes(), &mut out)
             .unwrap()
     });
@@ -168,7 +183,7 @@ fn pieces_that_split_secrets_give_the_same_output() {
     let log = realistic_log(&known_value());
     let s = scanner();
     for piece in [1usize, 7, 61, 4096] {
-        let mut r = Redactor::new(&s, "app.log");
+        let mut r = redactor(&s, "app.log");
         let mut out = Vec::new();
         for chunk in log.raw.as_bytes().chunks(piece) {
             r.feed(chunk, &mut out).unwrap();
@@ -181,7 +196,7 @@ fn pieces_that_split_secrets_give_the_same_output() {
 #[test]
 fn complete_lines_are_written_at_once_and_pem_blocks_when_complete() {
     let s = scanner();
-    let mut r = Redactor::new(&s, "app.log");
+    let mut r = redactor(&s, "app.log");
     let mut out = Vec::new();
     r.feed(b"first line\nsecond ", &mut out).unwrap();
     assert_eq!(
@@ -217,7 +232,7 @@ fn a_huge_line_is_streamed_in_bounded_windows() {
         }
     }
     log.text("\n");
-    let mut r = Redactor::new(&s, "one-line.log");
+    let mut r = redactor(&s, "one-line.log");
     let mut out = Vec::new();
     let mut fed = 0;
     for chunk in log.raw.as_bytes().chunks(64 << 10) {
