@@ -249,7 +249,7 @@ fn a_secret_added_to_a_long_file_is_found_at_its_line_in_that_commit() {
             })
             .collect()
     };
-    repo.commit(&[("docs/runbook.md", Some(lines(None, false)))]);
+    let first = repo.commit(&[("docs/runbook.md", Some(lines(None, false)))]);
     let added = repo.commit(&[("docs/runbook.md", Some(lines(Some(150), false)))]);
     repo.commit(&[("docs/runbook.md", Some(lines(Some(150), true)))]);
     let (code, v) = git_scan(repo.path(), &[]);
@@ -270,4 +270,17 @@ fn a_secret_added_to_a_long_file_is_found_at_its_line_in_that_commit() {
     assert_eq!(git["blobs_scanned"], 3);
     let whole = v["stats"]["bytes_scanned"].as_u64().unwrap();
     assert!(git["bytes_new"].as_u64().unwrap() * 2 < whole, "{git}");
+
+    // A pull-request range starting at the secret's commit: the version before the range is
+    // read to seed the comparison, so only the changed lines are scanned, as in a diff.
+    let (_, v) = git_scan(repo.path(), &["--range", &format!("{first}..HEAD")]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["source"]["id"].as_str()),
+        (Some(150), Some(added.as_str()))
+    );
+    let git = &v["stats"]["git"];
+    assert_eq!(git["blobs_scanned"], 2);
+    assert!(git["bytes_new"].as_u64().unwrap() * 4 < whole, "{git}");
 }

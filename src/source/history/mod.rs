@@ -88,6 +88,8 @@ struct BlobRef {
     oid: String,
     path: String,
     commit: usize,
+    /// The blob this one replaced at the path (its first parent's version), when regular.
+    previous: Option<String>,
 }
 
 /// The commits and unique blobs of a listing.
@@ -263,10 +265,14 @@ fn parse_log(mut r: impl BufRead, filter: &PathFilter) -> std::io::Result<Listin
             }
             let p = String::from_utf8_lossy(&path);
             if filter.accepts(&p) && seen.insert(oid.to_string()) {
+                let src = f[2];
+                let previous = (f[0].starts_with("100") && !src.bytes().all(|b| b == b'0'))
+                    .then(|| src.to_string());
                 listing.blobs.push(BlobRef {
                     oid: oid.to_string(),
                     path: p.into_owned(),
                     commit: listing.commits.len().saturating_sub(1),
+                    previous,
                 });
             }
         }
@@ -322,6 +328,16 @@ fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
     Content::Text { scan, map, len }
 }
 
+/// Records a blob's lines as the previous version of `path` (text blobs only).
+fn seed(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) {
+    let mut decoded = Vec::new();
+    if engine::decode_utf16(&bytes, &mut decoded) {
+        memory.reduce(path, &decoded);
+    } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_none() {
+        memory.reduce(path, &bytes);
+    }
+}
+
 /// Streams the listed blobs from one `git cat-file --batch` process and scans them in parallel.
 /// Returns the scan and the number of bytes the detectors ran on.
 fn read_and_scan(
@@ -341,7 +357,21 @@ fn read_and_scan(
         .spawn()
         .map_err(|e| HistoryError(format!("cannot run git cat-file: {e}")))?;
     let mut stdin = child.stdin.take().expect("piped");
-    let oids: Vec<String> = listing.blobs.iter().map(|b| b.oid.clone()).collect();
+    // Before the first blob of a path that replaced an earlier version (the first commit of a
+    // range, or a version whose predecessor was read under another path), that earlier version is
+    // read too, only to seed the line memory: a range is then scanned where it changed lines, as a
+    // pull request's diff.
+    let mut seen_paths: HashSet<&str> = HashSet::new();
+    let mut requests: Vec<(String, Option<usize>)> = Vec::new(); // (oid, blob index or seed)
+    for (i, b) in listing.blobs.iter().enumerate() {
+        if seen_paths.insert(b.path.as_str())
+            && let Some(prev) = &b.previous
+        {
+            requests.push((prev.clone(), None));
+        }
+        requests.push((b.oid.clone(), Some(i)));
+    }
+    let oids: Vec<String> = requests.iter().map(|(o, _)| o.clone()).collect();
     let writer = std::thread::spawn(move || -> std::io::Result<()> {
         let mut w = std::io::BufWriter::with_capacity(64 << 10, &mut stdin);
         for oid in &oids {
@@ -353,25 +383,27 @@ fn read_and_scan(
     let stdout = child.stdout.take().expect("piped");
     let mut reader = BufReader::with_capacity(1 << 20, stdout);
     let max = budget.max_file_size;
-    let mut index = 0;
+    let mut next = 0;
     let mut memory = LineMemory::default();
     let new_bytes = AtomicU64::new(0);
     // The iterator runs under par_bridge's lock, one blob at a time in commit order, so the line
     // memory sees each path's versions oldest first; the scans run in parallel.
     let blobs = std::iter::from_fn(|| {
-        if index >= listing.blobs.len() {
-            return None;
+        loop {
+            let (_, request) = requests.get(next)?;
+            let bytes = read_blob(&mut reader, max);
+            let failed = bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
+            next = if failed { requests.len() } else { next + 1 };
+            let Some(index) = *request else {
+                // A seed: remembered, not scanned (its findings belong to earlier commits).
+                if let (Ok(b), Some((_, Some(i)))) = (bytes, requests.get(next)) {
+                    seed(b, &listing.blobs[*i].path, &mut memory);
+                }
+                continue;
+            };
+            let content = bytes.map(|b| prepare(b, &listing.blobs[index].path, &mut memory));
+            return Some(Blob { index, content });
         }
-        let bytes = read_blob(&mut reader, max);
-        let failed = bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
-        let content = bytes.map(|b| prepare(b, &listing.blobs[index].path, &mut memory));
-        let blob = Blob { index, content };
-        index = if failed {
-            listing.blobs.len()
-        } else {
-            index + 1
-        };
-        Some(blob)
     });
     let scanned = blobs
         .par_bridge()
