@@ -30,6 +30,34 @@ pub enum Command {
     /// Accept today's findings: write them to the baseline file (fingerprints, never secrets), so
     /// later scans report them as baselined and fail only on new ones.
     Baseline(BaselineArgs),
+    /// Mask secrets in a stream: stdin (or FILE) to stdout with every secret the scanner finds
+    /// replaced by its mask and every other byte unchanged, flushed line by line.
+    Redact(RedactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// File to redact (default: stdin).
+    pub file: Option<PathBuf>,
+    /// Rewrite FILE in place (atomically: a temporary file, then rename).
+    #[arg(long, requires = "file")]
+    pub in_place: bool,
+    /// Config file (default: .leakgate.toml in the current directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Dotenv file whose secret-named variables' values are known secrets. Repeatable.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Do not treat the values of this process's secret-named environment variables as known
+    /// secrets.
+    #[arg(long)]
+    pub no_env: bool,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print byte and mask counts on stderr at the end.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +168,17 @@ pub struct ScanArgs {
     /// Do not look under encodings (JSON escapes, ANSI, HTML entities, percent, base64).
     #[arg(long)]
     pub no_decode: bool,
+    /// Scan the git history of the repository at PATH instead of its working tree: every blob of
+    /// every commit reachable from any ref, each unique blob once, each finding attributed to the
+    /// commit that introduced it.
+    #[arg(long)]
+    pub git: bool,
+    /// With --git: only the commits after REV up to HEAD (REV..HEAD), e.g. a pull request's base.
+    #[arg(long, value_name = "REV", requires = "git")]
+    pub since: Option<String>,
+    /// With --git: only the commits of a revision range (A..B or A...B).
+    #[arg(long, value_name = "RANGE", requires = "git", conflicts_with = "since")]
+    pub range: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -441,7 +441,7 @@ impl Config {
         }
         let mut errors = Vec::new();
         for id in self.disable.iter().chain(&self.allow_rule_ids) {
-            if !builder.has_rule(id.get_ref()) {
+            if !builder.has_rule(id.get_ref()) && !crate::hygiene::is_check(id.get_ref()) {
                 errors.push(SourceError::new(
                     name,
                     text,
@@ -458,6 +458,16 @@ impl Config {
         let ids: Vec<String> = self.disable.iter().map(|d| d.get_ref().clone()).collect();
         builder.disable(&ids);
         builder.finish()
+    }
+
+    /// Whether `[pack] disable` names this rule id.
+    pub fn disabled(&self, id: &str) -> bool {
+        self.disable.iter().any(|d| d.get_ref() == id)
+    }
+
+    /// The hygiene checks this config leaves enabled, as rules.
+    pub fn hygiene_rules(&self) -> Vec<crate::rules::Rule> {
+        crate::hygiene::rules(|id| self.disabled(id))
     }
 
     /// The definition of a scope by name.

@@ -354,7 +354,7 @@ fn scan_layers(
 }
 
 /// Decodes a UTF-16 file (by its byte-order mark) into `out` as UTF-8. False if not UTF-16.
-fn decode_utf16(buf: &[u8], out: &mut Vec<u8>) -> bool {
+pub fn decode_utf16(buf: &[u8], out: &mut Vec<u8>) -> bool {
     let little = buf.starts_with(&[0xFF, 0xFE]);
     if !little && !buf.starts_with(&[0xFE, 0xFF]) {
         return false;

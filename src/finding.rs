@@ -20,7 +20,13 @@ const SNIPPET_CONTEXT: usize = 60;
 pub enum Source {
     File,
     Staged,
-    Commit { id: String },
+    /// A blob of the git history: the commit that introduced it (full id) and that commit's
+    /// author date (ISO 8601).
+    Commit {
+        id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
+    },
 }
 
 /// Whether a finding counts against the gate.
@@ -61,6 +67,9 @@ pub struct Finding {
     /// Byte range of this finding's mask inside `snippet`.
     #[serde(skip)]
     pub snippet_mask: Range<usize>,
+    /// For findings that are not a secret (the hygiene checks): what is wrong, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// `fingerprint` = first 16 hex of SHA-256 over (rule id, path, secret).
@@ -203,6 +212,7 @@ pub fn build_all(
             source: source.clone(),
             snippet,
             snippet_mask,
+            detail: None,
         });
     }
     for d in &decoded {
@@ -237,6 +247,7 @@ pub fn build_all(
             state,
             suppression_reason,
             decoded_from: Some(d.layer.clone()),
+            detail: None,
             source: source.clone(),
             snippet,
             snippet_mask,
@@ -248,7 +259,7 @@ pub fn build_all(
 /// Which of two overlapping candidates describes the secret better: a known secret value (it
 /// names the variable) beats a pattern, a specific rule beats a generic one, then the longer
 /// secret, then the higher severity, then the earlier rule.
-fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
+pub fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
     let (ra, rb) = (&pack.rules[a.rule], &pack.rules[b.rule]);
     let key = |r: &crate::rules::Rule, c: &Candidate| {
         (

@@ -16,9 +16,11 @@ pub mod diag;
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod hygiene;
 pub mod known;
 pub mod mask;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -34,5 +36,6 @@ pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
         cli::Command::Baseline(args) => cmd::baseline::run(args),
         cli::Command::Merge(args) => cmd::merge::run(args),
         cli::Command::Report(cmd) => cmd::report::run(cmd),
+        cli::Command::Redact(args) => cmd::redact::run(args),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod merge;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

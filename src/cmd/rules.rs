@@ -20,7 +20,9 @@ pub fn run(cmd: RulesCommand) -> miette::Result<Exit> {
 }
 
 fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
-    let pack = Config::discover(Path::new("."), config)?.rule_pack()?;
+    let config = Config::discover(Path::new("."), config)?;
+    let mut pack = config.rule_pack()?;
+    pack.rules.extend(config.hygiene_rules());
     let text = match format {
         ListFormat::Json => {
             let rules: Vec<_> = pack
@@ -67,13 +69,17 @@ fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
 }
 
 fn explain(id: &str) -> miette::Result<Exit> {
-    let pack = Config::discover(Path::new("."), None)?.rule_pack()?;
-    let Some(index) = pack.rules.iter().position(|r| r.id == id) else {
+    let config = Config::discover(Path::new("."), None)?;
+    let mut scanner = Scanner::new(config.rule_pack()?);
+    scanner.pack.rules.extend(config.hygiene_rules());
+    let Some(index) = scanner.rules().iter().position(|r| r.id == id) else {
         return Err(miette!("no rule `{id}` (see `leakgate rules list`)"));
     };
-    let scanner = Scanner::new(pack);
     let rule = &scanner.rules()[index];
     let mut s = format!("{} ({})\n  {}\n", rule.id, rule.severity, rule.title);
+    if let Some(what) = crate::hygiene::describe(&rule.id) {
+        s.push_str(&format!("  Hygiene check (not a pattern): {what}\n"));
+    }
     if rule.generic {
         s.push_str("  Generic rule: finds values by the name they are assigned to, when they look random.\n");
     }

@@ -9,6 +9,7 @@ use crate::config::{Config, Scope};
 use crate::detect::Scanner;
 use crate::engine::{self, Budget};
 use crate::finding::{Source, State};
+use crate::hygiene;
 use crate::known::{KnownSet, KnownValues};
 use crate::progress::{self, Progress};
 use crate::report::{
@@ -16,6 +17,7 @@ use crate::report::{
     sarif,
 };
 use crate::rules::Severity;
+use crate::source::history::{self, HistoryPlan};
 use crate::source::staged::{self, Repo, StagedPlan};
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
@@ -109,8 +111,9 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .into_diagnostic()?;
 
     let pack = config.rule_pack()?;
+    let hygiene_rules = config.hygiene_rules();
     let rules_info = RulesInfo {
-        count: pack.rules.len(),
+        count: pack.rules.len() + hygiene_rules.len(),
         pack_digest: pack.digest.clone(),
     };
     let mut known_settings = config.known.clone();
@@ -122,6 +125,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .with_known(KnownValues::build(&known));
     scanner.explain = args.explain_suppressed;
     scanner.decode = !args.no_decode;
+    // After `with_known`: the hygiene rules never run as patterns, they name hygiene findings.
+    scanner.pack.rules.extend(hygiene_rules);
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
 
@@ -136,6 +141,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         max_file_size: config.max_file_size,
         max_file_time: config.max_file_time,
     };
+    let mut git = None;
     let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
         let plan = StagedPlan {
             paths: args.paths.clone(),
@@ -152,6 +158,23 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         let scanned =
             pool.install(|| engine::scan_blobs(&scanner, blobs.into_iter(), &Source::Staged));
         (scanned, selected.excluded, listed, t_walk)
+    } else if args.git {
+        let plan = HistoryPlan {
+            repo: root.clone(),
+            range: args
+                .range
+                .clone()
+                .or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD"))),
+            scopes: scopes.clone(),
+            restrict,
+            exclude: config.exclude.clone(),
+        };
+        let t_walk = started.elapsed();
+        let h = pool
+            .install(|| history::scan(&scanner, &plan, budget))
+            .map_err(|e| miette!("cannot scan the git history: {e}"))?;
+        git = Some(h.stats);
+        (h.scanned, 0, h.paths.into_iter().collect(), t_walk)
     } else {
         let plan = WalkPlan {
             roots: args.paths.clone(),
@@ -175,6 +198,24 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         let listed = walked.files.iter().map(|f| f.path.clone()).collect();
         (scanned, walked.excluded, listed, t_walk)
     };
+    if repo.is_none() && !args.git && args.paths.len() == 1 && args.paths[0].is_dir() {
+        let mut env_files: Vec<PathBuf> = config
+            .known
+            .env_files
+            .iter()
+            .map(|p| root.join(p))
+            .collect();
+        env_files.extend(args.env_files.iter().cloned());
+        let plan = hygiene::Plan {
+            root: &root,
+            exclude: &config.exclude,
+            env_files: &env_files,
+            today: &baseline::today(),
+        };
+        scanned
+            .findings
+            .extend(hygiene::check(&plan, scanner.rules()));
+    }
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
 
@@ -190,6 +231,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             excluded,
         },
         duration_ms: started.elapsed().as_millis() as u64,
+        git,
     };
     let mut report = Report::new(
         repo.as_ref()

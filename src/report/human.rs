@@ -3,7 +3,7 @@
 //! with every secret on the line already replaced by its mask.
 
 use super::{Report, Status};
-use crate::finding::{Finding, State};
+use crate::finding::{Finding, Source, State};
 use crate::rules::Rule;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -40,7 +40,12 @@ pub fn render(report: &Report, rules: &[Rule], opts: HumanOptions) -> String {
             finding: f,
             remediation,
             source: Frame {
-                name: f.path.clone(),
+                name: match &f.source {
+                    Source::Commit { id, .. } => {
+                        format!("{} @ {}", f.path, &id[..id.len().min(12)])
+                    }
+                    _ => f.path.clone(),
+                },
                 text: f.snippet.clone(),
                 line: f.line,
             },
@@ -218,7 +223,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
         let span: SourceSpan = (f.snippet_mask.start, f.snippet_mask.len()).into();
-        let label = format!("secret of {} characters, masked", f.secret_len);
+        let label = match &f.detail {
+            Some(detail) => detail.clone(),
+            None => format!("secret of {} characters, masked", f.secret_len),
+        };
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             span,

@@ -63,6 +63,9 @@ pub struct Stats {
     pub bytes_scanned: u64,
     pub skipped: Skipped,
     pub duration_ms: u64,
+    /// With `scan --git`: commits listed, blob references and unique blobs scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<crate::source::history::GitStats>,
 }
 
 /// Counts; `by_rule` and `by_severity` count the new findings, the ones the gate judges.

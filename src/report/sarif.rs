@@ -4,7 +4,7 @@
 //! the subset we emit.
 
 use super::Report;
-use crate::finding::State;
+use crate::finding::{Source, State};
 use crate::rules::{Rule, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -102,6 +102,17 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+/// For findings from the git history: the commit that introduced the secret.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    commit: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit_date: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -267,8 +278,16 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                 level: level(f.severity),
                 message: Text {
                     text: format!(
-                        "{} ({} characters, masked {})",
-                        f.title, f.secret_len, f.masked
+                        "{} ({}){}",
+                        f.title,
+                        match &f.detail {
+                            Some(detail) => detail.clone(),
+                            None => format!("{} characters, masked {}", f.secret_len, f.masked),
+                        },
+                        match &f.source {
+                            Source::Commit { id, .. } => format!(" in commit {id}"),
+                            _ => String::new(),
+                        }
                     ),
                 },
                 locations: vec![Location {
@@ -285,6 +304,13 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                 }],
                 partial_fingerprints: BTreeMap::from([("leakgate/v1", f.fingerprint.as_str())]),
                 suppressions,
+                properties: match &f.source {
+                    Source::Commit { id, date } => Some(ResultProperties {
+                        commit: id,
+                        commit_date: date.as_deref(),
+                    }),
+                    _ => None,
+                },
             }
         })
         .collect();

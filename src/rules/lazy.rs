@@ -18,6 +18,10 @@ use std::sync::OnceLock;
 /// Upper bound on a compiled rule regex, so a careless pattern cannot eat the memory budget.
 pub const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
+/// Lazy-DFA cache per regex and thread: large enough that the generic rules do not thrash it
+/// (rebuilding states) on long source and log buffers.
+pub const DFA_CACHE_LIMIT: usize = 16 << 20;
+
 /// A rule regex, compiled when first dereferenced.
 pub struct LazyRegex {
     pattern: String,
@@ -80,6 +84,7 @@ fn build(pattern: &str) -> Result<Regex, String> {
     RegexBuilder::new(pattern)
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_CACHE_LIMIT)
         .build()
         .map_err(|e| e.to_string())
 }

@@ -116,6 +116,18 @@ pub fn write_files(dir: &Path, files: &[(&str, String)]) {
     }
 }
 
+/// Makes a file readable by its owner only (as an env file should be, or the
+/// `hygiene-env-file-permissions` check reports it).
+pub fn owner_only(dir: &Path, path: &str) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.join(path), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, path);
+}
+
 /// Runs `leakgate scan --format json --no-report --no-env ARGS PATH` in `dir` and returns the
 /// exit code and the report.
 pub fn scan_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {

@@ -1,0 +1,107 @@
+//! `leakgate redact [FILE] [--in-place]`: the streaming filter. Builds the same scanner as `scan`
+//! (rule pack, config allowlists, known values), then masks every secret it finds in stdin (or
+//! FILE) on the way to stdout, or rewrites FILE atomically with `--in-place`.
+
+use super::Exit;
+use crate::cli::RedactArgs;
+use crate::config::Config;
+use crate::detect::Scanner;
+use crate::known::{KnownSet, KnownValues};
+use crate::redact::{Redactor, Stats};
+use miette::{IntoDiagnostic, miette};
+use std::path::{Path, PathBuf};
+
+pub fn run(args: RedactArgs) -> miette::Result<Exit> {
+    let root = PathBuf::from(".");
+    let config = Config::discover(&root, args.config.as_deref())?;
+    let mut known = config.known.clone();
+    known.env &= !args.no_env;
+    let known = KnownSet::load(&known, &root, &args.env_files)?;
+    let scanner = Scanner::new(config.rule_pack()?)
+        .with_allow(config.allow.clone())
+        .with_known(KnownValues::build(&known));
+    // The same values again, for the redactor's line prefilter.
+    let known = || KnownValues::build(&known);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .into_diagnostic()?;
+    let result = pool.install(|| match (&args.file, args.in_place) {
+        (Some(file), true) => in_place(&scanner, known(), file),
+        (Some(file), false) => {
+            let input = std::fs::File::open(file)
+                .map_err(|e| miette!("cannot read {}: {e}", file.display()))?;
+            to_stdout(&scanner, known(), &display(file), input)
+        }
+        (None, _) => to_stdout(&scanner, known(), "stdin", std::io::stdin()),
+    })?;
+    if args.verbose {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "leakgate: redact: {} bytes, {} secrets masked",
+                result.bytes, result.masked
+            );
+        }
+    }
+    Ok(Exit::Pass)
+}
+
+fn to_stdout(
+    scanner: &Scanner,
+    known: Option<KnownValues>,
+    name: &str,
+    input: impl std::io::Read + Send,
+) -> miette::Result<Stats> {
+    let mut out = std::io::stdout().lock();
+    match Redactor::new(scanner, name)
+        .with_known(known)
+        .run(input, &mut out)
+    {
+        Ok(stats) => Ok(stats),
+        // A closed pipe (`leakgate redact < log | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Stats::default()),
+        Err(e) => Err(miette!("redact: {e}")),
+    }
+}
+
+/// Rewrites `file` redacted: a temporary file beside it (same permissions), flushed, then
+/// renamed over it, so a crash never leaves a half-redacted file.
+fn in_place(scanner: &Scanner, known: Option<KnownValues>, file: &Path) -> miette::Result<Stats> {
+    let fail = |what: &str, e: std::io::Error| miette!("cannot {what} {}: {e}", file.display());
+    let input = std::fs::File::open(file).map_err(|e| fail("read", e))?;
+    let perms = input.metadata().map_err(|e| fail("read", e))?.permissions();
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.{}.redact.tmp", std::process::id()));
+    let result = (|| {
+        let out = std::fs::File::create(&tmp)?;
+        out.set_permissions(perms)?;
+        let mut w = std::io::BufWriter::new(out);
+        let stats = Redactor::new(scanner, &display(file))
+            .with_known(known)
+            .run(input, &mut w)?;
+        let out = w.into_inner().map_err(|e| e.into_error())?;
+        out.sync_all()?;
+        std::fs::rename(&tmp, file)?;
+        Ok(stats)
+    })();
+    result.map_err(|e: std::io::Error| {
+        let _ = std::fs::remove_file(&tmp);
+        fail("redact", e)
+    })
+}
+
+fn display(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}

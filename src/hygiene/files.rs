@@ -1,0 +1,276 @@
+//! Finds env and key files under a scan root and their git state. In a git work tree, one
+//! `git ls-files -t` lists tracked and untracked-but-not-ignored files and one
+//! `git ls-files --ignored --directory` the ignored ones (ignored directories are looked into only
+//! when they are named like secret stores: `env/`, `.secrets/`, `secrets/`). Outside git, a walk
+//! that honours `.gitignore` finds them. Excluded globs apply. Never reads a file's values: a
+//! `.pem` is read only to tell a private key from a certificate.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Env,
+    Key,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitState {
+    Tracked,
+    /// Neither tracked nor ignored.
+    Untracked,
+    Ignored,
+    /// Not in a git work tree.
+    NoRepo,
+}
+
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Relative to the root, `/`-separated.
+    pub path: String,
+    pub fs_path: PathBuf,
+    pub kind: Kind,
+    pub git: GitState,
+}
+
+/// Directories looked into even when git-ignored.
+const SECRET_DIRS: [&str; 3] = ["env", ".secrets", "secrets"];
+/// Directories a walk never enters.
+const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", ".venv"];
+
+/// Env and key files under `root`, sorted by path.
+pub fn discover(root: &Path, exclude: &[String]) -> Vec<Found> {
+    let exclude = globs(exclude);
+    let listed = git_listing(root).unwrap_or_else(|| {
+        walk(root, true)
+            .into_iter()
+            .map(|p| (p, GitState::NoRepo))
+            .collect()
+    });
+    let mut out: Vec<Found> = listed
+        .into_iter()
+        .filter(|(p, _)| !excluded(&exclude, p))
+        .filter_map(|(path, git)| {
+            let fs_path = root.join(&path);
+            let kind = classify(&path, &fs_path)?;
+            Some(Found {
+                path,
+                fs_path,
+                kind,
+                git,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    out
+}
+
+/// The kind of a path, if it is an env or key file.
+pub fn classify(path: &str, fs_path: &Path) -> Option<Kind> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let name = parts.pop()?;
+    if parts.contains(&".secrets") {
+        return Some(Kind::Key);
+    }
+    if name == ".env" {
+        return Some(Kind::Env);
+    }
+    if let Some(rest) = name.strip_prefix(".env.") {
+        let template = rest
+            .split('.')
+            .any(|p| matches!(p, "example" | "sample" | "template"));
+        return (!template).then_some(Kind::Env);
+    }
+    if matches!(name, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
+        return Some(Kind::Key);
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("p12" | "pfx") => Some(Kind::Key),
+        Some("pem") => holds_private_key(fs_path).then_some(Kind::Key),
+        _ => None,
+    }
+}
+
+/// A `.pem` is a key file when it holds a private key (or cannot be read to tell).
+fn holds_private_key(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    match std::fs::File::open(p).and_then(|f| f.take(256 << 10).read_to_end(&mut head)) {
+        Ok(_) => memchr::memmem::find(&head, b"PRIVATE KEY").is_some(),
+        Err(_) => true,
+    }
+}
+
+/// Permission bits for group or others, on Unix, when any is set.
+pub fn loose_mode(p: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = p;
+        None
+    }
+}
+
+/// Tracked, untracked and ignored files under `root` per git, or `None` outside a work tree.
+fn git_listing(root: &Path) -> Option<Vec<(String, GitState)>> {
+    let run = |args: &[&str]| -> Option<Vec<u8>> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status.success().then_some(out.stdout)
+    };
+    let listed = run(&[
+        "ls-files",
+        "-z",
+        "-t",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+    ])?;
+    let mut out = Vec::new();
+    for entry in listed.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((tag, path)) = entry.split_once(' ') else {
+            continue;
+        };
+        let state = if tag == "?" {
+            GitState::Untracked
+        } else {
+            GitState::Tracked
+        };
+        out.push((path.to_string(), state));
+    }
+    let ignored = run(&[
+        "ls-files",
+        "-z",
+        "--others",
+        "--ignored",
+        "--exclude-standard",
+        "--directory",
+    ])
+    .unwrap_or_default();
+    for entry in ignored.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        let path = String::from_utf8_lossy(entry).into_owned();
+        match path.strip_suffix('/') {
+            Some(dir) => {
+                let name = dir.rsplit('/').next().unwrap_or(dir);
+                if SECRET_DIRS.contains(&name) || name.starts_with(".env") {
+                    for f in walk(&root.join(dir), false) {
+                        out.push((format!("{dir}/{f}"), GitState::Ignored));
+                    }
+                }
+            }
+            None => out.push((path, GitState::Ignored)),
+        }
+    }
+    // A tracked file appears once; keep the first state (tracked before ignored).
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    Some(out)
+}
+
+/// Files under `dir`, relative to it; `gitignore`: honour ignore files.
+fn walk(dir: &Path, gitignore: bool) -> Vec<String> {
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(gitignore)
+        .hidden(false)
+        .require_git(false)
+        .max_depth(Some(if gitignore { 32 } else { 4 }))
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !SKIP_DIRS
+                    .iter()
+                    .any(|s| e.file_name() == std::ffi::OsStr::new(s))
+        })
+        .build();
+    walker
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        })
+        .collect()
+}
+
+fn globs(list: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in list {
+        if let Ok(glob) = GlobBuilder::new(g).literal_separator(true).build() {
+            b.add(glob);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// A path is excluded when it or one of its parent directories matches.
+fn excluded(set: &GlobSet, path: &str) -> bool {
+    let mut p = path;
+    loop {
+        if set.is_match(p) {
+            return true;
+        }
+        match p.rfind('/') {
+            Some(i) => p = &p[..i],
+            None => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_and_key_files_are_classified() {
+        let none = Path::new("/nonexistent");
+        for p in [".env", "env/.env", ".env.live", "deploy/.env.production"] {
+            assert_eq!(classify(p, none), Some(Kind::Env), "{p}");
+        }
+        for p in [
+            "keys/id_rsa",
+            "cert.p12",
+            ".secrets/api",
+            "a/.secrets/b/c.json",
+        ] {
+            assert_eq!(classify(p, none), Some(Kind::Key), "{p}");
+        }
+        for p in [
+            ".env.example",
+            ".env.sample",
+            "config/.env.template",
+            ".envrc",
+            "id_rsa.pub",
+            "README.md",
+        ] {
+            assert_eq!(classify(p, none), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn pem_files_are_keys_only_with_a_private_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let cert = dir.path().join("ca.pem");
+        std::fs::write(&cert, "-----BEGIN CERTIFICATE-----\nMIIB\n").unwrap();
+        let key = dir.path().join("tls.pem");
+        std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\nMIIE\n").unwrap();
+        assert_eq!(classify("ca.pem", &cert), None);
+        assert_eq!(classify("tls.pem", &key), Some(Kind::Key));
+    }
+}

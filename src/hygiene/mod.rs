@@ -1,0 +1,258 @@
+//! Hygiene checks: secrets kept carelessly rather than leaked whole. A `hygiene` rule family in
+//! the same report as the pattern rules, with ids, severities, `rules explain` texts and
+//! `[pack] disable` like any rule:
+//! - `hygiene-env-file-tracked` / `hygiene-env-file-not-ignored`: env and key files (`.env`,
+//!   `.env.*` but not `.example`/`.sample`/`.template`, `*.pem` holding a private key, `id_rsa`
+//!   and its siblings, `*.p12`/`*.pfx`, anything under `.secrets/`) tracked by git, or neither
+//!   tracked nor git-ignored (one `git add -A` away from a commit);
+//! - `hygiene-env-file-permissions`: such files readable or writable by group or others;
+//! - `hygiene-rotation-overdue`: `*_ROTATED_AT` (ISO 8601) older than `*_MAX_AGE_DAYS` (default
+//!   90) in env files;
+//! - `hygiene-forbidden-scope`: `*_API_SCOPES` / `*_PERMISSIONS` values that include `withdraw`.
+//!
+//! The fifth member, `hygiene-partial-secret-in-log` (a prefix of a secret printed before an
+//! ellipsis), is a pattern rule in `rules/hygiene.toml`. The checks here run once per tree scan
+//! (`scan` calls [`check`]); their findings hold no secret (file names, dates, scope lists), and
+//! a check whose rule is disabled does not run.
+
+mod envvars;
+mod files;
+
+use crate::finding::{Finding, Source, State, fingerprint};
+use crate::rules::{Classes, Rule, Severity};
+use std::path::{Path, PathBuf};
+
+/// A hygiene check implemented in code.
+struct Spec {
+    id: &'static str,
+    title: &'static str,
+    severity: Severity,
+    what: &'static str,
+    remediation: &'static str,
+    reference: &'static str,
+}
+
+pub const ENV_FILE_TRACKED: &str = "hygiene-env-file-tracked";
+pub const ENV_FILE_NOT_IGNORED: &str = "hygiene-env-file-not-ignored";
+pub const ENV_FILE_PERMISSIONS: &str = "hygiene-env-file-permissions";
+pub const ROTATION_OVERDUE: &str = "hygiene-rotation-overdue";
+pub const FORBIDDEN_SCOPE: &str = "hygiene-forbidden-scope";
+
+const SPECS: [Spec; 5] = [
+    Spec {
+        id: ENV_FILE_TRACKED,
+        title: "Env or key file tracked by git",
+        severity: Severity::High,
+        what: "An env file (.env, .env.*) or key file (*.pem with a private key, id_rsa, *.p12, .secrets/) is in the git index: every clone and every fork has its values.",
+        remediation: "Remove it from the index (`git rm --cached FILE`), add it to .gitignore, rotate every secret it held, and purge it from the history if the repository is shared.",
+        reference: "https://git-scm.com/docs/gitignore",
+    },
+    Spec {
+        id: ENV_FILE_NOT_IGNORED,
+        title: "Env or key file not git-ignored",
+        severity: Severity::Medium,
+        what: "An env or key file sits in the work tree untracked but not git-ignored: the next `git add -A` commits it.",
+        remediation: "Add it (or its pattern, e.g. `.env*` with `!.env.example`) to .gitignore.",
+        reference: "https://git-scm.com/docs/gitignore",
+    },
+    Spec {
+        id: ENV_FILE_PERMISSIONS,
+        title: "Env or key file readable by group or others",
+        severity: Severity::Medium,
+        what: "An env or key file's permissions let users other than its owner read (or write) it.",
+        remediation: "Restrict it to its owner: `chmod 600 FILE` (and run the service as that owner).",
+        reference: "https://man7.org/linux/man-pages/man1/chmod.1.html",
+    },
+    Spec {
+        id: ROTATION_OVERDUE,
+        title: "Secret rotation overdue",
+        severity: Severity::Medium,
+        what: "An env file records when a secret was rotated (`NAME_ROTATED_AT`, ISO 8601) and that date is older than `NAME_MAX_AGE_DAYS` (default 90 days), or is not a date.",
+        remediation: "Rotate the secret at its provider, update it where it is used, and set `NAME_ROTATED_AT` to today.",
+        reference: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html#24-rotation",
+    },
+    Spec {
+        id: FORBIDDEN_SCOPE,
+        title: "API key with a withdraw scope",
+        severity: Severity::High,
+        what: "An env file grants an API key a scope or permission that includes `withdraw` (`NAME_API_SCOPES`, `NAME_PERMISSIONS`): a leak of that key moves funds out.",
+        remediation: "Issue a key without withdrawal rights (trade/read only), with an IP allowlist, and revoke the old one.",
+        reference: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html#21-high-availability",
+    },
+];
+
+/// Whether `id` names a hygiene check implemented here.
+pub fn is_check(id: &str) -> bool {
+    SPECS.iter().any(|s| s.id == id)
+}
+
+/// What a hygiene check looks at, for `rules explain`.
+pub fn describe(id: &str) -> Option<&'static str> {
+    SPECS.iter().find(|s| s.id == id).map(|s| s.what)
+}
+
+/// The hygiene checks as rules (for lists, explanations, SARIF and the human view), minus the
+/// ones `disabled` names. Their regexes never run: the checks are code.
+pub fn rules(disabled: impl Fn(&str) -> bool) -> Vec<Rule> {
+    SPECS
+        .iter()
+        .filter(|s| !disabled(s.id))
+        .map(|s| Rule {
+            id: s.id.to_string(),
+            title: s.title.to_string(),
+            severity: s.severity,
+            keywords: Vec::new(),
+            regex: crate::rules::lazy::LazyRegex::new(r"\b\B")
+                .expect("valid")
+                .0,
+            pattern: String::new(),
+            secret_group: 0,
+            min_entropy: None,
+            randomness: false,
+            require_classes: Classes::default(),
+            checksum: None,
+            generic: false,
+            paths: None,
+            path_globs: Vec::new(),
+            references: vec![s.reference.to_string()],
+            remediation: Some(s.remediation.to_string()),
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+            origin: "hygiene".to_string(),
+            known_value: false,
+        })
+        .collect()
+}
+
+/// Where the checks look.
+pub struct Plan<'a> {
+    /// The scan root (a directory).
+    pub root: &'a Path,
+    /// Globs (relative to the root) never looked at.
+    pub exclude: &'a [String],
+    /// Env files named on the command line or in the config (paths as they can be opened),
+    /// checked for rotation and scopes too.
+    pub env_files: &'a [PathBuf],
+    /// Today, `YYYY-MM-DD`.
+    pub today: &'a str,
+}
+
+/// Runs the enabled checks (those whose rule is in `rules`).
+pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
+    let rule = |id: &str| rules.iter().find(|r| r.id == id);
+    let any = SPECS.iter().any(|s| rule(s.id).is_some());
+    if !any {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let found = files::discover(plan.root, plan.exclude);
+    for f in &found {
+        let git = match f.git {
+            files::GitState::Tracked => Some((ENV_FILE_TRACKED, "tracked by git")),
+            files::GitState::Untracked => Some((
+                ENV_FILE_NOT_IGNORED,
+                "untracked and not git-ignored: `git add -A` would commit it",
+            )),
+            _ => None,
+        };
+        if let Some((id, detail)) = git
+            && let Some(r) = rule(id)
+        {
+            out.push(file_finding(r, &f.path, detail.to_string()));
+        }
+        if let Some(r) = rule(ENV_FILE_PERMISSIONS)
+            && let Some(mode) = files::loose_mode(&f.fs_path)
+        {
+            out.push(file_finding(
+                r,
+                &f.path,
+                format!(
+                    "mode {mode:04o}: readable or writable by group or others; run `chmod 600 {}`",
+                    f.path
+                ),
+            ));
+        }
+    }
+    let (rotation, scopes) = (rule(ROTATION_OVERDUE), rule(FORBIDDEN_SCOPE));
+    if rotation.is_some() || scopes.is_some() {
+        let mut env_files: Vec<(String, PathBuf)> = found
+            .iter()
+            .filter(|f| f.kind == files::Kind::Env)
+            .map(|f| (f.path.clone(), f.fs_path.clone()))
+            .collect();
+        for fs in plan.env_files {
+            let same =
+                |q: &PathBuf| std::fs::canonicalize(q).ok() == std::fs::canonicalize(fs).ok();
+            if fs.is_file() && !env_files.iter().any(|(_, q)| same(q)) {
+                let shown = fs.strip_prefix(plan.root).unwrap_or(fs);
+                env_files.push((shown.to_string_lossy().replace('\\', "/"), fs.clone()));
+            }
+        }
+        for (path, fs) in env_files {
+            let Ok(text) = std::fs::read_to_string(&fs) else {
+                continue;
+            };
+            for issue in envvars::check(&text, plan.today) {
+                let r = match issue.kind {
+                    envvars::Kind::Rotation => rotation,
+                    envvars::Kind::Scope => scopes,
+                };
+                if let Some(r) = r {
+                    out.push(line_finding(r, &path, &issue));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.line, &a.rule_id).cmp(&(&b.path, b.line, &b.rule_id)));
+    out
+}
+
+fn base(rule: &Rule, path: &str, key: &[u8]) -> Finding {
+    Finding {
+        rule_id: rule.id.clone(),
+        title: rule.title.clone(),
+        severity: rule.severity,
+        path: path.to_string(),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        masked: String::new(),
+        secret_len: 0,
+        fingerprint: fingerprint(&rule.id, path, key),
+        state: State::New,
+        suppression_reason: None,
+        decoded_from: None,
+        source: Source::File,
+        snippet: String::new(),
+        snippet_mask: 0..0,
+        detail: None,
+    }
+}
+
+/// A finding about a whole file: the snippet is its path.
+fn file_finding(rule: &Rule, path: &str, detail: String) -> Finding {
+    Finding {
+        snippet: path.to_string(),
+        snippet_mask: 0..path.len(),
+        detail: Some(detail),
+        ..base(rule, path, b"")
+    }
+}
+
+/// A finding about one assignment in an env file: the snippet is `NAME=value` (a date or a scope
+/// list, never a secret).
+fn line_finding(rule: &Rule, path: &str, issue: &envvars::Issue) -> Finding {
+    let snippet = format!("{}={}", issue.name, issue.value);
+    let at = issue.name.len() + 1;
+    let chars = snippet.chars().count();
+    Finding {
+        line: issue.line,
+        end_line: issue.line,
+        end_column: chars + 1,
+        snippet_mask: at..snippet.len(),
+        snippet,
+        detail: Some(issue.detail.clone()),
+        ..base(rule, path, issue.name.as_bytes())
+    }
+}

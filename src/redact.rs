@@ -1,0 +1,526 @@
+//! The streaming redactor behind `leakgate redact`: bytes in, the same bytes out with every secret
+//! the scanner finds (rules, not-a-leak filters, config allowlists and known values, exactly as
+//! `scan` judges them) replaced by its mask (`mask::mask`). Every other byte passes unchanged.
+//!
+//! It works on complete lines so it can sit in a pipeline (`app 2>&1 | leakgate redact >> app.log`):
+//! whatever complete lines have arrived are scanned, masked and written, then the output is
+//! flushed. Bytes after the last newline wait for the rest of their line, within a bound: a line
+//! longer than [`MAX_LINE`] is cut, keeping back an [`OVERLAP`] tail (longer than any secret a rule
+//! matches) and never cutting inside a secret. A multi-line secret (a PEM block) is held until its
+//! `-----END` line arrives, up to [`MAX_BLOCK`] bytes. A look-behind of [`LOOK_BEHIND`] bytes of
+//! already written input is scanned again with each new window, so a match whose context started
+//! on an earlier line (`provider "aws" {` ... `secret_key = "..."`) still masks its secret.
+//!
+//! Most log lines hold no keyword of any rule and no known value, so the rules run only on the
+//! lines around a hit ([`Prefilter`]: one Aho-Corasick pass over the window): the hit's line, one
+//! line before and two after, and whole `-----BEGIN` ... `-----END` blocks. A match that reaches
+//! further from its keyword than that (a PuTTY key body, a Terraform provider block) is found by
+//! `scan` but not masked here. Large windows are split at line boundaries and scanned in
+//! parallel (rayon); the output order and bytes are the same as a sequential scan's. This module never writes a secret: only masks
+//! and the bytes around them.
+
+use crate::detect::{Candidate, Scanner, Scratch};
+use crate::filter::{self, Verdict};
+use crate::finding;
+use crate::known::KnownValues;
+use crate::mask;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
+use std::io::{self, Read, Write};
+use std::ops::Range;
+
+/// A line longer than this is cut (keeping an overlap back) instead of waiting for its end.
+pub const MAX_LINE: usize = 1 << 20;
+/// Bytes of a cut line kept back for the next window: longer than any single-line secret.
+pub const OVERLAP: usize = 16 << 10;
+/// The longest multi-line block (`-----BEGIN` ... `-----END`) held back whole.
+pub const MAX_BLOCK: usize = 256 << 10;
+/// Bytes of already written input scanned again as context before each window.
+pub const LOOK_BEHIND: usize = 4 << 10;
+/// Windows at least this long are split into chunks scanned in parallel.
+const PARALLEL_MIN: usize = 256 << 10;
+/// How far past its end a parallel chunk is scanned, for multi-line matches that start in it and
+/// end after it (chunks never end inside an open `-----BEGIN` block).
+const LOOK_AHEAD: usize = 4 << 10;
+/// Read size.
+const READ_SIZE: usize = 256 << 10;
+/// The most input gathered into one batch before it is scanned.
+const BATCH: usize = 4 << 20;
+
+/// What a redaction did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub bytes: u64,
+    pub masked: u64,
+}
+
+/// A streaming redactor over one input. `path` names the input for rules restricted by `paths`.
+pub struct Redactor<'a> {
+    scanner: &'a Scanner,
+    prefilter: Option<Prefilter>,
+    path: String,
+    /// `pending[..start]` is look-behind already written; `pending[start..]` is not yet written.
+    pending: Vec<u8>,
+    start: usize,
+    out: Vec<u8>,
+    scratch: Scratch,
+    candidates: Vec<Candidate>,
+    stats: Stats,
+}
+
+impl<'a> Redactor<'a> {
+    pub fn new(scanner: &'a Scanner, path: &str) -> Redactor<'a> {
+        Redactor {
+            scanner,
+            prefilter: Prefilter::new(scanner, None),
+            path: path.to_string(),
+            pending: Vec::with_capacity(READ_SIZE + LOOK_BEHIND),
+            start: 0,
+            out: Vec::with_capacity(READ_SIZE),
+            scratch: Scratch::default(),
+            candidates: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Uses `known` (the same values the scanner was built with) to find lines that hold a known
+    /// value; without it such lines are scanned only when they hold a rule keyword too.
+    pub fn with_known(mut self, known: Option<KnownValues>) -> Redactor<'a> {
+        self.prefilter = Prefilter::new(self.scanner, known);
+        self
+    }
+
+    /// Copies `input` to `output`, redacted. A reader thread keeps reading while a batch is
+    /// scanned; each batch is everything that arrived meanwhile (one line in a slow pipeline, up
+    /// to [`BATCH`] bytes from a file), and the output is flushed after each batch.
+    pub fn run(
+        mut self,
+        mut input: impl Read + Send,
+        output: &mut impl Write,
+    ) -> io::Result<Stats> {
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+            s.spawn(move || {
+                loop {
+                    let mut buf = vec![0u8; READ_SIZE];
+                    let sent = match input.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            buf.truncate(n);
+                            tx.send(Ok(buf))
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => tx.send(Err(e)),
+                    };
+                    if sent.is_err() {
+                        break;
+                    }
+                }
+            });
+            while let Ok(first) = rx.recv() {
+                self.append(&first?);
+                while self.pending.len() - self.start < BATCH {
+                    match rx.try_recv() {
+                        Ok(more) => self.append(&more?),
+                        Err(_) => break,
+                    }
+                }
+                self.process(false, output)?;
+            }
+            self.finish(output)?;
+            Ok(self.stats)
+        })
+    }
+
+    /// Takes more input; writes and flushes whatever complete lines are ready.
+    pub fn feed(&mut self, data: &[u8], output: &mut impl Write) -> io::Result<()> {
+        self.append(data);
+        self.process(false, output)
+    }
+
+    fn append(&mut self, data: &[u8]) {
+        self.pending.extend_from_slice(data);
+        self.stats.bytes += data.len() as u64;
+    }
+
+    /// Ends the input: writes everything left.
+    pub fn finish(&mut self, output: &mut impl Write) -> io::Result<()> {
+        self.process(true, output)
+    }
+
+    fn process(&mut self, eof: bool, output: &mut impl Write) -> io::Result<()> {
+        let Some((scan_end, emit_end)) = self.ready(eof) else {
+            return Ok(());
+        };
+        let spans = self.find(scan_end);
+        let emit_end = settle(emit_end, self.start, &spans);
+        self.out.clear();
+        let mut pos = self.start;
+        for (span, masked) in &spans {
+            if span.start >= emit_end {
+                break;
+            }
+            self.out.extend_from_slice(&self.pending[pos..span.start]);
+            self.out.extend_from_slice(masked.as_bytes());
+            self.stats.masked += 1;
+            pos = span.end;
+        }
+        if pos < emit_end {
+            self.out.extend_from_slice(&self.pending[pos..emit_end]);
+        }
+        output.write_all(&self.out)?;
+        output.flush()?;
+        // Keep a look-behind of written input, then what is not written yet.
+        let keep_from = emit_end.saturating_sub(LOOK_BEHIND);
+        self.pending.drain(..keep_from);
+        self.start = emit_end - keep_from;
+        Ok(())
+    }
+
+    /// The end of the bytes to scan and the end of the bytes that may be written, or `None` when
+    /// nothing is ready yet.
+    fn ready(&self, eof: bool) -> Option<(usize, usize)> {
+        let len = self.pending.len();
+        if len == self.start {
+            return None;
+        }
+        if eof {
+            return Some((len, len));
+        }
+        let new = &self.pending[self.start..];
+        let Some(nl) = memchr::memrchr(b'\n', new) else {
+            // No complete line: wait, unless the line is too long.
+            return (new.len() > MAX_LINE).then(|| (len, len - OVERLAP));
+        };
+        let mut end = self.start + nl + 1;
+        // Hold an unfinished multi-line block back whole, within a bound.
+        if let Some(begin) = open_block(&self.pending[self.start..end]) {
+            let begin = self.start + begin;
+            if len - begin <= MAX_BLOCK {
+                let line_start =
+                    memchr::memrchr(b'\n', &self.pending[..begin]).map_or(0, |i| i + 1);
+                end = line_start.max(self.start);
+            }
+        }
+        (end > self.start).then_some((end, end))
+    }
+
+    /// The masked spans of `pending[start..scan_end]` (spans may start in the look-behind; they
+    /// are clipped to `start`), sorted and merged as `scan` merges them: overlapping secrets form
+    /// one span, replaced by the mask of the secret `scan` reports for it (`finding::better`).
+    fn find(&mut self, scan_end: usize) -> Vec<(Range<usize>, String)> {
+        let new = self.start..scan_end;
+        let chunks = chunks(&self.pending, new.clone(), rayon::current_num_threads());
+        let (scanner, path, pre) = (self.scanner, self.path.as_str(), self.prefilter.as_ref());
+        let mut found: Vec<Candidate> = if chunks.len() == 1 {
+            let mut kept = Vec::new();
+            scan_window(
+                scanner,
+                pre,
+                path,
+                &self.pending[..scan_end],
+                0,
+                &mut self.scratch,
+                &mut self.candidates,
+                &mut kept,
+            );
+            kept
+        } else {
+            let buf = &self.pending;
+            chunks
+                .par_iter()
+                .map_init(
+                    || (Scratch::default(), Vec::new()),
+                    |(scratch, cands), own| {
+                        let from = own.start.saturating_sub(LOOK_BEHIND);
+                        let to = (own.end + LOOK_AHEAD).min(scan_end);
+                        let mut kept = Vec::new();
+                        scan_window(
+                            scanner,
+                            pre,
+                            path,
+                            &buf[from..to],
+                            from,
+                            scratch,
+                            cands,
+                            &mut kept,
+                        );
+                        let first = own.start == new.start;
+                        kept.retain(|c| {
+                            let s = &c.secret;
+                            own.contains(&s.start)
+                                || (first && s.start < own.start && s.end > own.start)
+                        });
+                        kept
+                    },
+                )
+                .flatten()
+                .collect()
+        };
+        found.retain(|c| c.secret.end > new.start);
+        found.sort_by_key(|c| (c.secret.start, c.secret.end));
+        let mut merged: Vec<(Range<usize>, usize)> = Vec::new(); // (union, winner)
+        for (i, c) in found.iter().enumerate() {
+            match merged.last_mut() {
+                Some((union, winner)) if c.secret.start < union.end => {
+                    union.end = union.end.max(c.secret.end);
+                    if finding::better(&scanner.pack, c, &found[*winner]) {
+                        *winner = i;
+                    }
+                }
+                _ => merged.push((c.secret.clone(), i)),
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(union, winner)| {
+                let masked = mask::mask(&self.pending[found[winner].secret.clone()]);
+                (union.start.max(new.start)..union.end, masked)
+            })
+            .collect()
+    }
+}
+
+/// Where the rules need to run: the lines around every rule keyword and known value.
+pub struct Prefilter {
+    keywords: AhoCorasick,
+    known: Option<KnownValues>,
+}
+
+/// Lines kept before and after a line with a hit.
+const LINES_BEFORE: usize = 1;
+const LINES_AFTER: usize = 2;
+
+impl Prefilter {
+    /// `None` when some rule has no keyword (it could match anywhere): then everything is scanned.
+    pub fn new(scanner: &Scanner, known: Option<KnownValues>) -> Option<Prefilter> {
+        let mut keywords: Vec<String> = Vec::new();
+        for r in scanner.rules().iter().filter(|r| !r.known_value) {
+            if r.keywords.is_empty() {
+                return None;
+            }
+            keywords.extend(r.keywords.iter().map(|k| k.to_ascii_lowercase()));
+        }
+        keywords.sort();
+        keywords.dedup();
+        // A full DFA: this pass reads every byte of the input, the rules only the regions.
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keywords)
+            .ok()?;
+        Some(Prefilter { keywords, known })
+    }
+
+    /// The merged line ranges of `buf` to scan.
+    fn regions(&self, buf: &[u8]) -> Vec<Range<usize>> {
+        let mut known: Vec<usize> = Vec::new();
+        if let Some(k) = &self.known {
+            k.find(buf, |_, r| known.push(r.start));
+            known.sort_unstable();
+        }
+        let mut known = known.into_iter().peekable();
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut pos = 0;
+        loop {
+            // The next hit at or after `pos` (hits inside the last region need not be found).
+            let keyword = self
+                .keywords
+                .find(aho_corasick::Input::new(buf).span(pos..buf.len()))
+                .map(|m| m.start());
+            while known.next_if(|&k| k < pos).is_some() {}
+            let h = match (keyword, known.peek().copied()) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => match a.or(b) {
+                    Some(h) => h,
+                    None => break,
+                },
+            };
+            let mut start = line_start(buf, h);
+            for _ in 0..LINES_BEFORE {
+                if start == 0 {
+                    break;
+                }
+                start = line_start(buf, start - 1);
+            }
+            let mut end = h;
+            for _ in 0..=LINES_AFTER {
+                if end >= buf.len() {
+                    break;
+                }
+                end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i + 1);
+            }
+            // A block opened on these lines is scanned to its end.
+            if let Some(b) = memchr::memmem::find(&buf[start..end], b"-----BEGIN") {
+                let from = start + b;
+                let stop = (from + MAX_BLOCK).min(buf.len());
+                let block_end = match memchr::memmem::find(&buf[from..stop], b"-----END") {
+                    Some(e) => memchr::memchr(b'\n', &buf[from + e..])
+                        .map_or(buf.len(), |i| from + e + i + 1),
+                    None => stop,
+                };
+                end = end.max(block_end);
+            }
+            match out.last_mut() {
+                Some(r) if start <= r.end => r.end = r.end.max(end),
+                _ => out.push(start..end),
+            }
+            // Hits on the lines already kept add nothing; look again from the last kept line.
+            pos = line_start(buf, end.saturating_sub(1))
+                .max(h + 1)
+                .min(buf.len());
+            if pos >= buf.len() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn line_start(buf: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1)
+}
+
+/// Scans one window (`buf` starts at `offset` of the pending buffer) and appends, with absolute
+/// offsets, the candidates `scan` would report (kept or suppressed; dropped ones are not secrets).
+#[allow(clippy::too_many_arguments)]
+fn scan_window(
+    scanner: &Scanner,
+    prefilter: Option<&Prefilter>,
+    path: &str,
+    buf: &[u8],
+    offset: usize,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+    out: &mut Vec<Candidate>,
+) {
+    let Some(pre) = prefilter else {
+        scan_region(scanner, path, buf, offset, scratch, candidates, out);
+        return;
+    };
+    for r in pre.regions(buf) {
+        let region = &buf[r.clone()];
+        scan_region(
+            scanner,
+            path,
+            region,
+            offset + r.start,
+            scratch,
+            candidates,
+            out,
+        );
+    }
+}
+
+/// Runs the scanner and the not-a-leak filters over one region.
+fn scan_region(
+    scanner: &Scanner,
+    path: &str,
+    buf: &[u8],
+    offset: usize,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+    out: &mut Vec<Candidate>,
+) {
+    candidates.clear();
+    scanner.scan(path, buf, scratch, candidates);
+    for mut c in candidates.drain(..) {
+        if c.rejected.is_some() {
+            continue;
+        }
+        let rule = &scanner.rules()[c.rule];
+        if let Verdict::Drop(_) = filter::judge(rule, path, buf, &c, &scanner.allow) {
+            continue;
+        }
+        c.secret = c.secret.start + offset..c.secret.end + offset;
+        c.matched = c.matched.start + offset..c.matched.end + offset;
+        out.push(c);
+    }
+}
+
+/// Splits `range` of `buf` into chunks at line boundaries outside `-----BEGIN` blocks, about two
+/// per thread, for parallel scanning.
+fn chunks(buf: &[u8], range: Range<usize>, threads: usize) -> Vec<Range<usize>> {
+    if threads <= 1 || range.len() < PARALLEL_MIN {
+        return vec![range];
+    }
+    let size = range.len().div_ceil(threads * 2).max(PARALLEL_MIN / 4);
+    let mut out = Vec::new();
+    let mut start = range.start;
+    while start < range.end {
+        let mut target = (start + size).min(range.end);
+        if let Some(begin) = open_block(&buf[start..target]) {
+            // Do not split a block: end after its `-----END` line.
+            target = memchr::memmem::find(&buf[start + begin..range.end], b"-----END")
+                .map_or(range.end, |i| start + begin + i);
+        }
+        let end = match memchr::memchr(b'\n', &buf[target..range.end]) {
+            Some(i) => target + i + 1,
+            None => range.end,
+        };
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// Moves a write boundary back to the start of a span it would cut (a span at the very start
+/// of what is unwritten is written whole instead).
+fn settle(mut end: usize, start: usize, spans: &[(Range<usize>, String)]) -> usize {
+    for (s, _) in spans {
+        if s.start < end && s.end > end {
+            end = if s.start <= start { s.end } else { s.start };
+        }
+    }
+    end
+}
+
+/// The offset of a `-----BEGIN` that no `-----END` follows in `buf`.
+fn open_block(buf: &[u8]) -> Option<usize> {
+    let begin = memchr::memmem::rfind(buf, b"-----BEGIN")?;
+    match memchr::memmem::find(&buf[begin..], b"-----END") {
+        Some(_) => None,
+        None => Some(begin),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_blocks_are_found() {
+        assert_eq!(open_block(b"a\n-----BEGIN X-----\nabc\n"), Some(2));
+        assert_eq!(
+            open_block(b"-----BEGIN X-----\nabc\n-----END X-----\n"),
+            None
+        );
+        assert_eq!(open_block(b"plain\n"), None);
+    }
+
+    #[test]
+    fn chunks_end_at_newlines_and_cover_the_range() {
+        let line = b"0123456789abcdef0123456789abcdef\n".repeat(40_000);
+        let mut line = line;
+        line.extend_from_slice(b"-----BEGIN X-----\nabc\n-----END X-----\n");
+        line.extend_from_slice(&b"tail line\n".repeat(100_000));
+        let cs = chunks(&line, 5..line.len(), 2);
+        assert!(cs.len() > 1);
+        assert_eq!(cs[0].start, 5);
+        assert_eq!(cs.last().unwrap().end, line.len());
+        for w in cs.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+            assert_eq!(line[w[0].end - 1], b'\n');
+            assert_eq!(open_block(&line[w[0].clone()]), None);
+        }
+    }
+
+    #[test]
+    fn settle_never_cuts_a_span() {
+        let spans = vec![(10..20, String::new())];
+        assert_eq!(settle(15, 0, &spans), 10);
+        assert_eq!(settle(25, 0, &spans), 25);
+        assert_eq!(settle(15, 10, &spans), 20);
+    }
+}

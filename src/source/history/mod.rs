@@ -1,0 +1,613 @@
+//! The git history source (`leakgate scan --git`): every blob that any selected commit introduced,
+//! each unique blob (by object id) scanned once, each finding attributed to the oldest commit that
+//! introduced it (commit id, author date, path at that commit).
+//!
+//! Plumbing only, no per-commit patch parsing: one `git log --raw --no-renames -z` lists, oldest
+//! first, the blobs each commit added or changed (merges against their first parent, so every
+//! blob of every reachable tree is listed at least once); one long-lived `git cat-file --batch`
+//! process streams the contents of the unique blobs, fed by a writer thread; the blobs are
+//! scanned in parallel on the current rayon pool as they arrive. Scope, exclude and rule `paths`
+//! globs apply to the blob's path. Binary blobs are skipped as in the tree scan.
+//!
+//! A secret that stays in a file across later edits is one finding, at the commit that introduced
+//! it: a new version of a file is scanned only where its lines differ from the previous version's
+//! (`lines`, with context), and findings are deduplicated by fingerprint (rule, path, secret),
+//! keeping the oldest commit.
+
+mod lines;
+
+use crate::config::Scope;
+use crate::detect::{Candidate, Scanner, Scratch};
+use crate::engine::{self, BINARY_PROBE, Budget, Scanned};
+use crate::finding::{Finding, Source, State};
+use crate::source::walk::WalkError;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use lines::{LineMap, LineMemory, Reduced};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Which history to scan.
+pub struct HistoryPlan {
+    /// The repository (any directory inside its work tree).
+    pub repo: PathBuf,
+    /// A revision range (`A..B`, `A...B`); `None` scans every commit reachable from any ref.
+    pub range: Option<String>,
+    /// Scopes to restrict blob paths to, when `restrict`.
+    pub scopes: Vec<Scope>,
+    pub restrict: bool,
+    /// Globs (relative to the repository root) never scanned.
+    pub exclude: Vec<String>,
+}
+
+/// History counts for the report's `stats.git`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct GitStats {
+    /// The range scanned (`all refs` when none was given).
+    pub range: String,
+    pub commits: u64,
+    /// Blob introductions listed by the commits (one per changed path per commit).
+    pub blob_references: u64,
+    /// Unique blobs read (by object id), after scope and exclude filters.
+    pub unique_blobs: u64,
+    /// Unique blobs scanned (not binary, within budget).
+    pub blobs_scanned: u64,
+    /// Bytes the detectors ran on: new blobs whole, new versions of a file only where their
+    /// lines changed (with context).
+    pub bytes_new: u64,
+}
+
+/// The scan of a history.
+pub struct History {
+    pub scanned: Scanned,
+    pub stats: GitStats,
+    /// Every path a scanned blob had (for baseline bookkeeping).
+    pub paths: BTreeSet<String>,
+}
+
+/// Why the history could not be listed or read (not a repository, unknown revision, git
+/// missing): a usage error, not a gate failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HistoryError(String);
+
+/// A commit of the listing, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Commit {
+    id: String,
+    date: String,
+}
+
+/// One blob a commit introduced at a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BlobRef {
+    oid: String,
+    path: String,
+    commit: usize,
+    /// The blob this one replaced at the path (its first parent's version), when regular.
+    previous: Option<String>,
+}
+
+/// The commits and unique blobs of a listing.
+#[derive(Debug, Default)]
+struct Listing {
+    commits: Vec<Commit>,
+    blobs: Vec<BlobRef>,
+    references: u64,
+}
+
+/// Lists and scans the history on the current rayon pool.
+pub fn scan(
+    scanner: &Scanner,
+    plan: &HistoryPlan,
+    budget: Budget,
+) -> Result<History, HistoryError> {
+    let filter = PathFilter::new(plan)?;
+    let listing = list(&plan.repo, plan.range.as_deref(), &filter)?;
+    let mut stats = GitStats {
+        range: plan.range.clone().unwrap_or_else(|| "all refs".into()),
+        commits: listing.commits.len() as u64,
+        blob_references: listing.references,
+        unique_blobs: listing.blobs.len() as u64,
+        blobs_scanned: 0,
+        bytes_new: 0,
+    };
+    let paths = listing.blobs.iter().map(|b| b.path.clone()).collect();
+    let (scanned, bytes_new) = read_and_scan(scanner, &plan.repo, &listing, budget)?;
+    stats.blobs_scanned = scanned.files_scanned;
+    stats.bytes_new = bytes_new;
+    Ok(History {
+        scanned: keep_oldest(scanned, &listing.commits),
+        stats,
+        paths,
+    })
+}
+
+/// Scope and exclude globs over blob paths.
+struct PathFilter {
+    scope: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+impl PathFilter {
+    fn new(plan: &HistoryPlan) -> Result<PathFilter, HistoryError> {
+        let build = |globs: &mut dyn Iterator<Item = &String>| {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                let glob = GlobBuilder::new(g)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| HistoryError(format!("glob {g}: {e}")))?;
+                b.add(glob);
+                if let Some(dir) = g.strip_suffix("/**") {
+                    b.add(globset::Glob::new(dir).map_err(|e| HistoryError(e.to_string()))?);
+                }
+            }
+            b.build().map_err(|e| HistoryError(e.to_string()))
+        };
+        let scope = if plan.restrict {
+            Some(build(&mut plan.scopes.iter().flat_map(|s| &s.globs))?)
+        } else {
+            None
+        };
+        Ok(PathFilter {
+            scope,
+            exclude: build(&mut plan.exclude.iter())?,
+        })
+    }
+
+    fn accepts(&self, path: &str) -> bool {
+        if self.scope.as_ref().is_some_and(|s| !s.is_match(path)) {
+            return false;
+        }
+        // An excluded directory excludes everything under it.
+        let mut prefix = path;
+        loop {
+            if self.exclude.is_match(prefix) {
+                return false;
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => return true,
+            }
+        }
+    }
+}
+
+fn git(repo: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C").arg(repo);
+    c
+}
+
+/// Runs `git log --raw` over the range and keeps, oldest first, the first introduction of every
+/// blob whose path the filter accepts.
+fn list(repo: &Path, range: Option<&str>, filter: &PathFilter) -> Result<Listing, HistoryError> {
+    let mut cmd = git(repo);
+    cmd.args([
+        "log",
+        "--raw",
+        "--no-renames",
+        "-z",
+        "--no-abbrev",
+        "--reverse",
+        "--topo-order",
+        "--diff-merges=first-parent",
+        "--format=%x01%H %aI",
+    ]);
+    match range {
+        Some(r) => cmd.arg(r),
+        None => cmd.arg("--all"),
+    };
+    cmd.arg("--");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| HistoryError(format!("cannot run git: {e}")))?;
+    let stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let listing = parse_log(BufReader::with_capacity(256 << 10, stdout), filter);
+    let status = child
+        .wait()
+        .map_err(|e| HistoryError(format!("git log: {e}")))?;
+    let err = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(HistoryError(format!(
+            "git log {} failed: {}",
+            range.unwrap_or("--all"),
+            err.trim()
+        )));
+    }
+    listing.map_err(|e| HistoryError(format!("cannot read git log: {e}")))
+}
+
+/// Parses `git log --raw -z --format=%x01%H %aI` output: a commit header token, then for each
+/// changed path a `:srcmode dstmode srcoid dstoid status` token followed by a path token.
+fn parse_log(mut r: impl BufRead, filter: &PathFilter) -> std::io::Result<Listing> {
+    let mut listing = Listing::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut token = Vec::new();
+    let mut path = Vec::new();
+    while next_token(&mut r, &mut token)? {
+        let t = token.strip_prefix(b"\n").unwrap_or(&token);
+        if let Some(header) = t.strip_prefix(b"\x01") {
+            let header = String::from_utf8_lossy(header);
+            let header = header.trim();
+            let (id, date) = header.split_once(' ').unwrap_or((header, ""));
+            listing.commits.push(Commit {
+                id: id.to_string(),
+                date: date.to_string(),
+            });
+        } else if let Some(raw) = t.strip_prefix(b":") {
+            // srcmode dstmode srcoid dstoid status, then the path token.
+            let raw = String::from_utf8_lossy(raw).into_owned();
+            if !next_token(&mut r, &mut path)? {
+                break;
+            }
+            listing.references += 1;
+            let f: Vec<&str> = raw.split(' ').collect();
+            let (Some(mode), Some(oid), Some(status)) = (f.get(1), f.get(3), f.get(4)) else {
+                continue;
+            };
+            // Regular files only (not gitlinks or symlinks), not deletions.
+            if !mode.starts_with("100") || status.starts_with('D') {
+                continue;
+            }
+            let p = String::from_utf8_lossy(&path);
+            if filter.accepts(&p) && seen.insert(oid.to_string()) {
+                let src = f[2];
+                let previous = (f[0].starts_with("100") && !src.bytes().all(|b| b == b'0'))
+                    .then(|| src.to_string());
+                listing.blobs.push(BlobRef {
+                    oid: oid.to_string(),
+                    path: p.into_owned(),
+                    commit: listing.commits.len().saturating_sub(1),
+                    previous,
+                });
+            }
+        }
+    }
+    Ok(listing)
+}
+
+/// Reads the next NUL-terminated token into `buf` (without the NUL); false at the end.
+fn next_token(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    buf.clear();
+    if r.read_until(0, buf)? == 0 {
+        return Ok(false);
+    }
+    if buf.last() == Some(&0) {
+        buf.pop();
+    }
+    Ok(true)
+}
+
+/// A blob read from `git cat-file --batch`, ready to scan.
+struct Blob {
+    index: usize,
+    content: Result<Content, String>,
+}
+
+enum Content {
+    Binary,
+    /// `scan`: the bytes to scan (the text, decoded from UTF-16 when it has a byte-order mark, or
+    /// only its new lines, mapped back by `map`); `len`: the blob's size.
+    Text {
+        scan: Vec<u8>,
+        map: Option<LineMap>,
+        len: u64,
+    },
+}
+
+/// Prepares a blob in commit order: binary check, UTF-16 decoding, reduction to new lines.
+fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
+    let mut decoded = Vec::new();
+    let len = bytes.len() as u64;
+    let text = if engine::decode_utf16(&bytes, &mut decoded) {
+        decoded
+    } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
+        return Content::Binary;
+    } else {
+        bytes
+    };
+    let (scan, map) = match memory.reduce(path, &text) {
+        Reduced::Whole => (text, None),
+        Reduced::Nothing => (Vec::new(), None),
+        Reduced::Part(buf, map) => (buf, Some(map)),
+    };
+    Content::Text { scan, map, len }
+}
+
+/// Records a blob's lines as the previous version of `path` (text blobs only).
+fn seed(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) {
+    let mut decoded = Vec::new();
+    if engine::decode_utf16(&bytes, &mut decoded) {
+        memory.reduce(path, &decoded);
+    } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_none() {
+        memory.reduce(path, &bytes);
+    }
+}
+
+/// Streams the listed blobs from one `git cat-file --batch` process and scans them in parallel.
+/// Returns the scan and the number of bytes the detectors ran on.
+fn read_and_scan(
+    scanner: &Scanner,
+    repo: &Path,
+    listing: &Listing,
+    budget: Budget,
+) -> Result<(Scanned, u64), HistoryError> {
+    if listing.blobs.is_empty() {
+        return Ok((Scanned::default(), 0));
+    }
+    let mut child = git(repo)
+        .args(["cat-file", "--batch", "--buffer"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| HistoryError(format!("cannot run git cat-file: {e}")))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    // Before the first blob of a path that replaced an earlier version (the first commit of a
+    // range, or a version whose predecessor was read under another path), that earlier version is
+    // read too, only to seed the line memory: a range is then scanned where it changed lines, as a
+    // pull request's diff.
+    let mut seen_paths: HashSet<&str> = HashSet::new();
+    let mut requests: Vec<(String, Option<usize>)> = Vec::new(); // (oid, blob index or seed)
+    for (i, b) in listing.blobs.iter().enumerate() {
+        if seen_paths.insert(b.path.as_str())
+            && let Some(prev) = &b.previous
+        {
+            requests.push((prev.clone(), None));
+        }
+        requests.push((b.oid.clone(), Some(i)));
+    }
+    let oids: Vec<String> = requests.iter().map(|(o, _)| o.clone()).collect();
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(64 << 10, &mut stdin);
+        for oid in &oids {
+            w.write_all(oid.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()
+    });
+    let stdout = child.stdout.take().expect("piped");
+    let mut reader = BufReader::with_capacity(1 << 20, stdout);
+    let max = budget.max_file_size;
+    let mut next = 0;
+    let mut memory = LineMemory::default();
+    let new_bytes = AtomicU64::new(0);
+    // The iterator runs under par_bridge's lock, one blob at a time in commit order, so the line
+    // memory sees each path's versions oldest first; the scans run in parallel.
+    let blobs = std::iter::from_fn(|| {
+        loop {
+            let (_, request) = requests.get(next)?;
+            let bytes = read_blob(&mut reader, max);
+            let failed = bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
+            next = if failed { requests.len() } else { next + 1 };
+            let Some(index) = *request else {
+                // A seed: remembered, not scanned (its findings belong to earlier commits).
+                if let (Ok(b), Some((_, Some(i)))) = (bytes, requests.get(next)) {
+                    seed(b, &listing.blobs[*i].path, &mut memory);
+                }
+                continue;
+            };
+            let content = bytes.map(|b| prepare(b, &listing.blobs[index].path, &mut memory));
+            return Some(Blob { index, content });
+        }
+    });
+    let scanned = blobs
+        .par_bridge()
+        .map_init(Worker::default, |w, blob| {
+            scan_blob(scanner, listing, blob, w, &new_bytes)
+        })
+        .reduce(Scanned::default, merge);
+    let _ = writer.join();
+    let _ = child.kill();
+    let _ = child.wait();
+    Ok((scanned, new_bytes.into_inner()))
+}
+
+/// Reads one `<oid> <type> <size>\n<content>\n` record. Over the budget, the content is skipped
+/// and the error says so; a broken stream is an error starting with `git:`.
+fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> {
+    let mut header = String::new();
+    match r.read_line(&mut header) {
+        Ok(0) => return Err("git: cat-file ended early".into()),
+        Ok(_) => {}
+        Err(e) => return Err(format!("git: {e}")),
+    }
+    let fields: Vec<&str> = header.trim_end().split(' ').collect();
+    let size: u64 = match fields.as_slice() {
+        [_, "blob", size] => size
+            .parse()
+            .map_err(|_| format!("git: bad cat-file header {header:?}"))?,
+        [_, "missing"] => return Err("not readable: the object is missing".into()),
+        _ => return Err(format!("git: unexpected cat-file header {header:?}")),
+    };
+    let over = max.is_some_and(|m| size > m);
+    let mut bytes = Vec::new();
+    let got = if over {
+        std::io::copy(&mut r.by_ref().take(size), &mut std::io::sink())
+    } else {
+        bytes.reserve_exact(size as usize);
+        r.by_ref()
+            .take(size)
+            .read_to_end(&mut bytes)
+            .map(|n| n as u64)
+    };
+    match got {
+        Ok(n) if n == size => {}
+        Ok(_) => return Err("git: cat-file ended inside a blob".into()),
+        Err(e) => return Err(format!("git: {e}")),
+    }
+    let mut nl = [0u8; 1];
+    r.read_exact(&mut nl).map_err(|e| format!("git: {e}"))?;
+    if over {
+        return Err(format!(
+            "not scanned: {size} bytes is over the max_file_size budget of {} bytes",
+            max.unwrap_or(0)
+        ));
+    }
+    Ok(bytes)
+}
+
+#[derive(Default)]
+struct Worker {
+    scratch: Scratch,
+    candidates: Vec<Candidate>,
+}
+
+fn scan_blob(
+    scanner: &Scanner,
+    listing: &Listing,
+    blob: Blob,
+    w: &mut Worker,
+    new_bytes: &AtomicU64,
+) -> Scanned {
+    let mut out = Scanned::default();
+    let b = &listing.blobs[blob.index];
+    let commit = &listing.commits[b.commit];
+    let (scan, map, len) = match blob.content {
+        Ok(Content::Text { scan, map, len }) => (scan, map, len),
+        Ok(Content::Binary) => {
+            out.skipped_binary = 1;
+            return out;
+        }
+        Err(message) => {
+            out.errors.push(WalkError {
+                path: b.path.clone(),
+                message: format!("{message} (blob {} in commit {})", b.oid, commit.id),
+            });
+            return out;
+        }
+    };
+    out.files_scanned = 1;
+    out.bytes_scanned = len;
+    new_bytes.fetch_add(scan.len() as u64, Ordering::Relaxed);
+    if scan.is_empty() {
+        return out;
+    }
+    let source = Source::Commit {
+        id: commit.id.clone(),
+        date: (!commit.date.is_empty()).then(|| commit.date.clone()),
+    };
+    out.findings = engine::scan_bytes(
+        scanner,
+        &b.path,
+        &source,
+        &scan,
+        &mut w.scratch,
+        &mut w.candidates,
+    );
+    if let Some(map) = map {
+        for f in &mut out.findings {
+            f.line = map.original(f.line);
+            f.end_line = map.original(f.end_line);
+        }
+    }
+    out
+}
+
+fn merge(mut a: Scanned, b: Scanned) -> Scanned {
+    a.findings.extend(b.findings);
+    a.errors.extend(b.errors);
+    a.files_scanned += b.files_scanned;
+    a.bytes_scanned += b.bytes_scanned;
+    a.skipped_binary += b.skipped_binary;
+    a
+}
+
+/// Keeps, for every fingerprint, only the findings of the oldest commit that has it: a secret is
+/// reported where it was introduced, not again in every later version of its file.
+fn keep_oldest(mut scanned: Scanned, commits: &[Commit]) -> Scanned {
+    let order: HashMap<&str, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let commit_of = |f: &Finding| match &f.source {
+        Source::Commit { id, .. } => order.get(id.as_str()).copied().unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    };
+    let mut oldest: BTreeMap<(String, State), usize> = BTreeMap::new();
+    for f in &scanned.findings {
+        let e = oldest
+            .entry((f.fingerprint.clone(), f.state))
+            .or_insert(usize::MAX);
+        *e = (*e).min(commit_of(f));
+    }
+    scanned
+        .findings
+        .retain(|f| oldest[&(f.fingerprint.clone(), f.state)] == commit_of(f));
+    engine::sort(&mut scanned);
+    scanned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(exclude: &[&str]) -> PathFilter {
+        PathFilter::new(&HistoryPlan {
+            repo: PathBuf::from("."),
+            range: None,
+            scopes: Vec::new(),
+            restrict: false,
+            exclude: exclude.iter().map(|s| s.to_string()).collect(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn parses_raw_log_and_keeps_first_introductions() {
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let z = "0".repeat(40);
+        let log = format!(
+            "\x01c1 2024-01-01T00:00:00Z\0\n:000000 100644 {z} {a} A\0docs/x.md\0:000000 160000 {z} {b} A\0sub\0\
+             \x01c2 2024-01-02T00:00:00Z\0\n:100644 100644 {a} {b} M\0docs/x.md\0:000000 100644 {z} {a} A\0copy.md\0\
+             :100644 000000 {b} {z} D\0gone.md\0\x01c3 2024-01-03T00:00:00Z\0"
+        );
+        let l = parse_log(log.as_bytes(), &filter(&[])).unwrap();
+        assert_eq!(l.commits.len(), 3);
+        assert_eq!(l.commits[1].date, "2024-01-02T00:00:00Z");
+        let got: Vec<(&str, &str, usize)> = l
+            .blobs
+            .iter()
+            .map(|b| (&b.oid[..1], b.path.as_str(), b.commit))
+            .collect();
+        // `a` once (the copy is the same blob), `b` from c2; the gitlink and the deletion are not
+        // blobs to read.
+        assert_eq!(got, [("a", "docs/x.md", 0), ("b", "docs/x.md", 1)]);
+        assert_eq!(l.references, 5);
+    }
+
+    #[test]
+    fn excluded_directories_exclude_their_blobs() {
+        let f = filter(&["tests/fixtures/**", "*.lock"]);
+        assert!(!f.accepts("tests/fixtures/a/b.txt"));
+        assert!(!f.accepts("Cargo.lock"));
+        assert!(f.accepts("tests/scan.rs"));
+    }
+
+    #[test]
+    fn blob_records_are_read_and_budgets_skip_content() {
+        let stream = b"abc blob 5\nhello\nabd blob 3\nxyz\nabe missing\n";
+        let mut r = BufReader::new(&stream[..]);
+        assert_eq!(read_blob(&mut r, None).unwrap(), b"hello");
+        let e = read_blob(&mut r, Some(2)).unwrap_err();
+        assert!(e.contains("over the max_file_size"), "{e}");
+        assert!(read_blob(&mut r, None).unwrap_err().contains("missing"));
+        assert!(read_blob(&mut r, None).unwrap_err().starts_with("git:"));
+    }
+}
