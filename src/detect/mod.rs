@@ -1,8 +1,9 @@
 //! The hot path: bytes in, candidate secrets out. Pure, no I/O.
 //!
-//! One Aho-Corasick pass over the rules' keywords says which rules can match in this buffer;
-//! only those rules' regexes run, and their validators (entropy, randomness, character classes,
-//! checksums) run only on regex matches. Callers own a [`Scratch`] per thread so the scan itself
+//! One Aho-Corasick pass over the rules' keywords says which rules can match in this buffer, and
+//! where: a rule whose every match must contain one of its keywords runs only on the lines around
+//! their hits (`reach`), the others on the whole buffer. Their validators (entropy, randomness,
+//! character classes, checksums) run only on regex matches. Callers own a [`Scratch`] per thread so the scan itself
 //! allocates nothing per file beyond the candidates it returns.
 //!
 //! A [`Candidate`] holds byte offsets, not the secret: the secret bytes stay in the caller's
@@ -10,11 +11,13 @@
 
 pub mod checksum;
 pub mod entropy;
+pub mod reach;
 
 use crate::filter::allow::AllowList;
 use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use reach::Reach;
 use std::ops::Range;
 
 /// A regex match that passed the rule's validators.
@@ -36,6 +39,11 @@ pub struct Scanner {
     prefilter: Option<AhoCorasick>,
     /// For each prefilter pattern, the rules that list it as a keyword.
     pattern_rules: Vec<Vec<usize>>,
+    /// For each prefilter pattern, whether one of its rules runs near the hits (so every hit of
+    /// the pattern counts, not only the first).
+    pattern_windowed: Vec<bool>,
+    /// For each regex rule, where it must run relative to its keywords' hits.
+    reach: Vec<Reach>,
     /// Rules with no keywords: they run on every buffer.
     unconditional: Vec<usize>,
     /// How many rules the prefilter selects (the pack's rules before any known-value rules).
@@ -49,6 +57,9 @@ pub struct Scanner {
     pub explain: bool,
     /// Also scan decoding layers (`decode`): JSON escapes, ANSI, HTML entities, percent, base64.
     pub decode: bool,
+    /// Run windowed rules only near their keywords' hits (`reach`). Off, every selected rule
+    /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
+    pub windows: bool,
 }
 
 /// Per-thread reusable state.
@@ -57,7 +68,45 @@ pub struct Scratch {
     selected: Vec<bool>,
     seen_pattern: Vec<bool>,
     order: Vec<usize>,
+    /// Per rule: where it runs in this buffer.
+    plan: Vec<Plan>,
 }
+
+/// Where one selected rule runs in the current buffer.
+#[derive(Default, Clone)]
+struct Plan {
+    /// The whole buffer (a rule without a proven reach, or windows covering much of it).
+    whole: bool,
+    /// Sorted, disjoint line-aligned windows around the rule's keyword hits.
+    windows: Vec<Range<usize>>,
+    /// Bytes the windows cover.
+    covered: usize,
+}
+
+impl Plan {
+    fn reset(&mut self) {
+        self.whole = false;
+        self.windows.clear();
+        self.covered = 0;
+    }
+
+    /// Adds a window, merged with those it overlaps or touches. Windows arrive by ascending
+    /// end, so they can only overlap the last ones.
+    fn add(&mut self, mut w: Range<usize>) {
+        while let Some(last) = self.windows.last()
+            && w.start <= last.end
+        {
+            w = last.start.min(w.start)..last.end.max(w.end);
+            self.covered -= last.len();
+            self.windows.pop();
+        }
+        self.covered += w.len();
+        self.windows.push(w);
+    }
+}
+
+/// Windows covering more than 1/WHOLE_RATIO of a buffer: one pass over the whole is cheaper.
+const WHOLE_RATIO: usize = 2;
 
 impl Scanner {
     pub fn new(pack: RulePack) -> Scanner {
@@ -79,6 +128,15 @@ impl Scanner {
                 }
             }
         }
+        let reach: Vec<Reach> = pack
+            .rules
+            .iter()
+            .map(|r| reach::reach(&r.pattern, &r.keywords))
+            .collect();
+        let pattern_windowed = pattern_rules
+            .iter()
+            .map(|rules| rules.iter().any(|&ri| reach[ri] != Reach::Whole))
+            .collect();
         let prefilter = (!keywords.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
@@ -91,11 +149,14 @@ impl Scanner {
             pack,
             prefilter,
             pattern_rules,
+            pattern_windowed,
+            reach,
             unconditional,
             known: None,
             allow: AllowList::default(),
             explain: false,
             decode: true,
+            windows: true,
         }
     }
 
@@ -130,7 +191,14 @@ impl Scanner {
             {
                 continue;
             }
-            scan_rule(ri, rule, buf, self.explain, out);
+            let plan = &scratch.plan[ri];
+            if plan.whole {
+                scan_rule(ri, rule, buf, 0..buf.len(), self.explain, out);
+            } else {
+                for w in &plan.windows {
+                    scan_rule(ri, rule, buf, w.clone(), self.explain, out);
+                }
+            }
         }
         if let Some(known) = &self.known {
             let base = self.regex_rules;
@@ -145,30 +213,69 @@ impl Scanner {
         }
     }
 
-    /// Fills `scratch.order` with the rules whose keywords occur in `buf`, in pack order.
+    /// Fills `scratch.order` with the rules whose keywords occur in `buf`, in pack order, and
+    /// `scratch.plan` with where each runs: the whole buffer, or windows around its hits.
     fn select_rules(&self, buf: &[u8], scratch: &mut Scratch) {
         let n = self.regex_rules;
         scratch.selected.clear();
         scratch.selected.resize(n, false);
         scratch.order.clear();
+        if scratch.plan.len() < n {
+            scratch.plan.resize(n, Plan::default());
+        }
         for &ri in &self.unconditional {
             scratch.selected[ri] = true;
+            scratch.plan[ri].reset();
+            scratch.plan[ri].whole = true;
         }
         if let Some(ac) = &self.prefilter {
-            let mut remaining = n - self.unconditional.len();
+            // Rules still waiting for hits: not yet selected, or selected with windows.
+            let mut open = n - self.unconditional.len();
+            let whole_at = buf.len() / WHOLE_RATIO;
+            let mut line = 0..0;
             scratch.seen_pattern.clear();
             scratch.seen_pattern.resize(self.pattern_rules.len(), false);
             for m in ac.find_overlapping_iter(buf) {
                 let p = m.pattern().as_usize();
-                if std::mem::replace(&mut scratch.seen_pattern[p], true) {
+                let first = !std::mem::replace(&mut scratch.seen_pattern[p], true);
+                if !first && !self.pattern_windowed[p] {
                     continue;
                 }
                 for &ri in &self.pattern_rules[p] {
+                    let plan = &mut scratch.plan[ri];
                     if !std::mem::replace(&mut scratch.selected[ri], true) {
-                        remaining -= 1;
+                        plan.reset();
+                        if self.reach[ri] == Reach::Whole || !self.windows {
+                            plan.whole = true;
+                            open -= 1;
+                            continue;
+                        }
+                    } else if plan.whole {
+                        continue;
+                    }
+                    let window = match self.reach[ri] {
+                        Reach::Lines(0) => {
+                            if m.start() < line.start || m.end() > line.end {
+                                line = lines_around(buf, m.start(), m.end(), 0);
+                            }
+                            line.clone()
+                        }
+                        Reach::Lines(k) => lines_around(buf, m.start(), m.end(), k),
+                        Reach::Near(len) => lines_around(
+                            buf,
+                            m.start().saturating_sub(len),
+                            (m.end() + len).min(buf.len()),
+                            0,
+                        ),
+                        Reach::Whole => unreachable!("whole rules are settled on selection"),
+                    };
+                    plan.add(window);
+                    if plan.covered > whole_at {
+                        plan.whole = true;
+                        open -= 1;
                     }
                 }
-                if remaining == 0 {
+                if open == 0 {
                     break;
                 }
             }
@@ -179,17 +286,54 @@ impl Scanner {
     }
 }
 
-/// Runs one rule; with `explain`, matches its validators reject are kept, marked `rejected`.
-fn scan_rule(ri: usize, rule: &Rule, buf: &[u8], explain: bool, out: &mut Vec<Candidate>) {
-    for caps in rule.regex.captures_iter(buf) {
-        let Some(whole) = caps.get(0) else { continue };
-        let Some(secret) = caps.get(rule.secret_group) else {
+/// The lines holding `start..end` and `k` more on each side, with the newlines that end the line
+/// before them and the last of them (a rule's match may begin or end with one, see `reach`).
+fn lines_around(buf: &[u8], start: usize, end: usize, k: usize) -> Range<usize> {
+    let mut from = start;
+    for _ in 0..=k {
+        match memchr::memrchr(b'\n', &buf[..from]) {
+            Some(p) => from = p,
+            None => {
+                from = 0;
+                break;
+            }
+        }
+    }
+    let mut to = end;
+    for _ in 0..=k {
+        match memchr::memchr(b'\n', &buf[to..]) {
+            Some(p) => to += p + 1,
+            None => {
+                to = buf.len();
+                break;
+            }
+        }
+    }
+    from..to
+}
+
+/// Runs one rule over `span` of `buf` (its look-arounds still see the bytes around the span);
+/// with `explain`, matches its validators reject are kept, marked `rejected`.
+fn scan_rule(
+    ri: usize,
+    rule: &Rule,
+    buf: &[u8],
+    span: Range<usize>,
+    explain: bool,
+    out: &mut Vec<Candidate>,
+) {
+    let input = regex_automata::Input::new(buf).span(span);
+    for caps in rule.regex.captures_iter(input) {
+        let Some(whole) = caps.get_match() else {
+            continue;
+        };
+        let Some(secret) = caps.get_group(rule.secret_group) else {
             continue;
         };
         if secret.is_empty() {
             continue;
         }
-        let rejected = validate(rule, secret.as_bytes()).err();
+        let rejected = validate(rule, &buf[secret.range()]).err();
         if rejected.is_some() && !explain {
             continue;
         }

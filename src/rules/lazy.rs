@@ -10,7 +10,8 @@
 //! (each rule must find its examples), so a size problem cannot ship. User rules are compiled at
 //! load ([`LazyRegex::compile_now`]) so their errors are reported there.
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
 use regex_syntax::hir::{Hir, HirKind};
 use std::ops::Deref;
 use std::sync::OnceLock;
@@ -81,11 +82,17 @@ impl Deref for LazyRegex {
 }
 
 fn build(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(DFA_CACHE_LIMIT)
-        .build()
+    // The settings of `regex::bytes::RegexBuilder::new(p).unicode(false)`, through the
+    // regex-automata API so that a search can be bounded to a span (see `detect`).
+    meta::Builder::new()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(DFA_CACHE_LIMIT),
+        )
+        .build(pattern)
         .map_err(|e| e.to_string())
 }
 
@@ -116,7 +123,7 @@ mod tests {
         assert_eq!(group(r"abc"), 0);
         // The group numbering agrees with the regex crate's.
         for p in [r"(a)(?P<secret>b)", r"((a)|b)(?<secret>c)", r"x(?:y)(z+)"] {
-            let re = Regex::new(p).unwrap();
+            let re = regex::bytes::Regex::new(p).unwrap();
             let want = re
                 .capture_names()
                 .position(|n| n == Some("secret"))
@@ -148,10 +155,12 @@ mod tests {
                 .regex
                 .compile_now()
                 .unwrap_or_else(|e| panic!("rule {}: {e}", rule.id));
-            let want = re
-                .capture_names()
+            let info = re.group_info();
+            let pid = regex_automata::PatternID::ZERO;
+            let want = info
+                .pattern_names(pid)
                 .position(|n| n == Some("secret"))
-                .unwrap_or(if re.captures_len() > 1 { 1 } else { 0 });
+                .unwrap_or(if info.group_len(pid) > 1 { 1 } else { 0 });
             assert_eq!(rule.secret_group, want, "secret group of {}", rule.id);
         }
     }

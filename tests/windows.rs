@@ -1,0 +1,105 @@
+//! Windowed rules (`detect::reach`: a rule runs only on the lines around its keywords' hits) find
+//! exactly what a search of the whole buffer finds, for every built-in rule's examples and
+//! negative examples, alone, in context, and mixed with each other.
+
+use leakgate::detect::{Candidate, Scanner, Scratch};
+use leakgate::rules::RulePack;
+
+fn candidates(scanner: &Scanner, buf: &[u8]) -> Vec<Candidate> {
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    scanner.scan("notes/app.log", buf, &mut scratch, &mut out);
+    out.sort_by_key(|c| (c.rule, c.secret.start, c.secret.end, c.matched.start));
+    out
+}
+
+fn scanners() -> (Scanner, Scanner) {
+    let windowed = Scanner::new(RulePack::builtin().expect("built-in pack"));
+    let mut whole = Scanner::new(RulePack::builtin().expect("built-in pack"));
+    whole.windows = false;
+    (windowed, whole)
+}
+
+fn examples(scanner: &Scanner) -> Vec<String> {
+    scanner
+        .rules()
+        .iter()
+        .flat_map(|r| r.examples.iter().chain(&r.negative_examples).cloned())
+        .collect()
+}
+
+/// Text that mentions many keywords without holding a secret: windows of many rules, to merge
+/// and to cut the examples' neighbourhood into pieces.
+const NOISE: &str = "2026-11-23T10:00:01Z INFO auth ok token=<redacted> key_id=42 secret rotated\n\
+    {\"msg\":\"password check\",\"api_key\":\"${API_KEY}\",\"bearer\":true}\n\
+    plain line without anything interesting in it at all\n";
+
+#[test]
+fn every_example_is_found_the_same_windowed_and_whole_in_context() {
+    let (windowed, whole) = scanners();
+    let examples = examples(&windowed);
+    assert!(
+        examples.len() > 500,
+        "the pack's examples: {}",
+        examples.len()
+    );
+    for (i, ex) in examples.iter().enumerate() {
+        let contexts = [
+            ex.clone(),
+            format!("{NOISE}{ex}\n{NOISE}"),
+            format!("{NOISE}{ex}{NOISE}"),
+            format!("{ex} {ex}\n{ex}"),
+            format!("{NOISE}x{ex}y\r\n{NOISE}"),
+            format!("{}\n", ex.replace('\n', "\r\n")),
+            format!("\n\n{ex}\n\n"),
+            format!("{{\"line\":{}}}\n", serde_json::Value::String(ex.clone())),
+        ];
+        for (j, buf) in contexts.iter().enumerate() {
+            let buf = buf.as_bytes();
+            assert_eq!(
+                candidates(&windowed, buf),
+                candidates(&whole, buf),
+                "example {i} of the pack, context {j}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mixed_examples_are_found_the_same_windowed_and_whole() {
+    let (windowed, whole) = scanners();
+    let examples = examples(&windowed);
+    let separators = [
+        "\n",
+        " ",
+        "\r\n",
+        "",
+        "\n\n    ",
+        "\t",
+        "\",\"",
+        "\n  value: ",
+    ];
+    // A fixed xorshift sequence: reproducible, and different buffers on every round.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for round in 0..300 {
+        let mut buf = String::new();
+        for _ in 0..1 + next(24) {
+            buf.push_str(&examples[next(examples.len())]);
+            buf.push_str(separators[next(separators.len())]);
+            if next(4) == 0 {
+                buf.push_str(NOISE);
+            }
+        }
+        assert_eq!(
+            candidates(&windowed, buf.as_bytes()),
+            candidates(&whole, buf.as_bytes()),
+            "round {round}"
+        );
+    }
+}
