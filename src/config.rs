@@ -428,7 +428,7 @@ impl Config {
     /// with a built-in id replaces it), minus `[pack] disable`. Unknown ids in `disable` or in an
     /// allow entry's `rules` are errors that point at the config.
     pub fn rule_pack(&self) -> Result<RulePack, Diagnostics> {
-        let mut builder = PackBuilder::default();
+        let mut builder = PackBuilder::builtin();
         for (name, text) in BUILTIN_RULE_FILES {
             builder.add_file(name, text);
         }
@@ -436,6 +436,7 @@ impl Config {
             return builder.finish();
         };
         builder.digest_extra(text.as_bytes());
+        builder.compile_eagerly();
         for rule in &self.rules {
             builder.add_rule(name, text, rule.clone());
         }

@@ -160,6 +160,13 @@ fn config_errors_name_file_line_and_key() {
             "severity",
             4,
         ),
+        // A user rule's regex is built at load (the built-in pack's on first use), so a regex
+        // too big to build is an error at its key, not a failure in the middle of a scan.
+        (
+            "[[rules]]\nid = \"huge-rule\"\ntitle = \"X\"\nseverity = \"high\"\nregex = '[a-z]{1000}{1000}'\nkeywords = [\"a\"]\n",
+            "regex",
+            5,
+        ),
     ];
     for (config, needle, line) in cases {
         let dir = tree_with(config, &[("docs/a.md", "nothing\n".to_string())]);

@@ -16,7 +16,7 @@ pub mod reach;
 use crate::filter::allow::AllowList;
 use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use reach::Reach;
 use std::ops::Range;
 
@@ -141,6 +141,9 @@ impl Scanner {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                // A full DFA: one table lookup per byte. The default for this many keywords is a
+                // contiguous NFA, about twice as slow on the overlapping search.
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&keywords)
                 .expect("keywords are plain literals")
         });

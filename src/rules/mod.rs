@@ -198,6 +198,12 @@ impl PackBuilder {
         }
     }
 
+    /// Builds the regexes of the rules added from now on at load, so that their errors are
+    /// reported there (user rules, after the lazily built built-in pack).
+    pub fn compile_eagerly(&mut self) {
+        self.lazy = false;
+    }
+
     /// Adds every rule of one rule file.
     pub fn add_file(&mut self, name: &str, text: &str) {
         self.hasher.update(name.as_bytes());
