@@ -226,3 +226,59 @@ fn explain_suppressed_names_the_validator_or_filter_for_each_dropped_candidate()
     let (_, plain) = scan_json(dir.path(), &["."]);
     assert!(plain.get("dropped").is_none());
 }
+
+/// A hex digest of `len` digits from `seed` (a synthetic checksum, not a real one).
+fn hex_digest(seed: u64, len: usize) -> String {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from_digit((x % 16) as u32, 16).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn checksums_under_file_names_and_code_paths_are_not_secrets_but_lookalikes_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = format!(
+        "{{\"files\":{{\"src/credentials.rs\":\"{}\",\"tests/private_key.p8\":\"{}\",\"src/token.rs\":\"{}\"}},\"package\":\"{}\"}}\n",
+        hex_digest(1, 64),
+        hex_digest(2, 64),
+        hex_digest(3, 64),
+        hex_digest(4, 64)
+    );
+    let code = "extern \"system\" {\n    pub fn LogonUserW(lpszpassword : windows_sys::core::PCWSTR) -> BOOL;\n}\n\
+        fn copy(&mut self) {\n    self.secure_passphrase = self.stored_passphrase_value;\n}\n\
+        void f(struct ctx *ctx) { char *api_token = ctx->session_token_buffer; }\n";
+    write_files(
+        dir.path(),
+        &[
+            ("vendor/lib/.cargo-checksum.json", manifest),
+            ("src/win.rs", code.to_string()),
+            (
+                "k8s/secret.yaml",
+                format!("data:\n  credentials.json: {}\n", synthetic(7, 40)),
+            ),
+            (
+                "config/app.properties",
+                format!("svc.auth.token: {}\n", hex_digest(8, 64)),
+            ),
+        ],
+    );
+    let (_, report) = scan_json(dir.path(), &["."]);
+    let found: Vec<(String, u64)> = findings_of(&report)
+        .into_iter()
+        .map(|(p, l, ..)| (p, l))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("config/app.properties".to_string(), 1),
+            ("k8s/secret.yaml".to_string(), 2)
+        ],
+        "checksums and code paths dropped; a file-named secret and a dotted key kept"
+    );
+}

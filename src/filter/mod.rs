@@ -44,6 +44,8 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
         }
         if rule.generic
             && let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start])
+                .or_else(|| value_is_code(secret))
+                .or_else(|| file_digest(&buf[c.matched.start..c.secret.start], secret))
         {
             return Verdict::Drop(why);
         }
@@ -67,6 +69,43 @@ fn line_of(buf: &[u8], offset: usize) -> &[u8] {
     let line = &buf[start..end];
     line.strip_suffix(b"\r").unwrap_or(line)
 }
+
+/// For generic matches: the value reads as code, not a literal: a path through modules or a
+/// member access (`windows_sys::core::PCWSTR`, `self.passphrase`, `ctx->token`).
+fn value_is_code(v: &[u8]) -> Option<&'static str> {
+    let has = |w: &[u8]| memchr::memmem::find(v, w).is_some();
+    let member = [&b"self."[..], b"this.", b"&self."]
+        .iter()
+        .any(|p| v.starts_with(p));
+    (has(b"::") || has(b"->") || member).then_some("a code path or member access, not a literal")
+}
+
+/// For generic matches: a hex digest under a key named like a file (`"src/credentials.rs":
+/// "9f86d0…"`, `"tests/private_key.p8": "…"` in a checksum manifest) is that file's checksum. A
+/// file name with other content (`credentials.json: eyJ0eXBlIjoi…` in a Kubernetes secret) is
+/// kept.
+fn file_digest(name: &[u8], v: &[u8]) -> Option<&'static str> {
+    let key_end = name
+        .iter()
+        .rposition(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .map_or(0, |i| i + 1);
+    let key = &name[..key_end];
+    let ext = key.iter().rposition(|&b| b == b'.').map(|i| &key[i..]);
+    let file = key.len() > 4
+        && ext.is_some_and(|e| FILE_EXTENSIONS.iter().any(|f| e.eq_ignore_ascii_case(f)));
+    let digest =
+        matches!(v.len(), 32 | 40 | 56 | 64 | 96 | 128) && v.iter().all(u8::is_ascii_hexdigit);
+    (file && digest).then_some("a file's checksum under its file name, not a secret")
+}
+
+/// Extensions of code, data, archive and key-material files, for [`file_digest`]. Not words that
+/// end dotted config keys (`datadog.api.key`, `svc.auth.token`).
+const FILE_EXTENSIONS: [&[u8]; 36] = [
+    b".rs", b".py", b".js", b".ts", b".tsx", b".go", b".c", b".h", b".cc", b".cpp", b".hpp",
+    b".java", b".rb", b".json", b".toml", b".yaml", b".yml", b".md", b".txt", b".html", b".css",
+    b".sh", b".lock", b".xml", b".pem", b".der", b".p8", b".pk8", b".p12", b".bin", b".crt",
+    b".so", b".dll", b".wasm", b".gz", b".zip",
+];
 
 /// For generic matches: the name part says the value is not a secret itself: a hash or digest
 /// (`password_sha256`, `token_hash`), an identifier or locator (`key_id`, `token_url`,
