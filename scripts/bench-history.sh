@@ -4,7 +4,14 @@
 # fetched with their ordinary package clients and committed one version per commit, with a few
 # synthetic secrets planted along the way and deleted in later commits.
 #
-#   scripts/bench-history.sh [REPO_DIR]      default: /tmp/leakgate-bench-history
+#   scripts/bench-history.sh [--no-build] [REPO_DIR] [LEAKGATE_BIN] [RUNS]
+#       defaults: /tmp/leakgate-bench-history, $CARGO_TARGET_DIR/release/leakgate, 2
+#
+# Then times `leakgate scan --git -j 2` against `GOMAXPROCS=2 gitleaks git` (GITLEAKS, default
+# /tmp/leakgate-bench-venv/bin/gitleaks) in one hyperfine session, after one run of each under
+# /usr/bin/time (CPU, peak RSS, and the findings compared below), and checks that both tools find
+# every planted secret and that leakgate attributes it to the commit that added it. Results go to
+# REPO_DIR.results/. BENCH=0 only builds.
 #
 # Downloads are cached in REPO_DIR.cache, so a rebuild needs no network. The planted secrets are
 # generated at run time (random, valid formats; they never sit in this repository) and listed,
@@ -12,7 +19,15 @@
 # and attribution (never the secret itself).
 set -euo pipefail
 
+build=1
+if [ "${1:-}" = --no-build ]; then
+  build=0
+  shift
+fi
 repo=${1:-/tmp/leakgate-bench-history}
+bin=$(realpath "${2:-${CARGO_TARGET_DIR:-target}/release/leakgate}")
+runs=${3:-2}
+gitleaks=${GITLEAKS:-/tmp/leakgate-bench-venv/bin/gitleaks}
 cache="$repo.cache"
 # Every stable release of each package in these series, oldest first (sorted by version number,
 # so a backport comes right after the release it patches): 94 + 61 + 132 versions, 287 commits.
@@ -114,70 +129,139 @@ commit() {
   GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" git -C "$repo" commit --quiet -m "$1"
 }
 
-fetch
-rm -rf "$repo"
-mkdir -p "$repo"
-git -C "$repo" init --quiet -b main
-git -C "$repo" config user.email bench@example.invalid
-git -C "$repo" config user.name bench
-: >"$repo.planted"
-mapfile -t s < <(secrets 7)
+build_repo() {
+  fetch
+  rm -rf "$repo"
+  mkdir -p "$repo"
+  git -C "$repo" init --quiet -b main
+  git -C "$repo" config user.email bench@example.invalid
+  git -C "$repo" config user.name bench
+  : >"$repo.planted"
+  mapfile -t s < <(secrets 7)
 
-wheels=($(for v in $pypi_versions; do ls "$cache/pypi/"*"-$v-"*.whl; done))
-tgzs=($(for v in $npm_versions; do echo "$cache/npm/$npm_pkg-$v.tgz"; done))
-crates=($(for v in $crate_versions; do echo "$cache/crates/$crate-$v.crate"; done))
-n=${#wheels[@]}
-((${#tgzs[@]} > n)) && n=${#tgzs[@]}
-((${#crates[@]} > n)) && n=${#crates[@]}
-# One commit a day from 2020-01-01, so commit dates increase with history.
-k=0
-stamp() {
-  date=$(date -u -d "2020-01-01 +$k days" +%Y-%m-%dT12:00:00Z)
-  k=$((k + 1))
-}
-# RULE PATH: a secret planted in the next commit, recorded with that commit's id once made.
-plants=()
-plant() { plants+=("$1 $2"); }
-for ((i = 0; i < n; i++)); do
-  if ((i < ${#wheels[@]})); then
-    stamp
-    unpack whl "${wheels[$i]}" "$repo/vendor/$pypi_pkg"
-    commit "vendor $pypi_pkg $(basename "${wheels[$i]}")"
-  fi
-  if ((i < ${#tgzs[@]})); then
-    stamp
-    unpack tgz "${tgzs[$i]}" "$repo/vendor/$npm_pkg"
-    commit "vendor $npm_pkg $(basename "${tgzs[$i]}")"
-  fi
-  stamp
-  message="app: update"
-  if ((i < ${#crates[@]})); then
-    unpack tgz "${crates[$i]}" "$repo/vendor/$crate"
-    message="vendor $crate $(basename "${crates[$i]}")"
-  fi
-  case $i in
-    1) # a settings file with a token, deleted two versions later
-      mkdir -p "$repo/app"
-      printf 'DEBUG = False\nGITHUB_TOKEN = "%s"\n' "${s[0]}" >"$repo/app/settings.py"
-      plant github-classic-pat app/settings.py ;;
-    2) # an env file committed by mistake
-      printf 'AWS_ACCESS_KEY_ID=%s\nSLACK_BOT_TOKEN=%s\n' "${s[1]}" "${s[2]}" >"$repo/app/.env"
-      plant aws-access-key-id app/.env
-      plant slack-bot-token app/.env ;;
-    3) rm -f "$repo/app/settings.py" ;;
-    4) # a key pasted into a vendored file, reverted in the next version
-      printf '\n// stripe_key = "%s"\n' "${s[3]}" >>"$repo/vendor/$crate/README.md"
-      plant stripe-secret-key "vendor/$crate/README.md" ;;
-    5) rm -f "$repo/app/.env" ;;
-  esac
-  git -C "$repo" add -A
-  if ! git -C "$repo" diff --cached --quiet; then
-    commit "$message"
-  fi
-  for p in "${plants[@]}"; do
-    echo "$p $(git -C "$repo" rev-parse HEAD)" >>"$repo.planted"
-  done
+  wheels=($(for v in $pypi_versions; do ls "$cache/pypi/"*"-$v-"*.whl; done))
+  tgzs=($(for v in $npm_versions; do echo "$cache/npm/$npm_pkg-$v.tgz"; done))
+  crates=($(for v in $crate_versions; do echo "$cache/crates/$crate-$v.crate"; done))
+  n=${#wheels[@]}
+  ((${#tgzs[@]} > n)) && n=${#tgzs[@]}
+  ((${#crates[@]} > n)) && n=${#crates[@]}
+  # One commit a day from 2020-01-01, so commit dates increase with history.
+  k=0
+  stamp() {
+    date=$(date -u -d "2020-01-01 +$k days" +%Y-%m-%dT12:00:00Z)
+    k=$((k + 1))
+  }
+  # RULE PATH: a secret planted in the next commit, recorded with that commit's id once made.
   plants=()
-done
-git -C "$repo" gc --quiet
-echo "built $repo: $(git -C "$repo" rev-list --count HEAD) commits, $(du -sh "$repo/.git" | cut -f1) in .git"
+  plant() { plants+=("$1 $2"); }
+  for ((i = 0; i < n; i++)); do
+    if ((i < ${#wheels[@]})); then
+      stamp
+      unpack whl "${wheels[$i]}" "$repo/vendor/$pypi_pkg"
+      commit "vendor $pypi_pkg $(basename "${wheels[$i]}")"
+    fi
+    if ((i < ${#tgzs[@]})); then
+      stamp
+      unpack tgz "${tgzs[$i]}" "$repo/vendor/$npm_pkg"
+      commit "vendor $npm_pkg $(basename "${tgzs[$i]}")"
+    fi
+    stamp
+    message="app: update"
+    if ((i < ${#crates[@]})); then
+      unpack tgz "${crates[$i]}" "$repo/vendor/$crate"
+      message="vendor $crate $(basename "${crates[$i]}")"
+    fi
+    case $i in
+      1) # a settings file with a token, deleted two versions later
+        mkdir -p "$repo/app"
+        printf 'DEBUG = False\nGITHUB_TOKEN = "%s"\n' "${s[0]}" >"$repo/app/settings.py"
+        plant github-classic-pat app/settings.py ;;
+      2) # an env file committed by mistake
+        printf 'AWS_ACCESS_KEY_ID=%s\nSLACK_BOT_TOKEN=%s\n' "${s[1]}" "${s[2]}" >"$repo/app/.env"
+        plant aws-access-key-id app/.env
+        plant slack-bot-token app/.env ;;
+      3) rm -f "$repo/app/settings.py" ;;
+      4) # a key pasted into a vendored file, reverted in the next version
+        printf '\n// stripe_key = "%s"\n' "${s[3]}" >>"$repo/vendor/$crate/README.md"
+        plant stripe-secret-key "vendor/$crate/README.md" ;;
+      5) rm -f "$repo/app/.env" ;;
+    esac
+    git -C "$repo" add -A
+    if ! git -C "$repo" diff --cached --quiet; then
+      commit "$message"
+    fi
+    for p in "${plants[@]}"; do
+      echo "$p $(git -C "$repo" rev-parse HEAD)" >>"$repo.planted"
+    done
+    plants=()
+  done
+  git -C "$repo" gc --quiet
+  echo "built $repo: $(git -C "$repo" rev-list --count HEAD) commits, $(du -sh "$repo/.git" | cut -f1) in .git"
+}
+
+# Times both tools and compares their findings.
+bench() {
+  local res="$repo.results"
+  mkdir -p "$res"
+  echo "history: $(git -C "$repo" rev-list --count --all) commits, $(du -sh "$repo/.git" | cut -f1) in .git;" \
+    "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  /usr/bin/time -f "leakgate: %e s wall, %U s user, %S s sys, %M KiB peak RSS" \
+    "$bin" scan "$repo" --git -j 2 --no-env --no-report --format json -q >"$res/leakgate.json" || true
+  /usr/bin/time -f "gitleaks: %e s wall, %U s user, %S s sys, %M KiB peak RSS" \
+    env GOMAXPROCS=2 "$gitleaks" git "$repo" --no-banner --log-level error --exit-code 0 \
+    --report-format json --report-path "$res/gitleaks.json"
+  hyperfine -i --style basic --runs "$runs" --export-json "$res/hyperfine.json" \
+    -n "leakgate scan --git -j 2" "$bin scan $repo --git -j 2 --no-env --no-report -q" \
+    -n "leakgate, git core.deltaBaseCacheLimit=1g" "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.deltaBaseCacheLimit GIT_CONFIG_VALUE_0=1g $bin scan $repo --git -j 2 --no-env --no-report -q" \
+    -n "gitleaks git (GOMAXPROCS=2)" "GOMAXPROCS=2 $gitleaks git $repo --no-banner --log-level error --exit-code 0 --report-format json --report-path $res/gitleaks-timed.json" \
+    >/dev/null
+  python3 - "$res" "$repo.planted" <<'PY'
+import collections, json, sys
+res, planted = sys.argv[1], sys.argv[2]
+h = json.load(open(f"{res}/hyperfine.json"))["results"]
+lg = h[0]
+med = lambda r: sorted(r["times"])[len(r["times"]) // 2]
+cpu = lambda r: r["user"] + r["system"]
+print("| tool | leakgate speed ÷ tool speed (wall) | same, by CPU | wall s (median; min–max) | CPU s |")
+print("|---|---:|---:|---:|---:|")
+for r in h:
+    print(f"| {r['command']} | {med(r) / med(lg):.2f}× | {cpu(r) / cpu(lg):.2f}× "
+          f"| {med(r):.2f} ({min(r['times']):.2f}–{max(r['times']):.2f}) | {cpu(r):.2f} |")
+report = json.load(open(f"{res}/leakgate.json"))
+lgf = report["findings"]
+glf = json.load(open(f"{res}/gitleaks.json"))
+print("leakgate stats.git:", json.dumps(report["stats"].get("git")))
+plants = [l.split() for l in open(planted)]
+family = lambda rule: rule.split("-")[0]
+found_lg = found_gl = attributed = 0
+for rule, path, commit in plants:
+    l = [f for f in lgf if f["path"] == path and family(f["rule_id"]) == family(rule)]
+    g = [f for f in glf if f["File"] == path and family(rule) in f["RuleID"]]
+    found_lg += bool(l)
+    found_gl += bool(g)
+    ok = any(f["source"].get("id") == commit for f in l)
+    attributed += ok
+    print(f"planted {rule} {path} @{commit[:8]}: leakgate {[(f['rule_id'], f['source']['id'][:8]) for f in l]}"
+          f"{'' if ok else ' WRONG COMMIT'}; gitleaks {[(f['RuleID'], f['Commit'][:8]) for f in g]}")
+print(f"planted: {len(plants)}; leakgate found {found_lg}, at the right commit {attributed}; "
+      f"gitleaks found {found_gl}")
+planted_paths = {p for _, p, _ in plants}
+def top(path):
+    parts = path.split("/")
+    return "/".join(parts[:2]) if parts[0] == "vendor" else parts[0]
+extra_lg = collections.Counter((f["rule_id"], top(f["path"])) for f in lgf if f["path"] not in planted_paths)
+extra_gl = collections.Counter((f["RuleID"], top(f["File"])) for f in glf if f["File"] not in planted_paths)
+print(f"leakgate beyond the planted: {sum(extra_lg.values())} findings, in "
+      f"{len({f['path'] for f in lgf if f['path'] not in planted_paths})} paths")
+for (rule, where), n in extra_lg.most_common():
+    print(f"   {n:4d} {rule} in {where}")
+print(f"gitleaks beyond the planted: {sum(extra_gl.values())} findings, in "
+      f"{len({f['File'] for f in glf if f['File'] not in planted_paths})} paths")
+for (rule, where), n in extra_gl.most_common():
+    print(f"   {n:4d} {rule} in {where}")
+sys.exit(0 if found_lg == found_gl == attributed == len(plants) else 1)
+PY
+}
+
+if [ "$build" = 1 ]; then build_repo; fi
+if [ "${BENCH:-1}" = 1 ]; then bench; fi
