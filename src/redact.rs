@@ -100,9 +100,13 @@ impl<'a> Redactor<'a> {
     ) -> io::Result<Stats> {
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+            // Read buffers come back once appended, so the reader reuses them instead of
+            // allocating (and the kernel zeroing) fresh pages for every read.
+            let (back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
             s.spawn(move || {
                 loop {
-                    let mut buf = vec![0u8; READ_SIZE];
+                    let mut buf = spare.try_recv().unwrap_or_default();
+                    buf.resize(READ_SIZE, 0);
                     let sent = match input.read(&mut buf) {
                         Ok(0) => break,
                         Ok(n) => {
@@ -118,10 +122,16 @@ impl<'a> Redactor<'a> {
                 }
             });
             while let Ok(first) = rx.recv() {
-                self.append(&first?);
+                let first = first?;
+                self.append(&first);
+                let _ = back.send(first);
                 while self.pending.len() - self.start < BATCH {
                     match rx.try_recv() {
-                        Ok(more) => self.append(&more?),
+                        Ok(more) => {
+                            let more = more?;
+                            self.append(&more);
+                            let _ = back.send(more);
+                        }
                         Err(_) => break,
                     }
                 }

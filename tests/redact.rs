@@ -178,6 +178,38 @@ fn a_large_log_scanned_in_parallel_chunks_gives_the_same_output() {
     assert_redacted("parallel chunks", &out, &log);
 }
 
+/// Returns reads of cycling sizes, short and long, so the redactor's reused read buffers hold
+/// stale bytes past each read's end.
+struct UnevenReader<'a> {
+    data: &'a [u8],
+    sizes: std::iter::Cycle<std::slice::Iter<'static, usize>>,
+}
+
+impl std::io::Read for UnevenReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (*self.sizes.next().unwrap())
+            .min(buf.len())
+            .min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn uneven_reads_through_reused_buffers_give_the_same_output() {
+    let log = realistic_log_of(&known_value(), 6_000);
+    let s = scanner();
+    let input = UnevenReader {
+        data: log.raw.as_bytes(),
+        sizes: [200_000usize, 1, 262_144, 17, 90_001, 3].iter().cycle(),
+    };
+    let mut out = Vec::new();
+    let stats = redactor(&s, "app.log").run(input, &mut out).unwrap();
+    assert_eq!(stats.bytes as usize, log.raw.len());
+    assert_redacted("uneven reads", &out, &log);
+}
+
 #[test]
 fn pieces_that_split_secrets_give_the_same_output() {
     let log = realistic_log(&known_value());
