@@ -282,3 +282,36 @@ fn checksums_under_file_names_and_code_paths_are_not_secrets_but_lookalikes_are(
         "checksums and code paths dropped; a file-named secret and a dotted key kept"
     );
 }
+
+#[test]
+fn a_variable_passed_on_and_translated_messages_are_not_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "lib/parser.js",
+                "function f(node, dotDotDotToken) {\n    node.dotDotDotToken = dotDotDotToken;\n    const sessionToken = SessionToken;\n}\n".to_string(),
+            ),
+            (
+                "locales/cs.json",
+                "{\n  \"Unexpected_token_1012\": \"Neočekávaný token\",\n  \"Unexpected_token_1013\": \"意外的标记。请检查语法\"\n}\n".to_string(),
+            ),
+            (
+                "deploy/app.env",
+                format!("DB_PASSWORD=Zürich-{}\n", synthetic(9, 20)),
+            ),
+        ],
+    );
+    let (_, report) = scan_json(dir.path(), &["."]);
+    let found: Vec<(String, u64)> = findings_of(&report)
+        .into_iter()
+        .filter(|(_, _, rule, _)| rule.starts_with("generic"))
+        .map(|(p, l, ..)| (p, l))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("deploy/app.env".to_string(), 1)],
+        "own names and translations dropped; a password with a non-ASCII letter kept"
+    );
+}

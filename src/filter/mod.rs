@@ -46,6 +46,8 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
             && let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start])
                 .or_else(|| value_is_code(secret))
                 .or_else(|| file_digest(&buf[c.matched.start..c.secret.start], secret))
+                .or_else(|| own_name(&buf[c.matched.start..c.secret.start], secret))
+                .or_else(|| prose(secret, &buf[c.secret.end..]))
         {
             return Verdict::Drop(why);
         }
@@ -96,6 +98,29 @@ fn file_digest(name: &[u8], v: &[u8]) -> Option<&'static str> {
     let digest =
         matches!(v.len(), 32 | 40 | 56 | 64 | 96 | 128) && v.iter().all(u8::is_ascii_hexdigit);
     (file && digest).then_some("a file's checksum under its file name, not a secret")
+}
+
+/// For generic matches: the value is the name itself (`node.dotDotDotToken = dotDotDotToken;`,
+/// `password=password`): a variable passed on, or a default that is no secret.
+fn own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
+    let last = name
+        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
+        .rfind(|w| !w.is_empty())?;
+    v.eq_ignore_ascii_case(last)
+        .then_some("the value is the variable's own name, not a secret")
+}
+
+/// For generic matches: natural-language text (`"Unexpected_token": "Neočekávaný token"`,
+/// `"…": "意外的标记。"` in translation files): a value mostly in a non-Latin script, or with
+/// non-ASCII letters and continued by more words after a space. Secrets are ASCII in practice.
+fn prose(v: &[u8], after: &[u8]) -> Option<&'static str> {
+    let non_ascii = v.iter().filter(|b| !b.is_ascii()).count();
+    let words_follow = after.first() == Some(&b' ')
+        && after
+            .get(1)
+            .is_some_and(|b| !b.is_ascii_whitespace() && !b"\"'`".contains(b));
+    (non_ascii * 2 > v.len() || non_ascii > 0 && words_follow)
+        .then_some("natural-language text, not a secret")
 }
 
 /// Extensions of code, data, archive and key-material files, for [`file_digest`]. Not words that
