@@ -370,18 +370,23 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     let mut b = Builder::default();
     let mut segments: Vec<Range<usize>> = Vec::new();
     let mut chars: Vec<u8> = Vec::new();
-    let mut line_start = 0;
     let mut i = 0;
     while i < n {
-        let c = buf[i];
-        if c == b'\n' {
-            line_start = i + 1;
-        }
-        if !is_b64(c) {
+        if !is_b64(buf[i]) {
             i += 1;
             continue;
         }
         let start = i;
+        // Most runs (words, identifiers) are too short to be a blob or to start a wrapped one
+        // (its first line is at least 60 characters): skip them without further work.
+        while i < n && is_b64(buf[i]) {
+            i += 1;
+        }
+        if i - start < MIN_BASE64 {
+            continue;
+        }
+        i = start;
+        let mut line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |p| p + 1);
         segments.clear();
         loop {
             let seg_start = i;
