@@ -175,21 +175,45 @@ pub fn build_all(
             .map_or(r.clone(), |(m, _)| m.clone())
     };
 
-    let mut out: Vec<Finding> = Vec::new();
-    let mut seen: Vec<(usize, &[u8], usize)> = Vec::new(); // (line, secret, rule) already reported
-    for (union, w) in &clusters {
+    // The winners of the plain clusters, then the decoded secrets: (rule, secret bytes, range
+    // in the buffer, range the snippet masks, verdict, layer).
+    let plain = clusters.iter().map(|(union, w)| {
         let j = &judged[*w];
         let c = &j.candidate;
-        let rule = &pack.rules[c.rule];
-        let secret = &buf[c.secret.clone()];
-        let (line, column) = lines.locate(buf, c.secret.start);
-        if seen.iter().any(|(l, s, _)| *l == line && *s == secret) {
+        let span = mask_span(union);
+        (
+            c.rule,
+            &buf[c.secret.clone()],
+            c.secret.clone(),
+            span,
+            &j.verdict,
+            None,
+        )
+    });
+    let decoded = decoded.iter().map(|d| {
+        let span = mask_span(&d.orig);
+        let layer = Some(d.layer.as_str());
+        (
+            d.rule,
+            d.secret.as_slice(),
+            d.orig.clone(),
+            span,
+            &d.verdict,
+            layer,
+        )
+    });
+    let mut out: Vec<Finding> = Vec::new();
+    let mut seen: Vec<(usize, &[u8])> = Vec::new(); // (line, secret) already reported
+    for (ri, secret, at, span, verdict, layer) in plain.chain(decoded) {
+        let rule = &pack.rules[ri];
+        let (line, column) = lines.locate(buf, at.start);
+        if seen.iter().any(|(l, s)| *l == line && *s == secret) {
             continue;
         }
-        seen.push((line, secret, c.rule));
-        let (end_line, end_column) = lines.locate(buf, c.secret.end);
-        let (snippet, snippet_mask) = snippet(buf, &lines, line, &mask_span(union), &masks);
-        let (state, suppression_reason) = match &j.verdict {
+        seen.push((line, secret));
+        let (end_line, end_column) = lines.locate(buf, at.end);
+        let (snippet, snippet_mask) = snippet(buf, &lines, line, &span, &masks);
+        let (state, suppression_reason) = match verdict {
             Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
             Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
             Verdict::Keep => (State::New, None),
@@ -208,49 +232,11 @@ pub fn build_all(
             fingerprint: fingerprint(&rule.id, path, secret),
             state,
             suppression_reason,
-            decoded_from: None,
+            decoded_from: layer.map(str::to_string),
             source: source.clone(),
             snippet,
             snippet_mask,
             detail: None,
-        });
-    }
-    for d in &decoded {
-        let rule = &pack.rules[d.rule];
-        let (line, column) = lines.locate(buf, d.orig.start);
-        if seen
-            .iter()
-            .any(|(l, s, _)| *l == line && *s == d.secret.as_slice())
-        {
-            continue;
-        }
-        seen.push((line, &d.secret, d.rule));
-        let (end_line, end_column) = lines.locate(buf, d.orig.end);
-        let (snippet, snippet_mask) = snippet(buf, &lines, line, &mask_span(&d.orig), &masks);
-        let (state, suppression_reason) = match &d.verdict {
-            Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
-            Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
-            Verdict::Keep => (State::New, None),
-        };
-        out.push(Finding {
-            rule_id: rule.id.clone(),
-            title: rule.title.clone(),
-            severity: rule.severity,
-            path: path.to_string(),
-            line,
-            column,
-            end_line,
-            end_column,
-            masked: mask::mask(&d.secret),
-            secret_len: mask::char_len(&d.secret),
-            fingerprint: fingerprint(&rule.id, path, &d.secret),
-            state,
-            suppression_reason,
-            decoded_from: Some(d.layer.clone()),
-            detail: None,
-            source: source.clone(),
-            snippet,
-            snippet_mask,
         });
     }
     out

@@ -20,6 +20,18 @@ pub enum Exit {
     Error = 2,
 }
 
+/// The worker count (`-j N`, else one per CPU) and a thread pool of that size.
+pub fn workers(requested: Option<usize>) -> miette::Result<(usize, rayon::ThreadPool)> {
+    let threads = requested
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| miette::miette!("cannot start {threads} worker threads: {e}"))?;
+    Ok((threads, pool))
+}
+
 /// Writes to stdout; a closed pipe (`leakgate scan | head`) is not an error.
 pub fn print(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::detect::Scanner;
 use crate::known::{KnownSet, KnownValues};
 use crate::redact::{Redactor, Stats};
-use miette::{IntoDiagnostic, miette};
+use miette::miette;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: RedactArgs) -> miette::Result<Exit> {
@@ -22,13 +22,7 @@ pub fn run(args: RedactArgs) -> miette::Result<Exit> {
         .with_known(KnownValues::build(&known));
     // The same values again, for the redactor's line prefilter.
     let known = || KnownValues::build(&known);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .into_diagnostic()?;
+    let (_, pool) = super::workers(args.threads)?;
     let result = pool.install(|| match (&args.file, args.in_place) {
         (Some(file), true) => in_place(&scanner, known(), file),
         (Some(file), false) => {

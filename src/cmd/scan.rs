@@ -102,13 +102,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .map(severity)
         .or(config.fail_on)
         .unwrap_or(Severity::Low);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .into_diagnostic()?;
+    let (threads, pool) = super::workers(args.threads)?;
 
     let pack = config.rule_pack()?;
     let hygiene_rules = config.hygiene_rules();

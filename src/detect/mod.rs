@@ -42,8 +42,6 @@ pub struct Scanner {
     /// For each prefilter pattern, whether one of its rules runs near the hits (so every hit of
     /// the pattern counts, not only the first).
     pattern_windowed: Vec<bool>,
-    /// For each regex rule, where it must run relative to its keywords' hits.
-    reach: Vec<Reach>,
     /// Rules with no keywords: they run on every buffer.
     unconditional: Vec<usize>,
     /// How many rules the prefilter selects (the pack's rules before any known-value rules).
@@ -128,14 +126,9 @@ impl Scanner {
                 }
             }
         }
-        let reach: Vec<Reach> = pack
-            .rules
-            .iter()
-            .map(|r| reach::reach(&r.pattern, &r.keywords))
-            .collect();
         let pattern_windowed = pattern_rules
             .iter()
-            .map(|rules| rules.iter().any(|&ri| reach[ri] != Reach::Whole))
+            .map(|rules| rules.iter().any(|&ri| pack.rules[ri].reach != Reach::Whole))
             .collect();
         let prefilter = (!keywords.is_empty()).then(|| {
             AhoCorasickBuilder::new()
@@ -153,7 +146,6 @@ impl Scanner {
             prefilter,
             pattern_rules,
             pattern_windowed,
-            reach,
             unconditional,
             known: None,
             allow: AllowList::default(),
@@ -248,7 +240,7 @@ impl Scanner {
                     let plan = &mut scratch.plan[ri];
                     if !std::mem::replace(&mut scratch.selected[ri], true) {
                         plan.reset();
-                        if self.reach[ri] == Reach::Whole || !self.windows {
+                        if self.pack.rules[ri].reach == Reach::Whole || !self.windows {
                             plan.whole = true;
                             open -= 1;
                             continue;
@@ -256,7 +248,7 @@ impl Scanner {
                     } else if plan.whole {
                         continue;
                     }
-                    let window = match self.reach[ri] {
+                    let window = match self.pack.rules[ri].reach {
                         Reach::Lines(0) => {
                             if m.start() < line.start || m.end() > line.end {
                                 line = lines_around(buf, m.start(), m.end(), 0);

@@ -37,30 +37,23 @@ const MAX_LINES: usize = 8;
 const MAX_STRINGS: usize = 64;
 const MAX_STRING_LEN: usize = 64;
 
-/// The reach of `pattern` (parsed as the rules compile it) with `keywords` (any case).
-pub fn reach(pattern: &str, keywords: &[String]) -> Reach {
+/// The reach of a rule regex, given its syntax tree (as the rules parse it, see `rules::lazy`)
+/// and its `keywords` (any case).
+pub fn reach_of(hir: &Hir, keywords: &[String]) -> Reach {
     if keywords.is_empty() {
         return Reach::Whole;
     }
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-    else {
-        return Reach::Whole;
-    };
     let keywords: Vec<Vec<u8>> = keywords
         .iter()
         .map(|k| k.as_bytes().to_ascii_lowercase())
         .collect();
-    if !contains_keyword(&hir, &keywords) {
+    if !contains_keyword(hir, &keywords) {
         return Reach::Whole;
     }
-    if newline_only_at_edges(&hir) {
+    if newline_only_at_edges(hir) {
         return Reach::Lines(0);
     }
-    match (max_newlines(&hir), hir.properties().maximum_len()) {
+    match (max_newlines(hir), hir.properties().maximum_len()) {
         (Some(k), _) if k <= MAX_LINES => Reach::Lines(k),
         (_, Some(n)) if n <= MAX_NEAR => Reach::Near(n),
         _ => Reach::Whole,
@@ -264,6 +257,11 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reach(pattern: &str, keywords: &[String]) -> Reach {
+        let (_, _, hir) = crate::rules::lazy::LazyRegex::parse(pattern).unwrap();
+        reach_of(&hir, keywords)
+    }
 
     fn kw(words: &[&str]) -> Vec<String> {
         words.iter().map(|w| w.to_string()).collect()

@@ -19,7 +19,7 @@ mod envvars;
 mod files;
 
 use crate::finding::{Finding, Source, State, fingerprint};
-use crate::rules::{Classes, Rule, Severity};
+use crate::rules::{Rule, Severity};
 use std::path::{Path, PathBuf};
 
 /// A hygiene check implemented in code.
@@ -98,28 +98,14 @@ pub fn rules(disabled: impl Fn(&str) -> bool) -> Vec<Rule> {
         .iter()
         .filter(|s| !disabled(s.id))
         .map(|s| Rule {
-            id: s.id.to_string(),
-            title: s.title.to_string(),
-            severity: s.severity,
-            keywords: Vec::new(),
-            regex: crate::rules::lazy::LazyRegex::new(r"\b\B")
-                .expect("valid")
-                .0,
-            pattern: String::new(),
-            secret_group: 0,
-            min_entropy: None,
-            randomness: false,
-            require_classes: Classes::default(),
-            checksum: None,
-            generic: false,
-            paths: None,
-            path_globs: Vec::new(),
             references: vec![s.reference.to_string()],
             remediation: Some(s.remediation.to_string()),
-            examples: Vec::new(),
-            negative_examples: Vec::new(),
-            origin: "hygiene".to_string(),
-            known_value: false,
+            ..Rule::without_regex(
+                s.id.to_string(),
+                s.title.to_string(),
+                s.severity,
+                "hygiene".to_string(),
+            )
         })
         .collect()
 }

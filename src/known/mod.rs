@@ -12,7 +12,7 @@ pub mod envfile;
 
 use crate::config::KnownSettings;
 use crate::diag::SourceError;
-use crate::rules::{Classes, Rule, Severity};
+use crate::rules::{Rule, Severity};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -295,20 +295,6 @@ fn synthetic_rule(var: &KnownVar, encoding: Encoding) -> Rule {
         Encoding::PercentEncoded => ", percent-encoded",
     };
     Rule {
-        id: RULE_ID.to_string(),
-        title: format!("Value of secret variable {} ({}{how})", var.name, var.origin),
-        severity: Severity::Critical,
-        keywords: Vec::new(),
-        regex: crate::rules::lazy::LazyRegex::new(r"\b\B").expect("valid").0,
-        pattern: String::new(),
-        secret_group: 0,
-        min_entropy: None,
-        randomness: false,
-        require_classes: Classes::default(),
-        checksum: None,
-        generic: false,
-        paths: None,
-        path_globs: Vec::new(),
         references: vec![
             "https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions".into(),
         ],
@@ -317,10 +303,13 @@ fn synthetic_rule(var: &KnownVar, encoding: Encoding) -> Rule {
              update the variable, and stop echoing it (mask it in CI logs, keep it out of reports).",
             var.name
         )),
-        examples: Vec::new(),
-        negative_examples: Vec::new(),
-        origin: var.origin.clone(),
         known_value: true,
+        ..Rule::without_regex(
+            RULE_ID.to_string(),
+            format!("Value of secret variable {} ({}{how})", var.name, var.origin),
+            Severity::Critical,
+            var.origin.clone(),
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 use super::lazy::LazyRegex;
 use super::syntax::RuleSyntax;
 use super::{Checksum, Classes, Rule, Severity};
+use crate::detect::reach::{Reach, reach_of};
 use crate::diag::SourceError;
 use toml::Spanned;
 
@@ -71,17 +72,17 @@ pub fn compile_rule(
         }
     }
 
-    let regex = LazyRegex::new(r.regex.get_ref()).and_then(|(re, group)| {
+    let regex = LazyRegex::parse(r.regex.get_ref()).and_then(|(re, group, hir)| {
         if !lazy {
             re.compile_now()?;
         }
-        Ok((re, group))
+        Ok((re, group, reach_of(&hir, keywords)))
     });
-    let (regex, secret_group) = match regex {
-        Ok((re, group)) => (Some(re), group),
+    let (regex, secret_group, reach) = match regex {
+        Ok((re, group, reach)) => (Some(re), group, reach),
         Err(e) => {
             errors.push(err(r.regex.span(), "regex", one_line(&e.to_string())));
-            (None, 0)
+            (None, 0, Reach::Whole)
         }
     };
 
@@ -141,6 +142,7 @@ pub fn compile_rule(
             pattern: r.regex.into_inner(),
             regex,
             secret_group,
+            reach,
             min_entropy: r.min_entropy.map(Spanned::into_inner),
             randomness: r.randomness,
             require_classes,

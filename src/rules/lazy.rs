@@ -33,6 +33,12 @@ impl LazyRegex {
     /// Checks `pattern`'s syntax and returns it with the index of its secret group: the group
     /// named `secret`, else the first group, else the whole match.
     pub fn new(pattern: &str) -> Result<(LazyRegex, usize), String> {
+        Self::parse(pattern).map(|(re, group, _)| (re, group))
+    }
+
+    /// As [`LazyRegex::new`], also returning the pattern's syntax tree for analyses such as
+    /// `detect::reach` (parsed once, at load).
+    pub fn parse(pattern: &str) -> Result<(LazyRegex, usize, Hir), String> {
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
@@ -51,7 +57,7 @@ impl LazyRegex {
             pattern: pattern.to_string(),
             compiled: OnceLock::new(),
         };
-        Ok((lazy, group))
+        Ok((lazy, group, hir))
     }
 
     /// Compiles now (if not yet) and reports a failure instead of deferring it.

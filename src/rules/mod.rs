@@ -9,6 +9,7 @@ mod compile;
 pub mod lazy;
 pub mod syntax;
 
+use crate::detect::reach::Reach;
 use crate::diag::{Diagnostics, SourceError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -122,6 +123,8 @@ pub struct Rule {
     pub regex: lazy::LazyRegex,
     pub pattern: String,
     pub secret_group: usize,
+    /// Where the regex must run relative to its keywords' hits (`detect::reach`).
+    pub reach: Reach,
     pub min_entropy: Option<f64>,
     pub randomness: bool,
     pub require_classes: Classes,
@@ -138,6 +141,36 @@ pub struct Rule {
     /// A `known-secret-value` rule: it matches one variable's literal value (`known`), not a
     /// regex, and the not-a-leak filters do not second-guess it.
     pub known_value: bool,
+}
+
+impl Rule {
+    /// A rule that names findings made by code, not by a regex (known secret values, hygiene
+    /// checks): no keywords, a regex that never matches, no validators and no examples.
+    pub fn without_regex(id: String, title: String, severity: Severity, origin: String) -> Rule {
+        Rule {
+            id,
+            title,
+            severity,
+            keywords: Vec::new(),
+            regex: lazy::LazyRegex::new(r"\b\B").expect("valid").0,
+            pattern: String::new(),
+            secret_group: 0,
+            reach: Reach::Whole,
+            min_entropy: None,
+            randomness: false,
+            require_classes: Classes::default(),
+            checksum: None,
+            generic: false,
+            paths: None,
+            path_globs: Vec::new(),
+            references: Vec::new(),
+            remediation: None,
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+            origin,
+            known_value: false,
+        }
+    }
 }
 
 impl fmt::Debug for Rule {
