@@ -357,9 +357,30 @@ fn percent(buf: &[u8]) -> Option<Builder> {
     })
 }
 
+/// Standard alphabet, padding already stripped, and a last partial group accepted whatever its
+/// unused low bits (a blob cut from running text need not end on a clean boundary).
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
+
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+    B64[usize::from(b)]
 }
+
+/// The standard base64 alphabet, as a table (this test runs on every byte of busy text).
+static B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        b += 1;
+    }
+    t
+};
 
 /// Base64 blobs: runs of at least [`MIN_BASE64`] standard-alphabet characters, continued over a
 /// line break when a line is all base64 (wrapped output such as `base64` or MIME). Only blobs that
@@ -372,13 +393,23 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     let mut chars: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < n {
-        if !is_b64(buf[i]) {
-            i += 1;
+        // Most runs (words, identifiers) are too short to be a blob or to start a wrapped one
+        // (its first line is at least 60 characters). A run of at least MIN_BASE64 characters
+        // starting at or after `i` holds the byte at `probe`: when that byte is not base64, no
+        // such run starts before it, and the bytes up to it need no look.
+        let probe = i + MIN_BASE64 - 1;
+        if probe >= n {
+            break;
+        }
+        if !is_b64(buf[probe]) {
+            i = probe + 1;
             continue;
         }
-        let start = i;
-        // Most runs (words, identifiers) are too short to be a blob or to start a wrapped one
-        // (its first line is at least 60 characters): skip them without further work.
+        let mut start = probe;
+        while start > i && is_b64(buf[start - 1]) {
+            start -= 1;
+        }
+        i = probe + 1;
         while i < n && is_b64(buf[i]) {
             i += 1;
         }
@@ -441,9 +472,9 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
         if classes.iter().filter(|&&c| c).count() < 2 {
             continue;
         }
-        let usable = len - len % 4;
-        let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&chars[..usable])
-        else {
+        // A last group of 2 or 3 characters holds 1 or 2 more bytes; a lone one holds none.
+        let usable = len - usize::from(len % 4 == 1);
+        let Ok(decoded) = BASE64.decode(&chars[..usable]) else {
             continue;
         };
         if is_text(&decoded) {
@@ -542,6 +573,36 @@ mod tests {
             wrapped.join("\n").as_bytes(),
             "maps to the whole blob"
         );
+    }
+
+    #[test]
+    fn base64_blobs_are_found_at_every_offset_among_short_runs() {
+        let short = STANDARD.encode("short one here");
+        assert!(short.len() < MIN_BASE64);
+        let filler = "ab cd+ef/gh 0123456789ABCDEFGHIJKLMNOPQRSTU x\n";
+        // The shortest blob (exactly MIN_BASE64 characters) and a padded one.
+        for inner in [
+            "db_password=hunter2-xyz!",
+            "db_password=correct-horse-battery-staple",
+        ] {
+            let enc = STANDARD.encode(inner);
+            assert!(enc.len() >= MIN_BASE64);
+            for pre in 0..filler.len() {
+                for post in ["", " ", "\n", "== tail words", "ab"] {
+                    let buf = format!("{} {enc}{post}", &filler[..pre]);
+                    let ls = layers(buf.as_bytes());
+                    let b = layer(&ls, "base64");
+                    let at = memchr::memmem::find(&b.text, inner.as_bytes())
+                        .unwrap_or_else(|| panic!("found after {pre} bytes, before {post:?}"));
+                    // Maps to the blob (with any padding after it).
+                    let orig = b.original(at..at + inner.len());
+                    assert_eq!(orig.start, pre + 1);
+                    assert!(buf.as_bytes()[orig].starts_with(enc.as_bytes()));
+                }
+                let buf = format!("{}{short} and more", &filler[..pre]);
+                assert!(layers(buf.as_bytes()).iter().all(|l| l.name != "base64"));
+            }
+        }
     }
 
     #[test]

@@ -43,8 +43,17 @@ fn every_example_is_found_the_same_windowed_and_whole_in_context() {
         "the pack's examples: {}",
         examples.len()
     );
+    // Every keyword of the pack, far above the example: rules whose keyword is only context
+    // (`binance` selects a rule for `api_key = ...`) run around literals of their own regex.
+    let keywords: Vec<&str> = windowed
+        .rules()
+        .iter()
+        .flat_map(|r| r.keywords.iter().map(String::as_str))
+        .collect();
+    let far = format!("{}\n{}", keywords.join(" "), NOISE.repeat(5));
     for (i, ex) in examples.iter().enumerate() {
         let contexts = [
+            format!("{far}{ex}\n"),
             ex.clone(),
             format!("{NOISE}{ex}\n{NOISE}"),
             format!("{NOISE}{ex}{NOISE}"),

@@ -1,10 +1,11 @@
 //! The hot path: bytes in, candidate secrets out. Pure, no I/O.
 //!
-//! One Aho-Corasick pass over the rules' keywords says which rules can match in this buffer, and
-//! where: a rule whose every match must contain one of its keywords runs only on the lines around
-//! their hits (`reach`), the others on the whole buffer. Their validators (entropy, randomness,
-//! character classes, checksums) run only on regex matches. Callers own a [`Scratch`] per thread so the scan itself
-//! allocates nothing per file beyond the candidates it returns.
+//! One Aho-Corasick pass over the rules' keywords and anchors says which rules can match in this
+//! buffer, and where: a rule whose every match must contain one of its anchors (its keywords, or
+//! literals of its regex) runs only on the lines around their hits (`reach`), the others on the
+//! whole buffer. Their validators (entropy, randomness, character classes, checksums) run only on
+//! regex matches. Callers own a [`Scratch`] per thread so the scan itself allocates nothing per
+//! file beyond the candidates it returns.
 //!
 //! A [`Candidate`] holds byte offsets, not the secret: the secret bytes stay in the caller's
 //! buffer until `finding` turns them into masked findings.
@@ -37,11 +38,12 @@ pub struct Candidate {
 pub struct Scanner {
     pub pack: RulePack,
     prefilter: Option<AhoCorasick>,
-    /// For each prefilter pattern, the rules that list it as a keyword.
+    /// For each prefilter pattern, the rules that list it as a keyword (its first hit selects
+    /// them).
     pattern_rules: Vec<Vec<usize>>,
-    /// For each prefilter pattern, whether one of its rules runs near the hits (so every hit of
-    /// the pattern counts, not only the first).
-    pattern_windowed: Vec<bool>,
+    /// For each prefilter pattern, the windowed rules it anchors (each of its hits places a
+    /// window for them).
+    pattern_windows: Vec<Vec<usize>>,
     /// Rules with no keywords: they run on every buffer.
     unconditional: Vec<usize>,
     /// How many rules the prefilter selects (the pack's rules before any known-value rules).
@@ -55,7 +57,7 @@ pub struct Scanner {
     pub explain: bool,
     /// Also scan decoding layers (`decode`): JSON escapes, ANSI, HTML entities, percent, base64.
     pub decode: bool,
-    /// Run windowed rules only near their keywords' hits (`reach`). Off, every selected rule
+    /// Run windowed rules only near their anchors' hits (`reach`). Off, every selected rule
     /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
     pub windows: bool,
 }
@@ -65,6 +67,8 @@ pub struct Scanner {
 pub struct Scratch {
     selected: Vec<bool>,
     seen_pattern: Vec<bool>,
+    /// Prefilter hits of patterns that anchor windows: (pattern, start, end).
+    hits: Vec<(usize, usize, usize)>,
     order: Vec<usize>,
     /// Per rule: where it runs in this buffer.
     plan: Vec<Plan>,
@@ -108,28 +112,42 @@ const WHOLE_RATIO: usize = 2;
 
 impl Scanner {
     pub fn new(pack: RulePack) -> Scanner {
-        let mut keywords: Vec<String> = Vec::new();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        let mut pattern_windows: Vec<Vec<usize>> = Vec::new();
         let mut unconditional = Vec::new();
+        let mut index = |p: Vec<u8>| match patterns.iter().position(|k| *k == p) {
+            Some(i) => i,
+            None => {
+                patterns.push(p);
+                pattern_rules.push(Vec::new());
+                pattern_windows.push(Vec::new());
+                patterns.len() - 1
+            }
+        };
+        let mut uses: Vec<(usize, usize, bool)> = Vec::new();
         for (i, rule) in pack.rules.iter().enumerate() {
             if rule.keywords.is_empty() {
                 unconditional.push(i);
             }
             for kw in &rule.keywords {
-                let kw = kw.to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == kw) {
-                    Some(p) => pattern_rules[p].push(i),
-                    None => {
-                        keywords.push(kw);
-                        pattern_rules.push(vec![i]);
-                    }
-                }
+                uses.push((index(kw.as_bytes().to_ascii_lowercase()), i, false));
+            }
+            for a in &rule.windowing.anchors {
+                uses.push((index(a.clone()), i, true));
             }
         }
-        let pattern_windowed = pattern_rules
-            .iter()
-            .map(|rules| rules.iter().any(|&ri| pack.rules[ri].reach != Reach::Whole))
-            .collect();
+        for (p, ri, window) in uses {
+            let list = if window {
+                &mut pattern_windows[p]
+            } else {
+                &mut pattern_rules[p]
+            };
+            if list.last() != Some(&ri) {
+                list.push(ri);
+            }
+        }
+        let keywords = patterns;
         let prefilter = (!keywords.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
@@ -145,7 +163,7 @@ impl Scanner {
             pack,
             prefilter,
             pattern_rules,
-            pattern_windowed,
+            pattern_windows,
             unconditional,
             known: None,
             allow: AllowList::default(),
@@ -215,69 +233,78 @@ impl Scanner {
         scratch.selected.clear();
         scratch.selected.resize(n, false);
         scratch.order.clear();
+        scratch.hits.clear();
         if scratch.plan.len() < n {
             scratch.plan.resize(n, Plan::default());
         }
+        let runs_whole =
+            |ri: usize| !self.windows || self.pack.rules[ri].windowing.reach == Reach::Whole;
         for &ri in &self.unconditional {
             scratch.selected[ri] = true;
-            scratch.plan[ri].reset();
-            scratch.plan[ri].whole = true;
         }
-        if let Some(ac) = &self.prefilter {
-            // Rules still waiting for hits: not yet selected, or selected with windows.
-            let mut open = n - self.unconditional.len();
-            let whole_at = buf.len() / WHOLE_RATIO;
-            let mut line = 0..0;
-            scratch.seen_pattern.clear();
-            scratch.seen_pattern.resize(self.pattern_rules.len(), false);
-            for m in ac.find_overlapping_iter(buf) {
-                let p = m.pattern().as_usize();
-                let first = !std::mem::replace(&mut scratch.seen_pattern[p], true);
-                if !first && !self.pattern_windowed[p] {
-                    continue;
-                }
+        let Some(ac) = &self.prefilter else {
+            scratch.order.extend(self.unconditional.iter().copied());
+            for &ri in &self.unconditional {
+                scratch.plan[ri].reset();
+                scratch.plan[ri].whole = true;
+            }
+            return;
+        };
+        // First the selection: a keyword's first hit selects its rules. The hits of anchors are
+        // kept, to place windows once it is known which of their rules run at all (an anchor
+        // such as `api_key` may serve rules that a keyword elsewhere in the file selects).
+        scratch.seen_pattern.clear();
+        scratch.seen_pattern.resize(self.pattern_rules.len(), false);
+        for m in ac.find_overlapping_iter(buf) {
+            let p = m.pattern().as_usize();
+            if !std::mem::replace(&mut scratch.seen_pattern[p], true) {
                 for &ri in &self.pattern_rules[p] {
-                    let plan = &mut scratch.plan[ri];
-                    if !std::mem::replace(&mut scratch.selected[ri], true) {
-                        plan.reset();
-                        if self.pack.rules[ri].reach == Reach::Whole || !self.windows {
-                            plan.whole = true;
-                            open -= 1;
-                            continue;
-                        }
-                    } else if plan.whole {
-                        continue;
-                    }
-                    let window = match self.pack.rules[ri].reach {
-                        Reach::Lines(0) => {
-                            if m.start() < line.start || m.end() > line.end {
-                                line = lines_around(buf, m.start(), m.end(), 0);
-                            }
-                            line.clone()
-                        }
-                        Reach::Lines(k) => lines_around(buf, m.start(), m.end(), k),
-                        Reach::Near(len) => lines_around(
-                            buf,
-                            m.start().saturating_sub(len),
-                            (m.end() + len).min(buf.len()),
-                            0,
-                        ),
-                        Reach::Whole => unreachable!("whole rules are settled on selection"),
-                    };
-                    plan.add(window);
-                    if plan.covered > whole_at {
-                        plan.whole = true;
-                        open -= 1;
-                    }
+                    scratch.selected[ri] = true;
                 }
-                if open == 0 {
-                    break;
-                }
+            }
+            if self.windows && !self.pattern_windows[p].is_empty() {
+                scratch.hits.push((p, m.start(), m.end()));
             }
         }
         scratch
             .order
             .extend((0..n).filter(|&ri| scratch.selected[ri]));
+        for &ri in &scratch.order {
+            let plan = &mut scratch.plan[ri];
+            plan.reset();
+            plan.whole = runs_whole(ri);
+        }
+        // Then the windows of the selected rules, by ascending hit end.
+        let whole_at = buf.len() / WHOLE_RATIO;
+        let mut line = 0..0;
+        for &(p, start, end) in &scratch.hits {
+            for &ri in &self.pattern_windows[p] {
+                let plan = &mut scratch.plan[ri];
+                if !scratch.selected[ri] || plan.whole {
+                    continue;
+                }
+                let window = match self.pack.rules[ri].windowing.reach {
+                    Reach::Lines(0) => {
+                        if start < line.start || end > line.end {
+                            line = lines_around(buf, start, end, 0);
+                        }
+                        line.clone()
+                    }
+                    Reach::Lines(k) => lines_around(buf, start, end, k),
+                    Reach::Near(len) => lines_around(
+                        buf,
+                        start.saturating_sub(len),
+                        (end + len).min(buf.len()),
+                        0,
+                    ),
+                    Reach::Whole => unreachable!("whole rules have no anchors"),
+                };
+                plan.add(window);
+                if plan.covered > whole_at {
+                    plan.whole = true;
+                }
+            }
+        }
     }
 }
 

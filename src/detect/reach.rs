@@ -3,12 +3,15 @@
 //! The keyword prefilter says where a rule's keywords occur. When every match of the rule's regex
 //! must contain one of those keywords, the regex only needs to run near the hits: on the hit's
 //! line, or as many lines around it as a match can hold newlines ([`Reach::Lines`]), or on the
-//! lines within the regex's maximum match length of the hit ([`Reach::Near`]). Otherwise (a keyword that is context
-//! rather than part of the match, an unbounded multi-line match, a `^`/`$` anchored on the whole
-//! buffer) the rule runs on the whole buffer as before ([`Reach::Whole`]).
+//! lines within the regex's maximum match length of the hit ([`Reach::Near`]). When a keyword is
+//! only context (`binance` somewhere in the file selects a rule for `api_key = "..."`), the
+//! windows are placed around literals the regex itself requires instead ([`Windowing::anchors`]:
+//! `api_key`, `apikey`, ...), found in the same prefilter pass. Otherwise (no such literal, an
+//! unbounded multi-line match, a `^`/`$` anchored on the whole buffer) the rule runs on the whole
+//! buffer ([`Reach::Whole`]).
 //!
 //! The analysis is conservative: it answers `Line` or `Near` only when it can show, from the
-//! regex's syntax tree, that each match contains a keyword (ASCII case-insensitively) and stays
+//! regex's syntax tree, that each match contains an anchor (ASCII case-insensitively) and stays
 //! within the reach; anything it does not understand gives `Whole`. A `Line` match may begin or
 //! end with the newline around its line (`(?:^|[^\w])token…` consumes the byte before it), so a
 //! line's window includes them. The regex searches a window as a span of the whole buffer, so
@@ -17,16 +20,32 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-/// Where a rule's regex must run, relative to its keywords' hits.
+/// Where a rule's regex must run, relative to its anchors' hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     /// The whole buffer.
     Whole,
-    /// The line holding a keyword hit and this many lines on each side (a match holds at most
+    /// The line holding an anchor hit and this many lines on each side (a match holds at most
     /// this many newlines, besides one it may begin or end with).
     Lines(usize),
-    /// The lines within this many bytes of a keyword hit.
+    /// The lines within this many bytes of an anchor hit.
     Near(usize),
+}
+
+/// Where a rule runs: around the hits of which literals, and how far from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Windowing {
+    pub reach: Reach,
+    /// Lowercase literals, one of which every match contains (ASCII case-insensitively): the
+    /// rule's keywords when they prove it, else literals of the regex. Empty for `Whole`.
+    pub anchors: Vec<Vec<u8>>,
+}
+
+impl Windowing {
+    pub const WHOLE: Windowing = Windowing {
+        reach: Reach::Whole,
+        anchors: Vec::new(),
+    };
 }
 
 /// Longest reach worth windowing: beyond it the windows of a busy file cover it anyway.
@@ -36,28 +55,108 @@ const MAX_LINES: usize = 8;
 /// Bounds on the finite languages the analysis enumerates.
 const MAX_STRINGS: usize = 64;
 const MAX_STRING_LEN: usize = 64;
+/// Shortest literal of the regex worth placing windows around: shorter ones hit everywhere.
+const MIN_ANCHOR: usize = 3;
+/// A literal this long is rare enough in text that a longer one gains little.
+const GOOD_ANCHOR: usize = 6;
+/// Most literals derived for one rule (each adds states to the prefilter's automaton).
+const MAX_ANCHORS: usize = 16;
 
-/// The reach of a rule regex, given its syntax tree (as the rules parse it, see `rules::lazy`)
-/// and its `keywords` (any case).
-pub fn reach_of(hir: &Hir, keywords: &[String]) -> Reach {
-    if keywords.is_empty() {
-        return Reach::Whole;
-    }
+/// Where a rule regex must run, given its syntax tree (as the rules parse it, see
+/// `rules::lazy`) and its `keywords` (any case).
+pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
     let keywords: Vec<Vec<u8>> = keywords
         .iter()
         .map(|k| k.as_bytes().to_ascii_lowercase())
         .collect();
-    if !contains_keyword(hir, &keywords) {
-        return Reach::Whole;
+    let anchors = if !keywords.is_empty() && contains_keyword(hir, &keywords) {
+        keywords
+    } else {
+        match required_literals(hir) {
+            Some(a) => a,
+            None => return Windowing::WHOLE,
+        }
+    };
+    let reach = if newline_only_at_edges(hir) {
+        Reach::Lines(0)
+    } else {
+        match (max_newlines(hir), hir.properties().maximum_len()) {
+            (Some(k), _) if k <= MAX_LINES => Reach::Lines(k),
+            (_, Some(n)) if n <= MAX_NEAR => Reach::Near(n),
+            _ => return Windowing::WHOLE,
+        }
+    };
+    Windowing { reach, anchors }
+}
+
+/// A set of literals (lowercase, each at least [`MIN_ANCHOR`] bytes), one of which every match
+/// of `hir` contains, chosen from its syntax tree for selectivity: the longest shortest literal
+/// up to [`GOOD_ANCHOR`] bytes, then the fewest literals (at most [`MAX_ANCHORS`]). `None` when no such set is found.
+fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    let mut consider = |set: Option<Vec<Vec<u8>>>| {
+        let Some(set) = set.map(minimal) else {
+            return;
+        };
+        if set.is_empty() || set.len() > MAX_ANCHORS || set.iter().any(|s| s.len() < MIN_ANCHOR) {
+            return;
+        }
+        // Selective enough at [`GOOD_ANCHOR`] bytes; then the fewer literals the better (each
+        // one adds states to the prefilter's automaton).
+        let score = |s: &[Vec<u8>]| {
+            let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
+            (
+                shortest.min(GOOD_ANCHOR),
+                std::cmp::Reverse(s.len()),
+                shortest,
+            )
+        };
+        if best.as_ref().is_none_or(|b| score(&set) > score(b)) {
+            best = Some(set);
+        }
+    };
+    consider(language(hir));
+    match hir.kind() {
+        HirKind::Capture(c) => consider(required_literals(&c.sub)),
+        HirKind::Repetition(r) if r.min >= 1 => consider(required_literals(&r.sub)),
+        HirKind::Alternation(subs) => consider(
+            subs.iter()
+                .map(required_literals)
+                .collect::<Option<Vec<_>>>()
+                .map(|sets| sets.concat()),
+        ),
+        HirKind::Concat(subs) => {
+            for s in subs {
+                consider(required_literals(s));
+            }
+            // A literal spread over neighbours: `(?i)api[_-]?key` is a run of classes.
+            for i in 0..subs.len() {
+                for set in runs(&subs[i..]) {
+                    consider(Some(set));
+                }
+            }
+        }
+        _ => {}
     }
-    if newline_only_at_edges(hir) {
-        return Reach::Lines(0);
+    best
+}
+
+/// `set` without the strings that contain another of its strings (a hit of the shorter one is
+/// found anyway), sorted.
+fn minimal(mut set: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    set.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    set.dedup();
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(set.len());
+    for s in set {
+        if !out
+            .iter()
+            .any(|k| k.is_empty() || s.windows(k.len()).any(|w| w == k.as_slice()))
+        {
+            out.push(s);
+        }
     }
-    match (max_newlines(hir), hir.properties().maximum_len()) {
-        (Some(k), _) if k <= MAX_LINES => Reach::Lines(k),
-        (_, Some(n)) if n <= MAX_NEAR => Reach::Near(n),
-        _ => Reach::Whole,
-    }
+    out.sort();
+    out
 }
 
 /// Whether a match of `hir` can hold a `\n` only as its first or last byte: at most one byte
@@ -139,21 +238,52 @@ fn contains_keyword(hir: &Hir, keywords: &[Vec<u8>]) -> bool {
                 return true;
             }
             // A keyword spread over neighbours: `(?i)token` is five one-letter classes.
-            for i in 0..subs.len() {
-                let mut acc = vec![Vec::new()];
-                for sub in &subs[i..] {
-                    match language(sub).and_then(|set| product(&acc, &set)) {
-                        Some(next) => acc = next,
-                        None => break,
-                    }
-                    if all_contain(&acc) {
-                        return true;
-                    }
-                }
-            }
-            false
+            (0..subs.len()).any(|i| runs(&subs[i..]).any(|set| all_contain(&set)))
         }
         _ => false,
+    }
+}
+
+/// For each growing run of `subs` from the first: strings one of which each match of the run
+/// holds (lowercased). A run extends over subexpressions whose language is a small finite set,
+/// and ends with one whose matches at least begin with one of a few strings
+/// (`(?:ysql|ariadb)(?:\+\w+)?` after `m` gives `mysql`, `mariadb`).
+fn runs(subs: &[Hir]) -> impl Iterator<Item = Vec<Vec<u8>>> + '_ {
+    let mut acc = Some(vec![Vec::new()]);
+    subs.iter().map_while(move |sub| {
+        let prev = acc.take()?;
+        match language(sub) {
+            Some(set) => {
+                acc = product(&prev, &set);
+                acc.clone()
+            }
+            None => product(&prev, &prefixes(sub)?),
+        }
+    })
+}
+
+/// Strings (lowercased) one of which every match of `hir` begins with, when few.
+fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if let Some(set) = language(hir) {
+        return Some(set);
+    }
+    match hir.kind() {
+        HirKind::Capture(c) => prefixes(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => prefixes(&r.sub),
+        HirKind::Alternation(subs) => {
+            let mut set = Vec::new();
+            for s in subs {
+                set.extend(prefixes(s)?);
+                if set.len() > MAX_STRINGS {
+                    return None;
+                }
+            }
+            set.sort();
+            set.dedup();
+            Some(set)
+        }
+        HirKind::Concat(subs) => runs(subs).last(),
+        _ => Some(vec![Vec::new()]),
     }
 }
 
@@ -258,9 +388,21 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
 mod tests {
     use super::*;
 
-    fn reach(pattern: &str, keywords: &[String]) -> Reach {
+    fn windowing(pattern: &str, keywords: &[String]) -> Windowing {
         let (_, _, hir) = crate::rules::lazy::LazyRegex::parse(pattern).unwrap();
         reach_of(&hir, keywords)
+    }
+
+    fn reach(pattern: &str, keywords: &[String]) -> Reach {
+        windowing(pattern, keywords).reach
+    }
+
+    fn anchors(pattern: &str, keywords: &[String]) -> Vec<String> {
+        windowing(pattern, keywords)
+            .anchors
+            .into_iter()
+            .map(|a| String::from_utf8(a).unwrap())
+            .collect()
     }
 
     fn kw(words: &[&str]) -> Vec<String> {
@@ -302,16 +444,48 @@ mod tests {
 
     #[test]
     fn a_keyword_that_is_only_context_means_the_whole_buffer() {
-        // The keyword need not be in the match: the regex could match anywhere in the file.
+        // The keyword need not be in the match, and the regex requires no literal of 3 bytes:
+        // it could match anywhere in the file.
         assert_eq!(
             reach(r"\b[0-9]{8,10}:[A-Za-z0-9_-]{35}\b", &kw(&["telegram"])),
             Reach::Whole
         );
-        // One alternative lacks every keyword.
-        assert_eq!(reach(r"(?:token=|pw=)(\w+)", &kw(&["token"])), Reach::Whole);
-        // An optional keyword proves nothing.
+        // An optional keyword proves nothing, nor does a short literal.
         assert_eq!(reach(r"(?:token)?=(\w{20})", &kw(&["token"])), Reach::Whole);
-        assert_eq!(reach(r"token", &[]), Reach::Whole);
+        assert_eq!(
+            reach(r"(?:token)?p=(\w{20})", &kw(&["token"])),
+            Reach::Whole
+        );
+        assert_eq!(reach(r"tok", &[]), Reach::Lines(0));
+        assert_eq!(reach(r"to", &[]), Reach::Whole);
+    }
+
+    #[test]
+    fn a_context_keyword_windows_around_the_literals_the_regex_requires() {
+        // `binance` anywhere selects the rule; its matches lie around `api_key` and kin.
+        let exchange = r#"(?i)\bapi[_.-]?key["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9]{64})"#;
+        assert_eq!(reach(exchange, &kw(&["binance"])), Reach::Lines(0));
+        assert_eq!(
+            anchors(exchange, &kw(&["binance"])),
+            ["api-key", "api.key", "api_key", "apikey"]
+        );
+        // One alternative lacks every keyword: each alternative's own literal anchors it.
+        assert_eq!(
+            anchors(r"(?:token=|pw=)(\w+)", &kw(&["token"])),
+            ["pw=", "token="]
+        );
+        // Literals that contain a shorter one are found by its hits.
+        assert_eq!(
+            anchors(r"(?i)(?:secret|secret_key|x-secret)=(\w+)", &[]),
+            ["secret"]
+        );
+        // The longest shortest literal wins over a shorter one in the same match.
+        assert_eq!(
+            anchors(r"(?i)key[ \t]*=[ \t]*(?:passphrase|password):(\w+)", &[]),
+            ["passphrase:", "password:"]
+        );
+        // Keywords that prove the match are kept as they are.
+        assert_eq!(anchors(r"(?i)token=(\w+)", &kw(&["TOKEN"])), ["token"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::lazy::LazyRegex;
 use super::syntax::RuleSyntax;
 use super::{Checksum, Classes, Rule, Severity};
-use crate::detect::reach::{Reach, reach_of};
+use crate::detect::reach::{Windowing, reach_of};
 use crate::diag::SourceError;
 use toml::Spanned;
 
@@ -78,11 +78,11 @@ pub fn compile_rule(
         }
         Ok((re, group, reach_of(&hir, keywords)))
     });
-    let (regex, secret_group, reach) = match regex {
-        Ok((re, group, reach)) => (Some(re), group, reach),
+    let (regex, secret_group, windowing) = match regex {
+        Ok((re, group, windowing)) => (Some(re), group, windowing),
         Err(e) => {
             errors.push(err(r.regex.span(), "regex", one_line(&e.to_string())));
-            (None, 0, Reach::Whole)
+            (None, 0, Windowing::WHOLE)
         }
     };
 
@@ -142,7 +142,7 @@ pub fn compile_rule(
             pattern: r.regex.into_inner(),
             regex,
             secret_group,
-            reach,
+            windowing,
             min_entropy: r.min_entropy.map(Spanned::into_inner),
             randomness: r.randomness,
             require_classes,

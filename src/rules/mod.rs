@@ -9,7 +9,7 @@ mod compile;
 pub mod lazy;
 pub mod syntax;
 
-use crate::detect::reach::Reach;
+use crate::detect::reach::Windowing;
 use crate::diag::{Diagnostics, SourceError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -123,8 +123,8 @@ pub struct Rule {
     pub regex: lazy::LazyRegex,
     pub pattern: String,
     pub secret_group: usize,
-    /// Where the regex must run relative to its keywords' hits (`detect::reach`).
-    pub reach: Reach,
+    /// Where the regex must run: near the hits of which literals, how far (`detect::reach`).
+    pub windowing: Windowing,
     pub min_entropy: Option<f64>,
     pub randomness: bool,
     pub require_classes: Classes,
@@ -155,7 +155,7 @@ impl Rule {
             regex: lazy::LazyRegex::new(r"\b\B").expect("valid").0,
             pattern: String::new(),
             secret_group: 0,
-            reach: Reach::Whole,
+            windowing: Windowing::WHOLE,
             min_entropy: None,
             randomness: false,
             require_classes: Classes::default(),
