@@ -126,6 +126,7 @@ pub fn build_all(
     if judged.is_empty() && decoded.is_empty() {
         return Vec::new();
     }
+    retain_unsubsumed(pack, &mut judged, |j| &j.candidate);
     judged.sort_by_key(|j| (j.candidate.secret.start, j.candidate.secret.end));
     // Cluster overlapping secrets; each cluster yields one winner.
     let mut clusters: Vec<(Range<usize>, usize)> = Vec::new(); // (union span, winner index)
@@ -240,6 +241,44 @@ pub fn build_all(
         });
     }
     out
+}
+
+/// Drops each generic-rule candidate that overlaps a specific rule's candidate: the specific rule
+/// knows where its token ends, and the generic value that runs past it is a misreading
+/// (`https://x-access-token:ghs_...@github.com/...` is a token, then a host, not one secret from
+/// `token:` to the end of the URL). So the specific finding wins, and its mask covers the token,
+/// not the host.
+pub fn retain_unsubsumed<T>(pack: &RulePack, items: &mut Vec<T>, cand: impl Fn(&T) -> &Candidate) {
+    let is_generic = |c: &Candidate| pack.rules[c.rule].generic;
+    if !items.iter().any(|t| is_generic(cand(t))) {
+        return;
+    }
+    let mut specific: Vec<Range<usize>> = items
+        .iter()
+        .map(&cand)
+        .filter(|c| !is_generic(c))
+        .map(|c| c.secret.clone())
+        .collect();
+    if specific.is_empty() {
+        return;
+    }
+    specific.sort_by_key(|r| r.start);
+    // The furthest end among the specific spans starting before each index.
+    let reach: Vec<usize> = specific
+        .iter()
+        .scan(0, |end, r| {
+            *end = (*end).max(r.end);
+            Some(*end)
+        })
+        .collect();
+    items.retain(|t| {
+        let c = cand(t);
+        if !is_generic(c) {
+            return true;
+        }
+        let before = specific.partition_point(|r| r.start < c.secret.end);
+        before == 0 || reach[before - 1] <= c.secret.start
+    });
 }
 
 /// Which of two overlapping candidates describes the secret better: a known secret value (it

@@ -268,6 +268,7 @@ impl<'a> Redactor<'a> {
                 .collect()
         };
         found.retain(|c| c.secret.end > new.start);
+        finding::retain_unsubsumed(&scanner.pack, &mut found, |c| c);
         found.sort_by_key(|c| (c.secret.start, c.secret.end));
         let mut merged: Vec<(Range<usize>, usize)> = Vec::new(); // (union, winner)
         for (i, c) in found.iter().enumerate() {

@@ -34,9 +34,16 @@ impl Log {
     }
 }
 
-fn github_pat(seed: u64) -> String {
+fn github_token(prefix: &str, seed: u64) -> String {
     let body = synthetic(seed, 30);
-    format!("ghp_{body}{}", base62(crc32fast::hash(body.as_bytes()), 6))
+    format!(
+        "{prefix}{body}{}",
+        base62(crc32fast::hash(body.as_bytes()), 6)
+    )
+}
+
+fn github_pat(seed: u64) -> String {
+    github_token("ghp_", seed)
 }
 
 fn pem_body(seed: u64) -> String {
@@ -95,6 +102,12 @@ fn realistic_log_of(known: &str, lines: u64) -> Log {
                 log.text(&format!("{ts} INFO  upstream answered "));
                 log.secret(known);
                 log.text(" in 3ms\n");
+            }
+            8 if i % 2 == 0 => {
+                // A token in a clone URL: masked up to the `@`, the host left as it was.
+                log.text(&format!("{ts} DEBUG git clone https://x-access-token:"));
+                log.secret(&github_token("ghs_", 6000 + i));
+                log.text("@github.com/acme/app.git into /work/app\n");
             }
             _ => log.text(&format!("{ts} INFO  heartbeat seq={i} lag=0.{}s\n", i % 10)),
         }
