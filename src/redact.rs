@@ -11,20 +11,18 @@
 //! already written input is scanned again with each new window, so a match whose context started
 //! on an earlier line (`provider "aws" {` ... `secret_key = "..."`) still masks its secret.
 //!
-//! Most log lines hold no keyword of any rule and no known value, so the rules run only on the
-//! lines around a hit ([`Prefilter`]: one Aho-Corasick pass over the window): the hit's line, one
-//! line before and two after, and whole `-----BEGIN` ... `-----END` blocks. A match that reaches
-//! further from its keyword than that (a PuTTY key body, a Terraform provider block) is found by
-//! `scan` but not masked here. Large windows are split at line boundaries and scanned in
-//! parallel (rayon); the output order and bytes are the same as a sequential scan's. This module never writes a secret: only masks
-//! and the bytes around them.
+//! The rules run as `scan` runs them, windowed around their keywords and anchors (`detect::reach`),
+//! except that a rule without a proven reach runs only near its keywords' hits (`around`): the
+//! hit's line, one line before and two after, and a `-----BEGIN` ... `-----END` block opened
+//! there. A match that reaches further from its keyword than that (a PuTTY key body, a Terraform
+//! provider block) is found by `scan` but not masked here. Large windows are split at line
+//! boundaries and scanned in parallel (rayon); the output order and bytes are the same as a
+//! sequential scan's. This module never writes a secret: only masks and the bytes around them.
 
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::filter::{self, Verdict};
 use crate::finding;
-use crate::known::KnownValues;
 use crate::mask;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use std::io::{self, Read, Write};
 use std::ops::Range;
@@ -57,7 +55,6 @@ pub struct Stats {
 /// A streaming redactor over one input. `path` names the input for rules restricted by `paths`.
 pub struct Redactor<'a> {
     scanner: &'a Scanner,
-    prefilter: Option<Prefilter>,
     path: String,
     /// `pending[..start]` is look-behind already written; `pending[start..]` is not yet written.
     pending: Vec<u8>,
@@ -72,7 +69,6 @@ impl<'a> Redactor<'a> {
     pub fn new(scanner: &'a Scanner, path: &str) -> Redactor<'a> {
         Redactor {
             scanner,
-            prefilter: Prefilter::new(scanner, None),
             path: path.to_string(),
             pending: Vec::with_capacity(READ_SIZE + LOOK_BEHIND),
             start: 0,
@@ -81,13 +77,6 @@ impl<'a> Redactor<'a> {
             candidates: Vec::new(),
             stats: Stats::default(),
         }
-    }
-
-    /// Uses `known` (the same values the scanner was built with) to find lines that hold a known
-    /// value; without it such lines are scanned only when they hold a rule keyword too.
-    pub fn with_known(mut self, known: Option<KnownValues>) -> Redactor<'a> {
-        self.prefilter = Prefilter::new(self.scanner, known);
-        self
     }
 
     /// Copies `input` to `output`, redacted. A reader thread keeps reading while a batch is
@@ -221,12 +210,11 @@ impl<'a> Redactor<'a> {
     fn find(&mut self, scan_end: usize) -> Vec<(Range<usize>, String)> {
         let new = self.start..scan_end;
         let chunks = chunks(&self.pending, new.clone(), rayon::current_num_threads());
-        let (scanner, path, pre) = (self.scanner, self.path.as_str(), self.prefilter.as_ref());
+        let (scanner, path) = (self.scanner, self.path.as_str());
         let mut found: Vec<Candidate> = if chunks.len() == 1 {
             let mut kept = Vec::new();
             scan_window(
                 scanner,
-                pre,
                 path,
                 &self.pending[..scan_end],
                 0,
@@ -247,7 +235,6 @@ impl<'a> Redactor<'a> {
                         let mut kept = Vec::new();
                         scan_window(
                             scanner,
-                            pre,
                             path,
                             &buf[from..to],
                             from,
@@ -292,101 +279,40 @@ impl<'a> Redactor<'a> {
     }
 }
 
-/// Where the rules need to run: the lines around every rule keyword and known value.
-pub struct Prefilter {
-    keywords: AhoCorasick,
-    known: Option<KnownValues>,
-}
-
-/// Lines kept before and after a line with a hit.
+/// Lines kept before and after a keyword hit of a rule without a proven reach.
 const LINES_BEFORE: usize = 1;
 const LINES_AFTER: usize = 2;
 
-impl Prefilter {
-    /// `None` when some rule has no keyword (it could match anywhere): then everything is scanned.
-    pub fn new(scanner: &Scanner, known: Option<KnownValues>) -> Option<Prefilter> {
-        let mut keywords: Vec<String> = Vec::new();
-        for r in scanner.rules().iter().filter(|r| !r.known_value) {
-            if r.keywords.is_empty() {
-                return None;
-            }
-            keywords.extend(r.keywords.iter().map(|k| k.to_ascii_lowercase()));
+/// Where a rule without a proven reach runs for one hit of its keywords (`Scanner::scan_near`):
+/// the hit's line, [`LINES_BEFORE`] before and [`LINES_AFTER`] after, and a `-----BEGIN` block
+/// opened there through its `-----END` line (up to [`MAX_BLOCK`] bytes).
+fn around(buf: &[u8], hit: Range<usize>) -> Range<usize> {
+    let mut start = line_start(buf, hit.start);
+    for _ in 0..LINES_BEFORE {
+        if start == 0 {
+            break;
         }
-        keywords.sort();
-        keywords.dedup();
-        // A full DFA: this pass reads every byte of the input, the rules only the regions.
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .ok()?;
-        Some(Prefilter { keywords, known })
+        start = line_start(buf, start - 1);
     }
-
-    /// The merged line ranges of `buf` to scan.
-    fn regions(&self, buf: &[u8]) -> Vec<Range<usize>> {
-        let mut known: Vec<usize> = Vec::new();
-        if let Some(k) = &self.known {
-            k.find(buf, |_, r| known.push(r.start));
-            known.sort_unstable();
+    let mut end = hit.end;
+    for _ in 0..=LINES_AFTER {
+        if end >= buf.len() {
+            break;
         }
-        let mut known = known.into_iter().peekable();
-        let mut out: Vec<Range<usize>> = Vec::new();
-        let mut pos = 0;
-        loop {
-            // The next hit at or after `pos` (hits inside the last region need not be found).
-            let keyword = self
-                .keywords
-                .find(aho_corasick::Input::new(buf).span(pos..buf.len()))
-                .map(|m| m.start());
-            while known.next_if(|&k| k < pos).is_some() {}
-            let h = match (keyword, known.peek().copied()) {
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => match a.or(b) {
-                    Some(h) => h,
-                    None => break,
-                },
-            };
-            let mut start = line_start(buf, h);
-            for _ in 0..LINES_BEFORE {
-                if start == 0 {
-                    break;
-                }
-                start = line_start(buf, start - 1);
-            }
-            let mut end = h;
-            for _ in 0..=LINES_AFTER {
-                if end >= buf.len() {
-                    break;
-                }
-                end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i + 1);
-            }
-            // A block opened on these lines is scanned to its end.
-            if let Some(b) = memchr::memmem::find(&buf[start..end], b"-----BEGIN") {
-                let from = start + b;
-                let stop = (from + MAX_BLOCK).min(buf.len());
-                let block_end = match memchr::memmem::find(&buf[from..stop], b"-----END") {
-                    Some(e) => memchr::memchr(b'\n', &buf[from + e..])
-                        .map_or(buf.len(), |i| from + e + i + 1),
-                    None => stop,
-                };
-                end = end.max(block_end);
-            }
-            match out.last_mut() {
-                Some(r) if start <= r.end => r.end = r.end.max(end),
-                _ => out.push(start..end),
-            }
-            // Hits on the lines already kept add nothing; look again from the last kept line.
-            pos = line_start(buf, end.saturating_sub(1))
-                .max(h + 1)
-                .min(buf.len());
-            if pos >= buf.len() {
-                break;
-            }
-        }
-        out
+        end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i + 1);
     }
+    if let Some(b) = memchr::memmem::find(&buf[start..end], b"-----BEGIN") {
+        let from = start + b;
+        let stop = (from + MAX_BLOCK).min(buf.len());
+        let block_end = match memchr::memmem::find(&buf[from..stop], b"-----END") {
+            Some(e) => {
+                memchr::memchr(b'\n', &buf[from + e..]).map_or(buf.len(), |i| from + e + i + 1)
+            }
+            None => stop,
+        };
+        end = end.max(block_end);
+    }
+    start..end
 }
 
 fn line_start(buf: &[u8], at: usize) -> usize {
@@ -395,37 +321,7 @@ fn line_start(buf: &[u8], at: usize) -> usize {
 
 /// Scans one window (`buf` starts at `offset` of the pending buffer) and appends, with absolute
 /// offsets, the candidates `scan` would report (kept or suppressed; dropped ones are not secrets).
-#[allow(clippy::too_many_arguments)]
 fn scan_window(
-    scanner: &Scanner,
-    prefilter: Option<&Prefilter>,
-    path: &str,
-    buf: &[u8],
-    offset: usize,
-    scratch: &mut Scratch,
-    candidates: &mut Vec<Candidate>,
-    out: &mut Vec<Candidate>,
-) {
-    let Some(pre) = prefilter else {
-        scan_region(scanner, path, buf, offset, scratch, candidates, out);
-        return;
-    };
-    for r in pre.regions(buf) {
-        let region = &buf[r.clone()];
-        scan_region(
-            scanner,
-            path,
-            region,
-            offset + r.start,
-            scratch,
-            candidates,
-            out,
-        );
-    }
-}
-
-/// Runs the scanner and the not-a-leak filters over one region.
-fn scan_region(
     scanner: &Scanner,
     path: &str,
     buf: &[u8],
@@ -435,7 +331,7 @@ fn scan_region(
     out: &mut Vec<Candidate>,
 ) {
     candidates.clear();
-    scanner.scan(path, buf, scratch, candidates);
+    scanner.scan_near(path, buf, scratch, candidates, Some(around));
     for mut c in candidates.drain(..) {
         if c.rejected.is_some() {
             continue;

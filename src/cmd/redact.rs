@@ -20,17 +20,15 @@ pub fn run(args: RedactArgs) -> miette::Result<Exit> {
     let scanner = Scanner::new(config.rule_pack()?)
         .with_allow(config.allow.clone())
         .with_known(KnownValues::build(&known));
-    // The same values again, for the redactor's line prefilter.
-    let known = || KnownValues::build(&known);
     let (_, pool) = super::workers(args.threads)?;
     let result = pool.install(|| match (&args.file, args.in_place) {
-        (Some(file), true) => in_place(&scanner, known(), file),
+        (Some(file), true) => in_place(&scanner, file),
         (Some(file), false) => {
             let input = std::fs::File::open(file)
                 .map_err(|e| miette!("cannot read {}: {e}", file.display()))?;
-            to_stdout(&scanner, known(), &display(file), input)
+            to_stdout(&scanner, &display(file), input)
         }
-        (None, _) => to_stdout(&scanner, known(), "stdin", std::io::stdin()),
+        (None, _) => to_stdout(&scanner, "stdin", std::io::stdin()),
     })?;
     if args.verbose {
         #[allow(clippy::print_stderr)]
@@ -46,15 +44,11 @@ pub fn run(args: RedactArgs) -> miette::Result<Exit> {
 
 fn to_stdout(
     scanner: &Scanner,
-    known: Option<KnownValues>,
     name: &str,
     input: impl std::io::Read + Send,
 ) -> miette::Result<Stats> {
     let mut out = std::io::stdout().lock();
-    match Redactor::new(scanner, name)
-        .with_known(known)
-        .run(input, &mut out)
-    {
+    match Redactor::new(scanner, name).run(input, &mut out) {
         Ok(stats) => Ok(stats),
         // A closed pipe (`leakgate redact < log | head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Stats::default()),
@@ -64,7 +58,7 @@ fn to_stdout(
 
 /// Rewrites `file` redacted: a temporary file beside it (same permissions), flushed, then
 /// renamed over it, so a crash never leaves a half-redacted file.
-fn in_place(scanner: &Scanner, known: Option<KnownValues>, file: &Path) -> miette::Result<Stats> {
+fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
     let fail = |what: &str, e: std::io::Error| miette!("cannot {what} {}: {e}", file.display());
     let input = std::fs::File::open(file).map_err(|e| fail("read", e))?;
     let perms = input.metadata().map_err(|e| fail("read", e))?.permissions();
@@ -81,9 +75,7 @@ fn in_place(scanner: &Scanner, known: Option<KnownValues>, file: &Path) -> miett
         let out = std::fs::File::create(&tmp)?;
         out.set_permissions(perms)?;
         let mut w = std::io::BufWriter::new(out);
-        let stats = Redactor::new(scanner, &display(file))
-            .with_known(known)
-            .run(input, &mut w)?;
+        let stats = Redactor::new(scanner, &display(file)).run(input, &mut w)?;
         let out = w.into_inner().map_err(|e| e.into_error())?;
         out.sync_all()?;
         std::fs::rename(&tmp, file)?;

@@ -44,6 +44,8 @@ pub struct Scanner {
     /// For each prefilter pattern, the windowed rules it anchors (each of its hits places a
     /// window for them).
     pattern_windows: Vec<Vec<usize>>,
+    /// For each prefilter pattern, whether a rule without a proven reach lists it as a keyword.
+    pattern_unbounded: Vec<bool>,
     /// Rules with no keywords: they run on every buffer.
     unconditional: Vec<usize>,
     /// How many rules the prefilter selects (the pack's rules before any known-value rules).
@@ -61,6 +63,9 @@ pub struct Scanner {
     /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
     pub windows: bool,
 }
+
+/// Where a rule without a proven reach runs for one hit of its keywords (`Scanner::scan_near`).
+pub type Around = fn(&[u8], Range<usize>) -> Range<usize>;
 
 /// Per-thread reusable state.
 #[derive(Default)]
@@ -147,6 +152,14 @@ impl Scanner {
                 list.push(ri);
             }
         }
+        let pattern_unbounded = pattern_rules
+            .iter()
+            .map(|rules| {
+                rules
+                    .iter()
+                    .any(|&ri| pack.rules[ri].windowing.reach == Reach::Whole)
+            })
+            .collect();
         let keywords = patterns;
         let prefilter = (!keywords.is_empty()).then(|| {
             AhoCorasickBuilder::new()
@@ -164,6 +177,7 @@ impl Scanner {
             prefilter,
             pattern_rules,
             pattern_windows,
+            pattern_unbounded,
             unconditional,
             known: None,
             allow: AllowList::default(),
@@ -196,7 +210,21 @@ impl Scanner {
     /// Finds every candidate secret in `buf`; `path` (relative, `/`-separated) selects the rules
     /// restricted by `paths`. Candidates are appended to `out` in rule order, then by offset.
     pub fn scan(&self, path: &str, buf: &[u8], scratch: &mut Scratch, out: &mut Vec<Candidate>) {
-        self.select_rules(buf, scratch);
+        self.scan_near(path, buf, scratch, out, None);
+    }
+
+    /// As [`scan`](Self::scan), except that with `around`, rules without a proven reach run only
+    /// on `around(buf, hit)` for each hit of their keywords instead of on the whole buffer (their
+    /// matches far from a keyword are not found): `redact` masks what lies near a keyword.
+    pub fn scan_near(
+        &self,
+        path: &str,
+        buf: &[u8],
+        scratch: &mut Scratch,
+        out: &mut Vec<Candidate>,
+        around: Option<Around>,
+    ) {
+        self.select_rules(buf, scratch, around);
         for &ri in &scratch.order {
             let rule = &self.pack.rules[ri];
             if let Some(globs) = &rule.paths
@@ -228,7 +256,7 @@ impl Scanner {
 
     /// Fills `scratch.order` with the rules whose keywords occur in `buf`, in pack order, and
     /// `scratch.plan` with where each runs: the whole buffer, or windows around its hits.
-    fn select_rules(&self, buf: &[u8], scratch: &mut Scratch) {
+    fn select_rules(&self, buf: &[u8], scratch: &mut Scratch, around: Option<Around>) {
         let n = self.regex_rules;
         scratch.selected.clear();
         scratch.selected.resize(n, false);
@@ -237,8 +265,9 @@ impl Scanner {
         if scratch.plan.len() < n {
             scratch.plan.resize(n, Plan::default());
         }
-        let runs_whole =
-            |ri: usize| !self.windows || self.pack.rules[ri].windowing.reach == Reach::Whole;
+        let unbounded = |ri: usize| self.pack.rules[ri].windowing.reach == Reach::Whole;
+        let around = around.filter(|_| self.windows);
+        let runs_whole = |ri: usize| !self.windows || (unbounded(ri) && around.is_none());
         for &ri in &self.unconditional {
             scratch.selected[ri] = true;
         }
@@ -262,7 +291,10 @@ impl Scanner {
                     scratch.selected[ri] = true;
                 }
             }
-            if self.windows && !self.pattern_windows[p].is_empty() {
+            if self.windows
+                && (!self.pattern_windows[p].is_empty()
+                    || (around.is_some() && self.pattern_unbounded[p]))
+            {
                 scratch.hits.push((p, m.start(), m.end()));
             }
         }
@@ -278,6 +310,19 @@ impl Scanner {
         let whole_at = buf.len() / WHOLE_RATIO;
         let mut line = 0..0;
         for &(p, start, end) in &scratch.hits {
+            if let Some(around) = around
+                && self.pattern_unbounded[p]
+            {
+                for &ri in &self.pattern_rules[p] {
+                    let plan = &mut scratch.plan[ri];
+                    if unbounded(ri) && !plan.whole {
+                        plan.add(around(buf, start..end));
+                        if plan.covered > whole_at {
+                            plan.whole = true;
+                        }
+                    }
+                }
+            }
             for &ri in &self.pattern_windows[p] {
                 let plan = &mut scratch.plan[ri];
                 if !scratch.selected[ri] || plan.whole {
