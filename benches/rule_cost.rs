@@ -12,7 +12,7 @@
 
 mod support;
 
-use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use leakgate::detect::{Candidate, Scanner, Scratch};
 use leakgate::rules::RulePack;
 use std::time::{Duration, Instant};
@@ -57,24 +57,32 @@ fn main() {
         n
     );
 
-    // Prefilter as Scanner::new builds it.
+    // Prefilter as Scanner::new builds it: keywords (which select rules) and anchors (which
+    // only place windows), one full DFA.
     let mut kws: Vec<String> = Vec::new();
     let mut kw_rules: Vec<Vec<usize>> = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
-        for k in &r.keywords {
-            let k = k.to_ascii_lowercase();
-            match kws.iter().position(|x| *x == k) {
-                Some(p) => kw_rules[p].push(i),
-                None => {
-                    kws.push(k);
-                    kw_rules.push(vec![i]);
-                }
+        let keywords = r.keywords.iter().map(|k| (k.to_ascii_lowercase(), true));
+        let anchors = r
+            .windowing
+            .anchors
+            .iter()
+            .map(|a| (String::from_utf8_lossy(a).into_owned(), false));
+        for (k, selects) in keywords.chain(anchors) {
+            let p = kws.iter().position(|x| *x == k).unwrap_or_else(|| {
+                kws.push(k);
+                kw_rules.push(Vec::new());
+                kws.len() - 1
+            });
+            if selects {
+                kw_rules[p].push(i);
             }
         }
     }
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&kws)
         .expect("keywords");
     let mut selected = vec![false; pack.rules.len()];
@@ -92,12 +100,13 @@ fn main() {
     }
     let t_ac = best_of(3, || ac.find_overlapping_iter(&text).count());
     println!(
-        "prefilter (all keyword hits): {:>8.1} ms  {:>7.0} MiB/s  ({} keywords, {} rules selected of {})",
+        "prefilter (all keyword hits): {:>8.1} ms  {:>7.0} MiB/s  ({} keywords and anchors, {} rules selected of {}; {} KiB)",
         t_ac.as_secs_f64() * 1e3,
         mibps(n, t_ac),
         kws.len(),
         selected.iter().filter(|&&s| s).count(),
-        pack.rules.len()
+        pack.rules.len(),
+        ac.memory_usage() >> 10
     );
     let mut top_kw: Vec<(usize, &str)> = hits
         .iter()

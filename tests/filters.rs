@@ -229,15 +229,7 @@ fn explain_suppressed_names_the_validator_or_filter_for_each_dropped_candidate()
 
 /// A hex digest of `len` digits from `seed` (a synthetic checksum, not a real one).
 fn hex_digest(seed: u64, len: usize) -> String {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            char::from_digit((x % 16) as u32, 16).unwrap()
-        })
-        .collect()
+    synthetic_in(b"0123456789abcdef", seed, len)
 }
 
 #[test]

@@ -38,14 +38,8 @@ pub struct Candidate {
 pub struct Scanner {
     pub pack: RulePack,
     prefilter: Option<AhoCorasick>,
-    /// For each prefilter pattern, the rules that list it as a keyword (its first hit selects
-    /// them).
-    pattern_rules: Vec<Vec<usize>>,
-    /// For each prefilter pattern, the windowed rules it anchors (each of its hits places a
-    /// window for them).
-    pattern_windows: Vec<Vec<usize>>,
-    /// For each prefilter pattern, whether a rule without a proven reach lists it as a keyword.
-    pattern_unbounded: Vec<bool>,
+    /// What each prefilter pattern means, by pattern id.
+    patterns: Vec<Pattern>,
     /// Rules with no keywords: they run on every buffer.
     unconditional: Vec<usize>,
     /// How many rules the prefilter selects (the pack's rules before any known-value rules).
@@ -62,6 +56,17 @@ pub struct Scanner {
     /// Run windowed rules only near their anchors' hits (`reach`). Off, every selected rule
     /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
     pub windows: bool,
+}
+
+/// One prefilter pattern: a keyword, an anchor, or both.
+#[derive(Default)]
+struct Pattern {
+    /// The rules that list it as a keyword (its first hit selects them).
+    selects: Vec<usize>,
+    /// The windowed rules it anchors (each of its hits places a window for them).
+    windows: Vec<usize>,
+    /// Whether a rule without a proven reach lists it as a keyword.
+    unbounded: bool,
 }
 
 /// Where a rule without a proven reach runs for one hit of its keywords (`Scanner::scan_near`).
@@ -117,67 +122,49 @@ const WHOLE_RATIO: usize = 2;
 
 impl Scanner {
     pub fn new(pack: RulePack) -> Scanner {
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
-        let mut pattern_windows: Vec<Vec<usize>> = Vec::new();
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
         let mut unconditional = Vec::new();
-        let mut index = |p: Vec<u8>| match patterns.iter().position(|k| *k == p) {
-            Some(i) => i,
-            None => {
-                patterns.push(p);
-                pattern_rules.push(Vec::new());
-                pattern_windows.push(Vec::new());
-                patterns.len() - 1
-            }
-        };
-        let mut uses: Vec<(usize, usize, bool)> = Vec::new();
         for (i, rule) in pack.rules.iter().enumerate() {
             if rule.keywords.is_empty() {
                 unconditional.push(i);
             }
-            for kw in &rule.keywords {
-                uses.push((index(kw.as_bytes().to_ascii_lowercase()), i, false));
-            }
-            for a in &rule.windowing.anchors {
-                uses.push((index(a.clone()), i, true));
+            let keywords = rule.keywords.iter().map(|k| (k.as_bytes(), false));
+            let anchors = rule.windowing.anchors.iter().map(|a| (a.as_slice(), true));
+            for (text, anchor) in keywords.chain(anchors) {
+                let text = text.to_ascii_lowercase();
+                let p = texts.iter().position(|t| *t == text).unwrap_or_else(|| {
+                    texts.push(text);
+                    patterns.push(Pattern::default());
+                    texts.len() - 1
+                });
+                let pattern = &mut patterns[p];
+                let list = if anchor {
+                    &mut pattern.windows
+                } else {
+                    pattern.unbounded |= rule.windowing.reach == Reach::Whole;
+                    &mut pattern.selects
+                };
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
             }
         }
-        for (p, ri, window) in uses {
-            let list = if window {
-                &mut pattern_windows[p]
-            } else {
-                &mut pattern_rules[p]
-            };
-            if list.last() != Some(&ri) {
-                list.push(ri);
-            }
-        }
-        let pattern_unbounded = pattern_rules
-            .iter()
-            .map(|rules| {
-                rules
-                    .iter()
-                    .any(|&ri| pack.rules[ri].windowing.reach == Reach::Whole)
-            })
-            .collect();
-        let keywords = patterns;
-        let prefilter = (!keywords.is_empty()).then(|| {
+        let prefilter = (!texts.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 // A full DFA: one table lookup per byte. The default for this many keywords is a
                 // contiguous NFA, about twice as slow on the overlapping search.
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(&keywords)
+                .build(&texts)
                 .expect("keywords are plain literals")
         });
         Scanner {
             regex_rules: pack.rules.len(),
             pack,
             prefilter,
-            pattern_rules,
-            pattern_windows,
-            pattern_unbounded,
+            patterns,
             unconditional,
             known: None,
             allow: AllowList::default(),
@@ -283,17 +270,17 @@ impl Scanner {
         // kept, to place windows once it is known which of their rules run at all (an anchor
         // such as `api_key` may serve rules that a keyword elsewhere in the file selects).
         scratch.seen_pattern.clear();
-        scratch.seen_pattern.resize(self.pattern_rules.len(), false);
+        scratch.seen_pattern.resize(self.patterns.len(), false);
         for m in ac.find_overlapping_iter(buf) {
             let p = m.pattern().as_usize();
+            let pattern = &self.patterns[p];
             if !std::mem::replace(&mut scratch.seen_pattern[p], true) {
-                for &ri in &self.pattern_rules[p] {
+                for &ri in &pattern.selects {
                     scratch.selected[ri] = true;
                 }
             }
             if self.windows
-                && (!self.pattern_windows[p].is_empty()
-                    || (around.is_some() && self.pattern_unbounded[p]))
+                && (!pattern.windows.is_empty() || (around.is_some() && pattern.unbounded))
             {
                 scratch.hits.push((p, m.start(), m.end()));
             }
@@ -310,10 +297,11 @@ impl Scanner {
         let whole_at = buf.len() / WHOLE_RATIO;
         let mut line = 0..0;
         for &(p, start, end) in &scratch.hits {
+            let pattern = &self.patterns[p];
             if let Some(around) = around
-                && self.pattern_unbounded[p]
+                && pattern.unbounded
             {
-                for &ri in &self.pattern_rules[p] {
+                for &ri in &pattern.selects {
                     let plan = &mut scratch.plan[ri];
                     if unbounded(ri) && !plan.whole {
                         plan.add(around(buf, start..end));
@@ -323,7 +311,7 @@ impl Scanner {
                     }
                 }
             }
-            for &ri in &self.pattern_windows[p] {
+            for &ri in &pattern.windows {
                 let plan = &mut scratch.plan[ri];
                 if !scratch.selected[ri] || plan.whole {
                     continue;

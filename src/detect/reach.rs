@@ -19,6 +19,7 @@
 //! match lies in a window, a search of the windows finds exactly the whole buffer's matches.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
+use std::collections::HashMap;
 
 /// Where a rule's regex must run, relative to its anchors' hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,10 +70,11 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
         .iter()
         .map(|k| k.as_bytes().to_ascii_lowercase())
         .collect();
-    let anchors = if !keywords.is_empty() && contains_keyword(hir, &keywords) {
+    let l = Languages::of(hir);
+    let anchors = if !keywords.is_empty() && contains_keyword(&l, hir, &keywords) {
         keywords
     } else {
-        match required_literals(hir) {
+        match required_literals(&l, hir) {
             Some(a) => a,
             None => return Windowing::WHOLE,
         }
@@ -92,48 +94,61 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
 /// A set of literals (lowercase, each at least [`MIN_ANCHOR`] bytes), one of which every match
 /// of `hir` contains, chosen from its syntax tree for selectivity: the longest shortest literal
 /// up to [`GOOD_ANCHOR`] bytes, then the fewest literals (at most [`MAX_ANCHORS`]). `None` when no such set is found.
-fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+fn required_literals(l: &Languages, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    // Selective enough at [`GOOD_ANCHOR`] bytes; then the fewer literals the better (each one
+    // adds states to the prefilter's automaton).
+    let shortest = |s: &[Vec<u8>]| s.iter().map(Vec::len).min().unwrap_or(0);
+    let score = |s: &[Vec<u8>]| {
+        let shortest = shortest(s);
+        (
+            shortest.min(GOOD_ANCHOR),
+            std::cmp::Reverse(s.len()),
+            shortest,
+        )
+    };
     let mut best: Option<Vec<Vec<u8>>> = None;
-    let mut consider = |set: Option<Vec<Vec<u8>>>| {
-        let Some(set) = set.map(minimal) else {
+    let mut consider = |set: Option<&[Vec<u8>]>| {
+        let Some(set) = set.filter(|s| !s.is_empty()) else {
             return;
         };
-        if set.is_empty() || set.len() > MAX_ANCHORS || set.iter().any(|s| s.len() < MIN_ANCHOR) {
+        // `minimal` keeps the shortest strings, so what only they decide is settled before it.
+        let short = shortest(set);
+        if short < MIN_ANCHOR
+            || best
+                .as_ref()
+                .is_some_and(|b| short.min(GOOD_ANCHOR) < score(b).0)
+        {
             return;
         }
-        // Selective enough at [`GOOD_ANCHOR`] bytes; then the fewer literals the better (each
-        // one adds states to the prefilter's automaton).
-        let score = |s: &[Vec<u8>]| {
-            let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
-            (
-                shortest.min(GOOD_ANCHOR),
-                std::cmp::Reverse(s.len()),
-                shortest,
-            )
-        };
+        let set = minimal(set.to_vec());
+        if set.len() > MAX_ANCHORS {
+            return;
+        }
         if best.as_ref().is_none_or(|b| score(&set) > score(b)) {
             best = Some(set);
         }
     };
-    consider(language(hir));
+    consider(l.get(hir));
     match hir.kind() {
-        HirKind::Capture(c) => consider(required_literals(&c.sub)),
-        HirKind::Repetition(r) if r.min >= 1 => consider(required_literals(&r.sub)),
+        HirKind::Capture(c) => consider(required_literals(l, &c.sub).as_deref()),
+        HirKind::Repetition(r) if r.min >= 1 => consider(required_literals(l, &r.sub).as_deref()),
         HirKind::Alternation(subs) => consider(
             subs.iter()
-                .map(required_literals)
+                .map(|s| required_literals(l, s))
                 .collect::<Option<Vec<_>>>()
-                .map(|sets| sets.concat()),
+                .map(|sets| sets.concat())
+                .as_deref(),
         ),
         HirKind::Concat(subs) => {
             for s in subs {
-                consider(required_literals(s));
+                consider(required_literals(l, s).as_deref());
             }
             // A literal spread over neighbours: `(?i)api[_-]?key` is a run of classes.
             for i in 0..subs.len() {
-                for set in runs(&subs[i..]) {
+                runs(l, &subs[i..], &mut |set| {
                     consider(Some(set));
-                }
+                    false
+                });
             }
         }
         _ => {}
@@ -216,7 +231,7 @@ fn can_match_newline(hir: &Hir) -> bool {
 }
 
 /// Whether every match of `hir` contains one of `keywords` (lowercase), ASCII case-insensitively.
-fn contains_keyword(hir: &Hir, keywords: &[Vec<u8>]) -> bool {
+fn contains_keyword(l: &Languages, hir: &Hir, keywords: &[Vec<u8>]) -> bool {
     let all_contain = |set: &[Vec<u8>]| {
         set.iter().all(|s| {
             keywords
@@ -224,71 +239,110 @@ fn contains_keyword(hir: &Hir, keywords: &[Vec<u8>]) -> bool {
                 .any(|k| !k.is_empty() && s.windows(k.len()).any(|w| w == k.as_slice()))
         })
     };
-    if let Some(set) = language(hir)
-        && all_contain(&set)
+    if let Some(set) = l.get(hir)
+        && all_contain(set)
     {
         return true;
     }
     match hir.kind() {
-        HirKind::Capture(c) => contains_keyword(&c.sub, keywords),
-        HirKind::Repetition(r) => r.min >= 1 && contains_keyword(&r.sub, keywords),
-        HirKind::Alternation(subs) => subs.iter().all(|s| contains_keyword(s, keywords)),
+        HirKind::Capture(c) => contains_keyword(l, &c.sub, keywords),
+        HirKind::Repetition(r) => r.min >= 1 && contains_keyword(l, &r.sub, keywords),
+        HirKind::Alternation(subs) => subs.iter().all(|s| contains_keyword(l, s, keywords)),
         HirKind::Concat(subs) => {
-            if subs.iter().any(|s| contains_keyword(s, keywords)) {
+            if subs.iter().any(|s| contains_keyword(l, s, keywords)) {
                 return true;
             }
             // A keyword spread over neighbours: `(?i)token` is five one-letter classes.
-            (0..subs.len()).any(|i| runs(&subs[i..]).any(|set| all_contain(&set)))
+            (0..subs.len()).any(|i| {
+                let mut found = false;
+                runs(l, &subs[i..], &mut |set| {
+                    found = all_contain(set);
+                    found
+                });
+                found
+            })
         }
         _ => false,
     }
 }
 
-/// For each growing run of `subs` from the first: strings one of which each match of the run
-/// holds (lowercased). A run extends over subexpressions whose language is a small finite set,
-/// and ends with one whose matches at least begin with one of a few strings
-/// (`(?:ysql|ariadb)(?:\+\w+)?` after `m` gives `mysql`, `mariadb`).
-fn runs(subs: &[Hir]) -> impl Iterator<Item = Vec<Vec<u8>>> + '_ {
-    let mut acc = Some(vec![Vec::new()]);
-    subs.iter().map_while(move |sub| {
-        let prev = acc.take()?;
-        match language(sub) {
-            Some(set) => {
-                acc = product(&prev, &set);
-                acc.clone()
-            }
-            None => product(&prev, &prefixes(sub)?),
+/// Calls `f` with, for each growing run of `subs` from the first, strings one of which each match
+/// of the run holds (lowercased), until `f` returns true; returns the last of them. A run extends
+/// over subexpressions whose language is a small finite set, and ends with one whose matches at
+/// least begin with one of a few strings (`(?:ysql|ariadb)(?:\+\w+)?` after `m` gives `mysql`,
+/// `mariadb`).
+fn runs(
+    l: &Languages,
+    subs: &[Hir],
+    f: &mut dyn FnMut(&[Vec<u8>]) -> bool,
+) -> Option<Vec<Vec<u8>>> {
+    let mut acc: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut produced = false;
+    for sub in subs {
+        let (next, last) = match l.get(sub) {
+            Some(set) => (product(&acc, set), false),
+            None => (prefixes(l, sub).and_then(|p| product(&acc, &p)), true),
+        };
+        let Some(next) = next else {
+            break;
+        };
+        if f(&next) || last {
+            return Some(next);
         }
-    })
+        acc = next;
+        produced = true;
+    }
+    produced.then_some(acc)
 }
 
 /// Strings (lowercased) one of which every match of `hir` begins with, when few.
-fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    if let Some(set) = language(hir) {
-        return Some(set);
+fn prefixes(l: &Languages, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if let Some(set) = l.get(hir) {
+        return Some(set.to_vec());
     }
     match hir.kind() {
-        HirKind::Capture(c) => prefixes(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => prefixes(&r.sub),
-        HirKind::Alternation(subs) => {
-            let mut set = Vec::new();
-            for s in subs {
-                set.extend(prefixes(s)?);
-                if set.len() > MAX_STRINGS {
-                    return None;
-                }
-            }
-            set.sort();
-            set.dedup();
-            Some(set)
-        }
-        HirKind::Concat(subs) => runs(subs).last(),
+        HirKind::Capture(c) => prefixes(l, &c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => prefixes(l, &r.sub),
+        HirKind::Alternation(subs) => union(subs.iter().map(|s| prefixes(l, s))),
+        HirKind::Concat(subs) => runs(l, subs, &mut |_| false),
         _ => Some(vec![Vec::new()]),
     }
 }
 
-/// Every string `hir` matches, lowercased, when that is a small finite set.
-fn language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The small finite languages of the nodes of one regex's syntax tree (`language`), each
+/// computed once: the analyses above ask for them over and over, from every enclosing node.
+struct Languages(HashMap<*const Hir, Option<Vec<Vec<u8>>>>);
+
+impl Languages {
+    fn of(root: &Hir) -> Languages {
+        fn fill(hir: &Hir, map: &mut HashMap<*const Hir, Option<Vec<Vec<u8>>>>) {
+            match hir.kind() {
+                HirKind::Capture(c) => fill(&c.sub, map),
+                HirKind::Repetition(r) => fill(&r.sub, map),
+                HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                    subs.iter().for_each(|s| fill(s, map))
+                }
+                _ => {}
+            }
+            let set = language(hir, |sub| {
+                map.get(&(sub as *const Hir)).and_then(Option::as_deref)
+            });
+            map.insert(hir, set);
+        }
+        let mut map = HashMap::new();
+        fill(root, &mut map);
+        Languages(map)
+    }
+
+    /// Every string `hir` (a node of the tree this was built for) matches, when few.
+    fn get(&self, hir: &Hir) -> Option<&[Vec<u8>]> {
+        self.0.get(&(hir as *const Hir)).and_then(Option::as_deref)
+    }
+}
+
+/// Every string `hir` matches, lowercased, when that is a small finite set, given the same for
+/// its children (`child`).
+fn language<'a>(hir: &Hir, child: impl Fn(&Hir) -> Option<&'a [Vec<u8>]>) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
         HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
@@ -320,23 +374,12 @@ fn language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             set.dedup();
             (set.len() <= MAX_STRINGS).then_some(set)
         }
-        HirKind::Capture(c) => language(&c.sub),
-        HirKind::Alternation(subs) => {
-            let mut set = Vec::new();
-            for s in subs {
-                set.extend(language(s)?);
-                if set.len() > MAX_STRINGS {
-                    return None;
-                }
-            }
-            set.sort();
-            set.dedup();
-            Some(set)
-        }
+        HirKind::Capture(c) => child(&c.sub).map(<[_]>::to_vec),
+        HirKind::Alternation(subs) => union(subs.iter().map(|s| child(s).map(<[_]>::to_vec))),
         HirKind::Concat(subs) => {
             let mut acc = vec![Vec::new()];
             for s in subs {
-                acc = product(&acc, &language(s)?)?;
+                acc = product(&acc, child(s)?)?;
             }
             Some(acc)
         }
@@ -345,7 +388,7 @@ fn language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             if max > 8 {
                 return None;
             }
-            let one = language(&r.sub)?;
+            let one = child(&r.sub)?;
             let mut set = Vec::new();
             let mut acc = vec![Vec::new()];
             for n in 0..=max {
@@ -353,7 +396,7 @@ fn language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                     set.extend(acc.iter().cloned());
                 }
                 if n < max {
-                    acc = product(&acc, &one)?;
+                    acc = product(&acc, one)?;
                 }
             }
             set.sort();
@@ -361,6 +404,20 @@ fn language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             (set.len() <= MAX_STRINGS).then_some(set)
         }
     }
+}
+
+/// The union of the alternatives' sets, sorted, within the bounds; `None` if one has none.
+fn union(sets: impl Iterator<Item = Option<Vec<Vec<u8>>>>) -> Option<Vec<Vec<u8>>> {
+    let mut set = Vec::new();
+    for one in sets {
+        set.extend(one?);
+        if set.len() > MAX_STRINGS {
+            return None;
+        }
+    }
+    set.sort();
+    set.dedup();
+    Some(set)
 }
 
 /// Every concatenation of a string of `a` and one of `b`, within the bounds.

@@ -95,14 +95,22 @@ pub fn redact_report(v: &mut serde_json::Value) {
 /// A deterministic synthetic secret: `len` random alphanumerics from `seed` (xorshift), built at
 /// run time so no token-like literal sits in the test sources the repository's own scan reads.
 pub fn synthetic(seed: u64, len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    synthetic_in(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        seed,
+        len,
+    )
+}
+
+/// As [`synthetic`], drawing from `alphabet` (ASCII).
+pub fn synthetic_in(alphabet: &[u8], seed: u64, len: usize) -> String {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     (0..len)
         .map(|_| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            ALPHABET[(x % ALPHABET.len() as u64) as usize] as char
+            alphabet[(x % alphabet.len() as u64) as usize] as char
         })
         .collect()
 }
