@@ -6,8 +6,9 @@
 
 mod support;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use divan::{Bencher, black_box, counter::BytesCount, counter::ItemsCount};
+use leakgate::detect::literals::Literals;
 use leakgate::detect::{Candidate, Scanner, Scratch, entropy};
 use leakgate::engine::scan_bytes;
 use leakgate::finding::Source;
@@ -31,58 +32,42 @@ fn text(kind: &str) -> &'static [u8] {
     }
 }
 
-/// The keyword prefilter as `Scanner::new` builds it (all rules' keywords, lowercased, one
-/// ASCII-case-insensitive Aho-Corasick automaton, overlapping search). Rebuilt here because the
-/// scanner keeps it private; the construction mirrors `detect::Scanner::new`.
-fn prefilter() -> AhoCorasick {
-    let pack = RulePack::builtin().expect("built-in pack");
-    let mut kws: Vec<String> = Vec::new();
-    for r in &pack.rules {
-        for k in &r.keywords {
-            let k = k.to_ascii_lowercase();
-            if !kws.contains(&k) {
-                kws.push(k);
-            }
-        }
-    }
-    AhoCorasickBuilder::new()
+/// The scanner's literal search, and an Aho-Corasick DFA over the same literals (overlapping,
+/// ASCII case-insensitive): the baseline it replaced.
+fn prefilters() -> (&'static Literals, AhoCorasick) {
+    let lits = SCANNER.literals().expect("the pack has keywords");
+    let texts: Vec<&[u8]> = (0..lits.len()).map(|i| lits.literal(i)).collect();
+    let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .build(&kws)
-        .expect("keywords")
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&texts)
+        .expect("literals");
+    (lits, ac)
 }
 
 mod prefilter {
     use super::*;
 
-    /// Every keyword hit in the buffer (the worst case: no early exit).
+    /// Every hit of every keyword and anchor: what `Scanner::scan` runs first.
     #[divan::bench(args = ["clean", "rare"])]
-    fn keywords_all_hits(b: Bencher, kind: &str) {
-        let ac = prefilter();
+    fn literals_all_hits(b: Bencher, kind: &str) {
+        let (lits, _) = prefilters();
+        let t = text(kind);
+        b.counter(BytesCount::of_slice(t)).bench(|| {
+            let mut n = 0usize;
+            lits.for_each(black_box(t), |_, _| n += 1);
+            n
+        });
+    }
+
+    /// The same hits from an Aho-Corasick DFA (the baseline).
+    #[divan::bench(args = ["clean", "rare"])]
+    fn aho_corasick_dfa_all_hits(b: Bencher, kind: &str) {
+        let (_, ac) = prefilters();
         let t = text(kind);
         b.counter(BytesCount::of_slice(t))
             .bench(|| ac.find_overlapping_iter(black_box(t)).count());
-    }
-
-    /// Stop at the first hit of each distinct keyword (what rule selection needs).
-    #[divan::bench(args = ["clean", "rare"])]
-    fn keywords_distinct(b: Bencher, kind: &str) {
-        let ac = prefilter();
-        let n = ac.patterns_len();
-        let t = text(kind);
-        b.counter(BytesCount::of_slice(t)).bench(|| {
-            let mut seen = vec![false; n];
-            let mut left = n;
-            for m in ac.find_overlapping_iter(black_box(t)) {
-                if !std::mem::replace(&mut seen[m.pattern().as_usize()], true) {
-                    left -= 1;
-                    if left == 0 {
-                        break;
-                    }
-                }
-            }
-            left
-        });
     }
 }
 

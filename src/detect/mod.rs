@@ -1,6 +1,6 @@
 //! The hot path: bytes in, candidate secrets out. Pure, no I/O.
 //!
-//! One Aho-Corasick pass over the rules' keywords and anchors says which rules can match in this
+//! One literal search (`literals`) over the rules' keywords and anchors says which rules can match in this
 //! buffer, and where: a rule whose every match must contain one of its anchors (its keywords, or
 //! literals of its regex) runs only on the lines around their hits (`reach`), the others on the
 //! whole buffer. Their validators (entropy, randomness, character classes, checksums) run only on
@@ -12,12 +12,13 @@
 
 pub mod checksum;
 pub mod entropy;
+pub mod literals;
 pub mod reach;
 
 use crate::filter::allow::AllowList;
 use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use literals::Literals;
 use reach::Reach;
 use std::ops::Range;
 
@@ -37,7 +38,7 @@ pub struct Candidate {
 /// The compiled rule pack plus its keyword prefilter.
 pub struct Scanner {
     pub pack: RulePack,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Literals>,
     /// What each prefilter pattern means, by pattern id.
     patterns: Vec<Pattern>,
     /// Rules with no keywords: they run on every buffer.
@@ -150,16 +151,7 @@ impl Scanner {
                 }
             }
         }
-        let prefilter = (!texts.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                // A full DFA: one table lookup per byte. The default for this many keywords is a
-                // contiguous NFA, about twice as slow on the overlapping search.
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&texts)
-                .expect("keywords are plain literals")
-        });
+        let prefilter = (!texts.is_empty()).then(|| Literals::new(&texts));
         Scanner {
             regex_rules: pack.rules.len(),
             pack,
@@ -192,6 +184,12 @@ impl Scanner {
 
     pub fn rules(&self) -> &[Rule] {
         &self.pack.rules
+    }
+
+    /// The prefilter's literals: every rule keyword and anchor, lowercase, once each (for the
+    /// benchmarks).
+    pub fn literals(&self) -> Option<&Literals> {
+        self.prefilter.as_ref()
     }
 
     /// Finds every candidate secret in `buf`; `path` (relative, `/`-separated) selects the rules
@@ -258,7 +256,7 @@ impl Scanner {
         for &ri in &self.unconditional {
             scratch.selected[ri] = true;
         }
-        let Some(ac) = &self.prefilter else {
+        let Some(literals) = &self.prefilter else {
             scratch.order.extend(self.unconditional.iter().copied());
             for &ri in &self.unconditional {
                 scratch.plan[ri].reset();
@@ -271,8 +269,7 @@ impl Scanner {
         // such as `api_key` may serve rules that a keyword elsewhere in the file selects).
         scratch.seen_pattern.clear();
         scratch.seen_pattern.resize(self.patterns.len(), false);
-        for m in ac.find_overlapping_iter(buf) {
-            let p = m.pattern().as_usize();
+        literals.for_each(buf, |p, start| {
             let pattern = &self.patterns[p];
             if !std::mem::replace(&mut scratch.seen_pattern[p], true) {
                 for &ri in &pattern.selects {
@@ -282,9 +279,12 @@ impl Scanner {
             if self.windows
                 && (!pattern.windows.is_empty() || (around.is_some() && pattern.unbounded))
             {
-                scratch.hits.push((p, m.start(), m.end()));
+                let end = start + literals.literal(p).len();
+                scratch.hits.push((p, start, end));
             }
-        }
+        });
+        // The search reports hits in its own order; windows are placed by ascending end.
+        scratch.hits.sort_unstable_by_key(|&(_, _, end)| end);
         scratch
             .order
             .extend((0..n).filter(|&ri| scratch.selected[ri]));
