@@ -244,9 +244,11 @@ fn utf8(c: u32) -> Vec<u8> {
 fn json_escapes(buf: &[u8]) -> Option<Builder> {
     // `\/` and `\u00XX` mark JSON text; `\\\"` marks JSON escaped inside a JSON string. A
     // lone `\\` or `\n` (common in code and plain logs) does not.
-    let trigger = memchr::memmem::find(buf, b"\\/").is_some()
-        || memchr::memmem::find(buf, b"\\u00").is_some()
-        || memchr::memmem::find(buf, b"\\\\\\\"").is_some();
+    // One pass over the backslashes (most text has few), not one substring search per marker.
+    let trigger = memchr::memchr_iter(b'\\', buf).any(|i| {
+        let rest = &buf[i..];
+        rest.starts_with(b"\\/") || rest.starts_with(b"\\u00") || rest.starts_with(b"\\\\\\\"")
+    });
     if !trigger {
         return None;
     }
@@ -303,10 +305,11 @@ fn html_entities(buf: &[u8]) -> Option<Builder> {
         (b"&apos;", b'\''),
         (b"&sol;", b'/'),
     ];
-    let trigger = memchr::memmem::find(buf, b"&#").is_some()
-        || NAMED
-            .iter()
-            .any(|(n, _)| memchr::memmem::find(buf, n).is_some());
+    // One pass over the ampersands, not one substring search per entity.
+    let trigger = memchr::memchr_iter(b'&', buf).any(|i| {
+        let rest = &buf[i..];
+        rest.starts_with(b"&#") || NAMED.iter().any(|(n, _)| rest.starts_with(n))
+    });
     if !trigger {
         return None;
     }

@@ -15,6 +15,7 @@ use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::io::Read;
 
 /// How many leading bytes are checked for a NUL to call a file binary.
@@ -69,6 +70,20 @@ impl Worker {
     }
 }
 
+thread_local! {
+    /// This thread's buffers, kept from file to file (rayon's `map_init` builds one per job, and
+    /// a job is one file).
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::new());
+}
+
+/// Runs `f` with this thread's [`Worker`] (a fresh one if it is already in use).
+fn with_worker<T>(f: impl FnOnce(&mut Worker) -> T) -> T {
+    WORKER.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => f(&mut w),
+        Err(_) => f(&mut Worker::new()),
+    })
+}
+
 /// Scans files in parallel on the current rayon pool.
 pub fn scan_files(scanner: &Scanner, files: &[FileEntry], budget: Budget) -> Scanned {
     scan_files_observed(scanner, files, budget, &|| {})
@@ -81,10 +96,13 @@ pub fn scan_files_observed(
     budget: Budget,
     done: &(dyn Fn() + Sync),
 ) -> Scanned {
+    // One file per job: rayon splits a range further only when another thread steals from it,
+    // so longer leaves left a run of big files on one thread while the other idled at the end.
     let mut out = files
         .par_iter()
-        .map_init(Worker::new, |w, f| {
-            let scanned = scan_file(scanner, f, budget, w);
+        .with_max_len(1)
+        .map(|f| {
+            let scanned = with_worker(|w| scan_file(scanner, f, budget, w));
             done();
             scanned
         })
@@ -105,8 +123,9 @@ pub fn scan_blobs(
     for batch in batches {
         let scanned = batch
             .par_iter()
-            .map_init(Worker::new, |w, blob| match blob {
-                Ok(b) => scan_buffer(scanner, &b.path, source, &b.bytes, w),
+            .with_max_len(1)
+            .map(|blob| match blob {
+                Ok(b) => with_worker(|w| scan_buffer(scanner, &b.path, source, &b.bytes, w)),
                 Err(e) => Scanned {
                     errors: vec![e.clone()],
                     ..Scanned::default()

@@ -135,6 +135,29 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         max_file_size: config.max_file_size,
         max_file_time: config.max_file_time,
     };
+    // The hygiene checks of a directory scan walk it for env and key files: on their own thread,
+    // while the pool scans (after the scan, their walk was a single-threaded tail).
+    let hygiene = (repo.is_none() && !args.git && args.paths.len() == 1 && args.paths[0].is_dir())
+        .then(|| {
+            let mut env_files: Vec<PathBuf> = config
+                .known
+                .env_files
+                .iter()
+                .map(|p| root.join(p))
+                .collect();
+            env_files.extend(args.env_files.iter().cloned());
+            let (root, exclude) = (root.clone(), config.exclude.clone());
+            let rules = config.hygiene_rules();
+            std::thread::spawn(move || {
+                let plan = hygiene::Plan {
+                    root: &root,
+                    exclude: &exclude,
+                    env_files: &env_files,
+                    today: &baseline::today(),
+                };
+                hygiene::check(&plan, &rules)
+            })
+        });
     let mut git = None;
     let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
         let plan = StagedPlan {
@@ -192,23 +215,10 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         let listed = walked.files.iter().map(|f| f.path.clone()).collect();
         (scanned, walked.excluded, listed, t_walk)
     };
-    if repo.is_none() && !args.git && args.paths.len() == 1 && args.paths[0].is_dir() {
-        let mut env_files: Vec<PathBuf> = config
-            .known
-            .env_files
-            .iter()
-            .map(|p| root.join(p))
-            .collect();
-        env_files.extend(args.env_files.iter().cloned());
-        let plan = hygiene::Plan {
-            root: &root,
-            exclude: &config.exclude,
-            env_files: &env_files,
-            today: &baseline::today(),
-        };
+    if let Some(h) = hygiene {
         scanned
             .findings
-            .extend(hygiene::check(&plan, scanner.rules()));
+            .extend(h.join().expect("the hygiene checks do not panic"));
     }
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
