@@ -317,17 +317,18 @@ impl Scanner {
                     continue;
                 }
                 let window = match self.pack.rules[ri].windowing.reach {
-                    Reach::Lines(0) => {
+                    Reach::Lines(0, 0) => {
                         if start < line.start || end > line.end {
-                            line = lines_around(buf, start, end, 0);
+                            line = lines_around(buf, start, end, 0, 0);
                         }
                         line.clone()
                     }
-                    Reach::Lines(k) => lines_around(buf, start, end, k),
+                    Reach::Lines(before, after) => lines_around(buf, start, end, before, after),
                     Reach::Near(len) => lines_around(
                         buf,
                         start.saturating_sub(len),
                         (end + len).min(buf.len()),
+                        0,
                         0,
                     ),
                     Reach::Whole => unreachable!("whole rules have no anchors"),
@@ -341,11 +342,12 @@ impl Scanner {
     }
 }
 
-/// The lines holding `start..end` and `k` more on each side, with the newlines that end the line
-/// before them and the last of them (a rule's match may begin or end with one, see `reach`).
-fn lines_around(buf: &[u8], start: usize, end: usize, k: usize) -> Range<usize> {
+/// The lines holding `start..end`, `before` more above and `after` more below, with the newlines
+/// that end the line before them and the last of them (a rule's match may begin or end with one,
+/// see `reach`).
+fn lines_around(buf: &[u8], start: usize, end: usize, before: usize, after: usize) -> Range<usize> {
     let mut from = start;
-    for _ in 0..=k {
+    for _ in 0..=before {
         match memchr::memrchr(b'\n', &buf[..from]) {
             Some(p) => from = p,
             None => {
@@ -355,7 +357,7 @@ fn lines_around(buf: &[u8], start: usize, end: usize, k: usize) -> Range<usize> 
         }
     }
     let mut to = end;
-    for _ in 0..=k {
+    for _ in 0..=after {
         match memchr::memchr(b'\n', &buf[to..]) {
             Some(p) => to += p + 1,
             None => {

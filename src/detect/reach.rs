@@ -26,9 +26,10 @@ use std::collections::HashMap;
 pub enum Reach {
     /// The whole buffer.
     Whole,
-    /// The line holding an anchor hit and this many lines on each side (a match holds at most
-    /// this many newlines, besides one it may begin or end with).
-    Lines(usize),
+    /// The line holding an anchor hit, this many lines before it and this many after (a match
+    /// holds at most so many newlines before one of its anchors' occurrences and after it,
+    /// besides one it may begin or end with).
+    Lines(usize, usize),
     /// The lines within this many bytes of an anchor hit.
     Near(usize),
 }
@@ -80,10 +81,13 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
         }
     };
     let reach = if newline_only_at_edges(hir) {
-        Reach::Lines(0)
+        Reach::Lines(0, 0)
     } else {
         match (max_newlines(hir), hir.properties().maximum_len()) {
-            (Some(k), _) if k <= MAX_LINES => Reach::Lines(k),
+            (Some(k), _) if k <= MAX_LINES => {
+                let (before, after) = split(&l, hir, &anchors).unwrap_or((k, k));
+                Reach::Lines(before.min(k), after.min(k))
+            }
             (_, Some(n)) if n <= MAX_NEAR => Reach::Near(n),
             _ => return Windowing::WHOLE,
         }
@@ -211,6 +215,90 @@ fn max_newlines(hir: &Hir) -> Option<usize> {
     }
 }
 
+/// For every match of `hir`, an occurrence of one of `anchors` (lowercase) in it with at most
+/// `.0` newlines before it and `.1` after it in the match; `None` when not shown. The proof
+/// follows `contains_keyword`: a name on one line with its value on the next has its keyword
+/// before the newline, so its window need not reach the line above.
+fn split(l: &Languages, hir: &Hir, anchors: &[Vec<u8>]) -> Option<(usize, usize)> {
+    if let Some(set) = l.get(hir)
+        && contain_anchors(set, anchors)
+    {
+        // Around each string's first anchor occurrence.
+        let newlines = |s: &[u8]| s.iter().filter(|&&b| b == b'\n').count();
+        return set.iter().try_fold((0, 0), |(b, a), s| {
+            let (at, len) = anchors
+                .iter()
+                .filter(|k| !k.is_empty())
+                .filter_map(|k| {
+                    Some((s.windows(k.len()).position(|w| w == k.as_slice())?, k.len()))
+                })
+                .min()?;
+            Some((b.max(newlines(&s[..at])), a.max(newlines(&s[at + len..]))))
+        });
+    }
+    match hir.kind() {
+        HirKind::Capture(c) => split(l, &c.sub, anchors),
+        HirKind::Repetition(r) if r.min >= 1 => {
+            let (before, after) = split(l, &r.sub, anchors)?;
+            // The anchor may be in any of the repeated copies.
+            let others = match max_newlines(&r.sub)? {
+                0 => 0,
+                k => (r.max? as usize - 1).checked_mul(k)?,
+            };
+            Some((before.checked_add(others)?, after.checked_add(others)?))
+        }
+        HirKind::Alternation(subs) => subs.iter().try_fold((0, 0), |(b, a), s| {
+            let (x, y) = split(l, s, anchors)?;
+            Some((b.max(x), a.max(y)))
+        }),
+        HirKind::Concat(subs) => {
+            let newlines: Vec<Option<usize>> = subs.iter().map(max_newlines).collect();
+            let sum =
+                |r: &[Option<usize>]| r.iter().try_fold(0usize, |acc, k| acc.checked_add((*k)?));
+            let mut best: Option<(usize, usize)> = None;
+            let mut consider = |c: Option<(usize, usize)>| {
+                if let Some(c) = c
+                    && best.is_none_or(|b| c.0 + c.1 < b.0 + b.1)
+                {
+                    best = Some(c);
+                }
+            };
+            for i in 0..subs.len() {
+                consider(split(l, &subs[i], anchors).and_then(|(b, a)| {
+                    Some((sum(&newlines[..i])? + b, a + sum(&newlines[i + 1..])?))
+                }));
+                // An anchor spread over the run `subs[i..j]`: the run's newlines count on both
+                // sides.
+                let mut len = 0;
+                let mut found = false;
+                runs(l, &subs[i..], &mut |set| {
+                    len += 1;
+                    found = contain_anchors(set, anchors);
+                    found
+                });
+                if found {
+                    let j = i + len;
+                    consider((|| {
+                        let inside = sum(&newlines[i..j])?;
+                        Some((sum(&newlines[..i])? + inside, inside + sum(&newlines[j..])?))
+                    })());
+                }
+            }
+            best
+        }
+        _ => None,
+    }
+}
+
+/// Whether every string of `set` contains one of `anchors`.
+fn contain_anchors(set: &[Vec<u8>], anchors: &[Vec<u8>]) -> bool {
+    set.iter().all(|s| {
+        anchors
+            .iter()
+            .any(|k| !k.is_empty() && s.windows(k.len()).any(|w| w == k.as_slice()))
+    })
+}
+
 /// Whether some match of `hir` can include a `\n` byte.
 fn can_match_newline(hir: &Hir) -> bool {
     match hir.kind() {
@@ -232,13 +320,7 @@ fn can_match_newline(hir: &Hir) -> bool {
 
 /// Whether every match of `hir` contains one of `keywords` (lowercase), ASCII case-insensitively.
 fn contains_keyword(l: &Languages, hir: &Hir, keywords: &[Vec<u8>]) -> bool {
-    let all_contain = |set: &[Vec<u8>]| {
-        set.iter().all(|s| {
-            keywords
-                .iter()
-                .any(|k| !k.is_empty() && s.windows(k.len()).any(|w| w == k.as_slice()))
-        })
-    };
+    let all_contain = |set: &[Vec<u8>]| contain_anchors(set, keywords);
     if let Some(set) = l.get(hir)
         && all_contain(set)
     {
@@ -470,14 +552,14 @@ mod tests {
     fn a_token_prefix_in_the_match_runs_on_its_line() {
         assert_eq!(
             reach(r"\b(ghp_[A-Za-z0-9]{36})\b", &kw(&["ghp_"])),
-            Reach::Lines(0)
+            Reach::Lines(0, 0)
         );
         assert_eq!(
             reach(
                 r"(?i)\b(?:xox[bp])-[0-9]{10,13}-[a-z0-9-]+",
                 &kw(&["xoxb-", "xoxp-"])
             ),
-            Reach::Lines(0)
+            Reach::Lines(0, 0)
         );
     }
 
@@ -488,14 +570,14 @@ mod tests {
                 r#"(?i)\bbitfinex[\w.-]{0,20}secret[ \t]*[:=][ \t]*["']?([a-z0-9]{32})"#,
                 &kw(&["BitFinex"])
             ),
-            Reach::Lines(0)
+            Reach::Lines(0, 0)
         );
         assert_eq!(
             reach(
                 r"(?i)(?:api|secret)_?(?:key|token)=(\w+)",
                 &kw(&["key", "token"])
             ),
-            Reach::Lines(0)
+            Reach::Lines(0, 0)
         );
     }
 
@@ -513,7 +595,7 @@ mod tests {
             reach(r"(?:token)?p=(\w{20})", &kw(&["token"])),
             Reach::Whole
         );
-        assert_eq!(reach(r"tok", &[]), Reach::Lines(0));
+        assert_eq!(reach(r"tok", &[]), Reach::Lines(0, 0));
         assert_eq!(reach(r"to", &[]), Reach::Whole);
     }
 
@@ -521,7 +603,7 @@ mod tests {
     fn a_context_keyword_windows_around_the_literals_the_regex_requires() {
         // `binance` anywhere selects the rule; its matches lie around `api_key` and kin.
         let exchange = r#"(?i)\bapi[_.-]?key["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9]{64})"#;
-        assert_eq!(reach(exchange, &kw(&["binance"])), Reach::Lines(0));
+        assert_eq!(reach(exchange, &kw(&["binance"])), Reach::Lines(0, 0));
         assert_eq!(
             anchors(exchange, &kw(&["binance"])),
             ["api-key", "api.key", "api_key", "apikey"]
@@ -565,24 +647,42 @@ mod tests {
         assert_eq!(reach(r#"token="([^"]+)""#, &kw(&["token"])), Reach::Whole);
         assert_eq!(
             reach(r#"token="([^"\n]+)""#, &kw(&["token"])),
-            Reach::Lines(0)
+            Reach::Lines(0, 0)
         );
     }
 
     #[test]
     fn a_boundary_byte_at_either_edge_stays_on_the_line() {
         let jwt = r"(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,})(?:[^A-Za-z0-9_.-]|$)";
-        assert_eq!(reach(jwt, &kw(&["eyj"])), Reach::Lines(0));
-        assert_eq!(reach(r"^token=(\w+)", &kw(&["token"])), Reach::Lines(0));
-        // Two bytes that may be newlines: the match can reach two lines further.
-        assert_eq!(reach(r"token=\w+\s\s\w+", &kw(&["token"])), Reach::Lines(2));
+        assert_eq!(reach(jwt, &kw(&["eyj"])), Reach::Lines(0, 0));
+        assert_eq!(reach(r"^token=(\w+)", &kw(&["token"])), Reach::Lines(0, 0));
+        // Two bytes that may be newlines, after the keyword: the match can reach two lines
+        // further down, none up.
+        assert_eq!(
+            reach(r"token=\w+\s\s\w+", &kw(&["token"])),
+            Reach::Lines(0, 2)
+        );
         assert_eq!(
             reach(r"token=(?:\s|x){2}", &kw(&["token"])),
-            Reach::Lines(2)
+            Reach::Lines(0, 2)
         );
         // A name on one line, its value on the next (Kubernetes env entries).
         let k8s = r#"(?i)(token)["']?[ \t]*\r?\n[ \t]*value[ \t]*:[ \t]*(\S+)"#;
-        assert_eq!(reach(k8s, &kw(&["token"])), Reach::Lines(1));
+        assert_eq!(reach(k8s, &kw(&["token"])), Reach::Lines(0, 1));
+        // The keyword after the newline: the window reaches up, not down.
+        let header =
+            r#"(?i)"name":[ \t]*"authorization",[ \t]*\n?[ \t]*"value":[ \t]*"bearer (\w+)"#;
+        assert_eq!(reach(header, &kw(&["bearer"])), Reach::Lines(1, 0));
+        // A keyword spread over classes, between two possible newlines.
+        assert_eq!(
+            reach(r"(?i)\s=token:\s(\w+)", &kw(&["token"])),
+            Reach::Lines(1, 1)
+        );
+        // The anchor in any of three copies of a part that may hold a newline.
+        assert_eq!(
+            reach(r"(?:token\s?){3}(\w+)", &kw(&["token"])),
+            Reach::Lines(2, 3)
+        );
         // Unboundedly many newlines: by length if bounded, else the whole buffer.
         assert_eq!(reach(r"token=\s*(\w+)", &kw(&["token"])), Reach::Whole);
         assert_eq!(
