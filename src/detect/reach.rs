@@ -61,7 +61,7 @@ const MAX_STRING_LEN: usize = 64;
 const MIN_ANCHOR: usize = 3;
 /// A literal this long is rare enough in text that a longer one gains little.
 const GOOD_ANCHOR: usize = 6;
-/// Most literals derived for one rule (each adds states to the prefilter's automaton).
+/// Most literals derived for one rule (each adds gram-table entries and hits to verify).
 const MAX_ANCHORS: usize = 16;
 
 /// Where a rule regex must run, given its syntax tree (as the rules parse it, see
@@ -100,7 +100,7 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
 /// up to [`GOOD_ANCHOR`] bytes, then the fewest literals (at most [`MAX_ANCHORS`]). `None` when no such set is found.
 fn required_literals(l: &Languages, hir: &Hir) -> Option<Vec<Vec<u8>>> {
     // Selective enough at [`GOOD_ANCHOR`] bytes; then the fewer literals the better (each one
-    // adds states to the prefilter's automaton).
+    // adds entries to the prefilter's gram table).
     let shortest = |s: &[Vec<u8>]| s.iter().map(Vec::len).min().unwrap_or(0);
     let score = |s: &[Vec<u8>]| {
         let shortest = shortest(s);
