@@ -60,7 +60,6 @@ pub struct Redactor<'a> {
     pending: Vec<u8>,
     start: usize,
     out: Vec<u8>,
-    scratch: Scratch,
     candidates: Vec<Candidate>,
     stats: Stats,
 }
@@ -73,7 +72,6 @@ impl<'a> Redactor<'a> {
             pending: Vec::with_capacity(READ_SIZE + LOOK_BEHIND),
             start: 0,
             out: Vec::with_capacity(READ_SIZE),
-            scratch: Scratch::default(),
             candidates: Vec::new(),
             stats: Stats::default(),
         }
@@ -213,26 +211,27 @@ impl<'a> Redactor<'a> {
         let (scanner, path) = (self.scanner, self.path.as_str());
         let mut found: Vec<Candidate> = if chunks.len() == 1 {
             let mut kept = Vec::new();
-            scan_window(
-                scanner,
-                path,
-                &self.pending[..scan_end],
-                0,
-                &mut self.scratch,
-                &mut self.candidates,
-                &mut kept,
-            );
+            Scratch::with_local(|scratch| {
+                scan_window(
+                    scanner,
+                    path,
+                    &self.pending[..scan_end],
+                    0,
+                    scratch,
+                    &mut self.candidates,
+                    &mut kept,
+                )
+            });
             kept
         } else {
             let buf = &self.pending;
             chunks
                 .par_iter()
-                .map_init(
-                    || (Scratch::default(), Vec::new()),
-                    |(scratch, cands), own| {
-                        let from = own.start.saturating_sub(LOOK_BEHIND);
-                        let to = (own.end + LOOK_AHEAD).min(scan_end);
-                        let mut kept = Vec::new();
+                .map_init(Vec::new, |cands, own| {
+                    let from = own.start.saturating_sub(LOOK_BEHIND);
+                    let to = (own.end + LOOK_AHEAD).min(scan_end);
+                    let mut kept = Vec::new();
+                    Scratch::with_local(|scratch| {
                         scan_window(
                             scanner,
                             path,
@@ -241,16 +240,16 @@ impl<'a> Redactor<'a> {
                             scratch,
                             cands,
                             &mut kept,
-                        );
-                        let first = own.start == new.start;
-                        kept.retain(|c| {
-                            let s = &c.secret;
-                            own.contains(&s.start)
-                                || (first && s.start < own.start && s.end > own.start)
-                        });
-                        kept
-                    },
-                )
+                        )
+                    });
+                    let first = own.start == new.start;
+                    kept.retain(|c| {
+                        let s = &c.secret;
+                        own.contains(&s.start)
+                            || (first && s.start < own.start && s.end > own.start)
+                    });
+                    kept
+                })
                 .flatten()
                 .collect()
         };

@@ -20,6 +20,8 @@ use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use literals::Literals;
 use reach::Reach;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Input, meta};
 use std::ops::Range;
 
 /// A regex match that passed the rule's validators.
@@ -83,6 +85,32 @@ pub struct Scratch {
     order: Vec<usize>,
     /// Per rule: where it runs in this buffer.
     plan: Vec<Plan>,
+    /// Per rule: its regex's search cache and capture slots, made on the rule's first run on
+    /// this thread. A window is one search; taking the cache from the regex's own pool and
+    /// allocating fresh captures for each cost more than a short window's search itself.
+    regex: Vec<Option<RegexState>>,
+}
+
+thread_local! {
+    /// This thread's scratch for callers without one of their own (`Scratch::with_local`).
+    static LOCAL: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// Runs `f` with this thread's scratch, kept from call to call so that its regex caches stay
+    /// warm (a fresh one if it is already in use).
+    pub fn with_local<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+        LOCAL.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => f(&mut s),
+            Err(_) => f(&mut Scratch::default()),
+        })
+    }
+}
+
+/// One rule regex's per-thread search state.
+struct RegexState {
+    cache: meta::Cache,
+    caps: Captures,
 }
 
 /// Where one selected rule runs in the current buffer.
@@ -217,12 +245,19 @@ impl Scanner {
             {
                 continue;
             }
+            if scratch.regex.len() <= ri {
+                scratch.regex.resize_with(ri + 1, || None);
+            }
+            let state = scratch.regex[ri].get_or_insert_with(|| RegexState {
+                cache: rule.regex.create_cache(),
+                caps: rule.regex.create_captures(),
+            });
             let plan = &scratch.plan[ri];
             if plan.whole {
-                scan_rule(ri, rule, buf, 0..buf.len(), self.explain, out);
+                scan_rule(ri, rule, buf, 0..buf.len(), self.explain, state, out);
             } else {
                 for w in &plan.windows {
-                    scan_rule(ri, rule, buf, w.clone(), self.explain, out);
+                    scan_rule(ri, rule, buf, w.clone(), self.explain, state, out);
                 }
             }
         }
@@ -377,13 +412,20 @@ fn scan_rule(
     buf: &[u8],
     span: Range<usize>,
     explain: bool,
+    state: &mut RegexState,
     out: &mut Vec<Candidate>,
 ) {
-    let input = regex_automata::Input::new(buf).span(span);
-    for caps in rule.regex.captures_iter(input) {
+    let RegexState { cache, caps } = state;
+    let mut input = Input::new(buf).span(span.clone());
+    let mut at = span.start;
+    while at <= span.end {
+        input.set_start(at);
+        rule.regex.search_captures_with(cache, &input, caps);
         let Some(whole) = caps.get_match() else {
-            continue;
+            break;
         };
+        // The next search starts after this match; an empty one moves on by a byte.
+        at = whole.end() + usize::from(whole.is_empty());
         let Some(secret) = caps.get_group(rule.secret_group) else {
             continue;
         };
