@@ -112,3 +112,31 @@ fn mixed_examples_are_found_the_same_windowed_and_whole() {
         );
     }
 }
+
+/// A scratch keeps each rule's regex cache from buffer to buffer; used by another scanner (whose
+/// rule at the same index has another regex), it must not hand that rule the first one's cache.
+#[test]
+fn one_scratch_serves_scanners_with_different_rules_in_turn() {
+    let pack = |re: &str| {
+        let text = format!(
+            "[[rules]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"high\"\nkeywords = [\"tok\"]\n\
+             regex = '''{re}'''\nexamples = []\n"
+        );
+        Scanner::new(RulePack::from_sources([("r.toml", text.as_str())]).expect("pack"))
+    };
+    let digits = pack(r"tok_([0-9]{8})");
+    let letters = pack(r"(?:(x)|(y))?tok_(?P<secret>[a-z]{8})(?:-([a-z]{2,40}))?");
+    let buf = b"tok_12345678 tok_abcdefgh\n";
+    let mut scratch = Scratch::default();
+    let mut found = |scanner: &Scanner| {
+        let mut out = Vec::new();
+        scanner.scan("a.log", buf, &mut scratch, &mut out);
+        out.iter()
+            .map(|c| &buf[c.secret.clone()])
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..2 {
+        assert_eq!(found(&digits), [b"12345678"]);
+        assert_eq!(found(&letters), [b"abcdefgh"]);
+    }
+}

@@ -59,7 +59,12 @@ pub struct Scanner {
     /// Run windowed rules only near their anchors' hits (`reach`). Off, every selected rule
     /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
     pub windows: bool,
+    /// Tells the scratch caches made for this scanner's regexes from another's.
+    id: usize,
 }
+
+/// Scanner ids (`Scanner::id`).
+static NEXT_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
 /// One prefilter pattern: a keyword, an anchor, or both.
 #[derive(Default)]
@@ -89,6 +94,9 @@ pub struct Scratch {
     /// this thread. A window is one search; taking the cache from the regex's own pool and
     /// allocating fresh captures for each cost more than a short window's search itself.
     regex: Vec<Option<RegexState>>,
+    /// The scanner whose regexes `regex` holds caches for: a scratch (a thread's own) may
+    /// serve several scanners in turn, and a cache must only meet its own regex.
+    owner: usize,
 }
 
 thread_local! {
@@ -182,6 +190,7 @@ impl Scanner {
         let prefilter = (!texts.is_empty()).then(|| Literals::new(&texts));
         Scanner {
             regex_rules: pack.rules.len(),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             pack,
             prefilter,
             patterns,
@@ -238,6 +247,10 @@ impl Scanner {
         around: Option<Around>,
     ) {
         self.select_rules(buf, scratch, around);
+        if scratch.owner != self.id {
+            scratch.regex.clear();
+            scratch.owner = self.id;
+        }
         for &ri in &scratch.order {
             let rule = &self.pack.rules[ri];
             if let Some(globs) = &rule.paths
