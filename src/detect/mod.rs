@@ -13,15 +13,17 @@
 pub mod checksum;
 pub mod entropy;
 pub mod literals;
+pub mod memo;
 pub mod reach;
 
 use crate::filter::allow::AllowList;
 use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use literals::Literals;
+use memo::{Memo, Resolved};
 use reach::Reach;
 use regex_automata::util::captures::Captures;
-use regex_automata::{Input, meta};
+use regex_automata::{Anchored, Input, meta};
 use std::ops::Range;
 
 /// A regex match that passed the rule's validators.
@@ -97,6 +99,8 @@ pub struct Scratch {
     /// The scanner whose regexes `regex` holds caches for: a scratch (a thread's own) may
     /// serve several scanners in turn, and a cache must only meet its own regex.
     owner: usize,
+    /// Recent matches' captures and validation (`memo`).
+    memo: Memo,
 }
 
 thread_local! {
@@ -266,11 +270,18 @@ impl Scanner {
                 caps: rule.regex.create_captures(),
             });
             let plan = &scratch.plan[ri];
+            let run = RuleRun {
+                ri,
+                rule,
+                explain: self.explain,
+                scanner: self.id,
+            };
+            let memo = &mut scratch.memo;
             if plan.whole {
-                scan_rule(ri, rule, buf, 0..buf.len(), self.explain, state, out);
+                scan_rule(&run, buf, 0..buf.len(), state, memo, out);
             } else {
                 for w in &plan.windows {
-                    scan_rule(ri, rule, buf, w.clone(), self.explain, state, out);
+                    scan_rule(&run, buf, w.clone(), state, memo, out);
                 }
             }
         }
@@ -417,43 +428,69 @@ fn lines_around(buf: &[u8], start: usize, end: usize, before: usize, after: usiz
     from..to
 }
 
+/// One rule's run over a buffer: which rule, whether to keep rejected matches, for which
+/// scanner (the `memo` key).
+struct RuleRun<'a> {
+    ri: usize,
+    rule: &'a Rule,
+    explain: bool,
+    scanner: usize,
+}
+
 /// Runs one rule over `span` of `buf` (its look-arounds still see the bytes around the span);
 /// with `explain`, matches its validators reject are kept, marked `rejected`.
 fn scan_rule(
-    ri: usize,
-    rule: &Rule,
+    run: &RuleRun,
     buf: &[u8],
     span: Range<usize>,
-    explain: bool,
     state: &mut RegexState,
+    memo: &mut Memo,
     out: &mut Vec<Candidate>,
 ) {
+    let RuleRun {
+        ri,
+        rule,
+        explain,
+        scanner,
+    } = *run;
     let RegexState { cache, caps } = state;
     let mut input = Input::new(buf).span(span.clone());
     let mut at = span.start;
     while at <= span.end {
         input.set_start(at);
-        rule.regex.search_captures_with(cache, &input, caps);
-        let Some(whole) = caps.get_match() else {
+        let Some(m) = rule.regex.search_with(cache, &input) else {
             break;
         };
         // The next search starts after this match; an empty one moves on by a byte.
-        at = whole.end() + usize::from(whole.is_empty());
-        let Some(secret) = caps.get_group(rule.secret_group) else {
+        at = m.end() + usize::from(m.is_empty());
+        // The groups, from an anchored search over the match (what the regex engine does after
+        // finding one), and the validators: once per distinct match and context (`memo`).
+        let resolved = memo.resolve(scanner, ri, buf, m.range(), || {
+            let over = Input::new(buf)
+                .span(m.range())
+                .anchored(Anchored::Pattern(m.pattern()));
+            rule.regex.search_captures_with(cache, &over, caps);
+            let secret = caps
+                .get_group(rule.secret_group)
+                .filter(|g| !g.is_empty())
+                .map(|g| ((g.start - m.start()) as u32, (g.end - m.start()) as u32));
+            let rejected = secret.and_then(|(s, e)| {
+                let bytes = &buf[m.start() + s as usize..m.start() + e as usize];
+                validate(rule, bytes).err()
+            });
+            Resolved { secret, rejected }
+        });
+        let Some((s, e)) = resolved.secret else {
             continue;
         };
-        if secret.is_empty() {
-            continue;
-        }
-        let rejected = validate(rule, &buf[secret.range()]).err();
-        if rejected.is_some() && !explain {
+        if resolved.rejected.is_some() && !explain {
             continue;
         }
         out.push(Candidate {
             rule: ri,
-            secret: secret.range(),
-            matched: whole.range(),
-            rejected,
+            secret: m.start() + s as usize..m.start() + e as usize,
+            matched: m.range(),
+            rejected: resolved.rejected,
         });
     }
 }
