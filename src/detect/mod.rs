@@ -21,7 +21,7 @@ use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use literals::Literals;
 use memo::{Memo, Resolved};
-use reach::Reach;
+use reach::{ByteSet, Reach};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 use std::ops::Range;
@@ -392,6 +392,10 @@ impl Scanner {
                     ),
                     Reach::Whole => unreachable!("whole rules have no anchors"),
                 };
+                let window = match &self.pack.rules[ri].windowing.lead {
+                    Some(lead) => run_start(buf, start, lead, window.start)..window.end,
+                    None => window,
+                };
                 plan.add(window);
                 if plan.covered > whole_at {
                     plan.whole = true;
@@ -435,6 +439,15 @@ struct RuleRun<'a> {
     rule: &'a Rule,
     explain: bool,
     scanner: usize,
+}
+
+/// Where the run of `lead` bytes that ends at `at` begins (not before `floor`).
+fn run_start(buf: &[u8], at: usize, lead: &ByteSet, floor: usize) -> usize {
+    let mut i = at;
+    while i > floor && lead.contains(buf[i - 1]) {
+        i -= 1;
+    }
+    i
 }
 
 /// Runs one rule over `span` of `buf` (its look-arounds still see the bytes around the span);

@@ -41,13 +41,53 @@ pub struct Windowing {
     /// Lowercase literals, one of which every match contains (ASCII case-insensitively): the
     /// rule's keywords when they prove it, else literals of the regex. Empty for `Whole`.
     pub anchors: Vec<Vec<u8>>,
+    /// For line windows, the bytes a match can hold before its anchor (never a newline): a
+    /// window then starts where the run of them before the hit does, not at the line start
+    /// (`api_key` in a log line: the timestamp and logger before it are not searched).
+    pub lead: Option<ByteSet>,
 }
 
 impl Windowing {
     pub const WHOLE: Windowing = Windowing {
         reach: Reach::Whole,
         anchors: Vec::new(),
+        lead: None,
     };
+}
+
+/// A set of bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] >> (b & 63) & 1 != 0
+    }
+
+    fn insert_range(&mut self, lo: u8, hi: u8) {
+        for b in lo..=hi {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    fn union(self, other: ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
+    /// With both cases of every ASCII letter in it.
+    fn caseless(mut self) -> ByteSet {
+        for b in (b'a'..=b'z').chain(b'A'..=b'Z') {
+            if self.contains(b) {
+                let other = b ^ 0x20;
+                self.insert_range(other, other);
+            }
+        }
+        self
+    }
 }
 
 /// Longest reach worth windowing: beyond it the windows of a busy file cover it anyway.
@@ -92,7 +132,133 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
             _ => return Windowing::WHOLE,
         }
     };
-    Windowing { reach, anchors }
+    // A lead proven for one anchor occurrence and a bound on the newlines after another would
+    // not make one window; so only where every occurrence is within the reach: a match holds no
+    // newline but at its edges, or no more newlines at all than the reach has lines below.
+    let lead = match reach {
+        Reach::Lines(0, after)
+            if newline_only_at_edges(hir) || max_newlines(hir).is_some_and(|k| k <= after) =>
+        {
+            lead(&l, hir, &anchors).filter(|set| !set.contains(b'\n'))
+        }
+        _ => None,
+    };
+    Windowing {
+        reach,
+        anchors,
+        lead,
+    }
+}
+
+/// Bytes that can come before an anchor in a match of `hir`: every match holds an occurrence
+/// of one of `anchors` (lowercase) with only these bytes before it in the match; `None` when
+/// not shown. The proof follows `split`.
+fn lead(l: &Languages, hir: &Hir, anchors: &[Vec<u8>]) -> Option<ByteSet> {
+    if let Some(set) = l.get(hir)
+        && contain_anchors(set, anchors)
+    {
+        return before_anchors(set, anchors);
+    }
+    match hir.kind() {
+        HirKind::Capture(c) => lead(l, &c.sub, anchors),
+        HirKind::Repetition(r) if r.min >= 1 => {
+            let first = lead(l, &r.sub, anchors)?;
+            // The anchor may be in a later copy, after whole earlier ones.
+            Some(match r.max {
+                Some(1) => first,
+                _ => first.union(bytes_of(&r.sub)),
+            })
+        }
+        HirKind::Alternation(subs) => subs.iter().try_fold(ByteSet::default(), |acc, s| {
+            Some(acc.union(lead(l, s, anchors)?))
+        }),
+        HirKind::Concat(subs) => {
+            let mut best: Option<ByteSet> = None;
+            let mut before = ByteSet::default();
+            for i in 0..subs.len() {
+                // A proof at a later subexpression has at least `before` before its anchor.
+                if best.is_some_and(|b| before.len() >= b.len()) {
+                    break;
+                }
+                let mut consider = |set: ByteSet| {
+                    if best.is_none_or(|b| set.len() < b.len()) {
+                        best = Some(set);
+                    }
+                };
+                if let Some(set) = lead(l, &subs[i], anchors) {
+                    consider(before.union(set));
+                } else {
+                    // An anchor spread over a run from `subs[i]` (`(?i)token` is five classes).
+                    let mut inside = None;
+                    runs(l, &subs[i..], &mut |set| {
+                        if contain_anchors(set, anchors) {
+                            inside = before_anchors(set, anchors);
+                        }
+                        inside.is_some()
+                    });
+                    if let Some(set) = inside {
+                        consider(before.union(set));
+                    }
+                }
+                before = before.union(bytes_of(&subs[i]));
+            }
+            best
+        }
+        _ => None,
+    }
+}
+
+/// The bytes before the first anchor occurrence in each of `set`'s strings (lowercased, so
+/// in both cases); `None` if a string holds none.
+fn before_anchors(set: &[Vec<u8>], anchors: &[Vec<u8>]) -> Option<ByteSet> {
+    let mut out = ByteSet::default();
+    for s in set {
+        let at = anchors
+            .iter()
+            .filter(|k| !k.is_empty())
+            .filter_map(|k| s.windows(k.len()).position(|w| w == k.as_slice()))
+            .min()?;
+        for &b in &s[..at] {
+            out.insert_range(b, b);
+        }
+    }
+    Some(out.caseless())
+}
+
+/// Every byte a match of `hir` can hold.
+fn bytes_of(hir: &Hir) -> ByteSet {
+    let mut out = ByteSet::default();
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => {
+            for &b in lit.0.iter() {
+                out.insert_range(b, b);
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                out.insert_range(r.start(), r.end());
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                if r.start().is_ascii() {
+                    out.insert_range(r.start() as u8, r.end().min('\x7f') as u8);
+                }
+                if !r.end().is_ascii() {
+                    // Any byte of a multi-byte encoding.
+                    out.insert_range(0x80, 0xff);
+                }
+            }
+        }
+        HirKind::Capture(c) => out = bytes_of(&c.sub),
+        HirKind::Repetition(r) if r.max == Some(0) => {}
+        HirKind::Repetition(r) => out = bytes_of(&r.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            out = subs.iter().fold(out, |acc, s| acc.union(bytes_of(s)));
+        }
+    }
+    out
 }
 
 /// A set of literals (lowercase, each at least [`MIN_ANCHOR`] bytes), one of which every match
@@ -546,6 +712,46 @@ mod tests {
 
     fn kw(words: &[&str]) -> Vec<String> {
         words.iter().map(|w| w.to_string()).collect()
+    }
+
+    fn lead(pattern: &str, keywords: &[&str]) -> Option<ByteSet> {
+        windowing(pattern, &kw(keywords)).lead
+    }
+
+    #[test]
+    fn line_windows_start_at_the_run_of_lead_bytes_before_the_anchor() {
+        // A name of word characters, then the keyword.
+        let name = lead(
+            r"(?i)[a-z0-9_.-]*?(?:secret|token)[a-z0-9_.-]{0,30}[ \t]*=[ \t]*([A-Za-z0-9]{8,})",
+            &["secret", "token"],
+        )
+        .expect("a lead");
+        for b in *b"aZ09_.-" {
+            assert!(name.contains(b), "{}", b as char);
+        }
+        for b in *b" \t\n\"=:" {
+            assert!(!name.contains(b), "{}", b as char);
+        }
+        // An anchor at the start of every match: nothing before it.
+        let prefix = lead(r"\b(ghp_[A-Za-z0-9]{36})\b", &["ghp_"]).expect("a lead");
+        assert_eq!(prefix, ByteSet::default());
+        // Whatever may precede the anchor, spaces included.
+        let spaced = lead(r"user:[ \t]*\S+[ \t]+token=([a-z0-9]{20})", &["token"]).expect("lead");
+        assert!(spaced.contains(b' ') && spaced.contains(b'~') && !spaced.contains(b'\n'));
+        // A newline may come before the anchor: no lead.
+        assert_eq!(
+            lead(r"user:\s*\S+\s+token=([a-z0-9]{20})", &["token"]),
+            None
+        );
+        // Newlines after an anchor beyond the reach's lines below it: no lead (the reach of
+        // another occurrence would not make one window with it).
+        assert_eq!(
+            lead(
+                r"(?s)token[^\n]{0,9}(?:\n[^\n]{0,9}){0,20}=([a-z0-9]{20})",
+                &["token"]
+            ),
+            None
+        );
     }
 
     #[test]
