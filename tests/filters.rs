@@ -308,3 +308,37 @@ fn a_variable_passed_on_and_translated_messages_are_not_secrets() {
         "own names and translations dropped; a password with a non-ASCII letter kept"
     );
 }
+
+/// A password in a URL whose user names a token (`x-access-token`, a CI's clone URL) is the URL
+/// rule's: found on its line and masked up to the `@`, not read by the generic rule as one value
+/// from `token:` through the host and path.
+#[test]
+fn a_clone_url_password_is_masked_up_to_the_at_sign() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = synthetic(41, 36);
+    let log = format!(
+        "step 1\ngit clone https://x-access-token:{password}@github.com/acme/app.git into /work/app\n"
+    );
+    write_files(dir.path(), &[("ci/build.log", log)]);
+    let (_, report) = scan_json(dir.path(), &["."]);
+    let found: Vec<(String, u64, String)> = findings_of(&report)
+        .into_iter()
+        .map(|(p, l, r, _)| (p, l, r))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "ci/build.log".to_string(),
+            2,
+            "url-embedded-credentials".to_string()
+        )]
+    );
+    let finding = &report["findings"][0];
+    assert_eq!(finding["secret_len"], 36);
+    let snippet = finding["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("@github.com/acme/app.git into"),
+        "{snippet}"
+    );
+    assert!(!snippet.contains(&password[..8]), "{snippet}");
+}

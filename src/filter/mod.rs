@@ -48,6 +48,7 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
                 .or_else(|| file_digest(&buf[c.matched.start..c.secret.start], secret))
                 .or_else(|| own_name(&buf[c.matched.start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
+                .or_else(|| url_userinfo(&buf[..c.matched.start], secret))
         {
             return Verdict::Drop(why);
         }
@@ -80,6 +81,15 @@ fn value_is_code(v: &[u8]) -> Option<&'static str> {
         .iter()
         .any(|p| v.starts_with(p));
     (has(b"::") || has(b"->") || member).then_some("a code path or member access, not a literal")
+}
+
+/// For generic matches: the name is a URL's user and the value runs on through the `@` into the
+/// host (`https://x-access-token:…@github.com/acme/app.git` read as `token:` and a value). The
+/// URL's password ends at the `@`; `url-embedded-credentials` reads it there, so its mask does
+/// not swallow the host and path.
+fn url_userinfo(before: &[u8], v: &[u8]) -> Option<&'static str> {
+    (before.ends_with(b"://") && memchr::memchr(b'@', v).is_some())
+        .then_some("a URL's user and password, read by the URL rule up to the `@`")
 }
 
 /// For generic matches: a hex digest under a key named like a file (`"src/credentials.rs":
