@@ -470,7 +470,6 @@ fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> 
 
 #[derive(Default)]
 struct Worker {
-    scratch: Scratch,
     candidates: Vec<Candidate>,
 }
 
@@ -508,14 +507,11 @@ fn scan_blob(
         id: commit.id.clone(),
         date: (!commit.date.is_empty()).then(|| commit.date.clone()),
     };
-    out.findings = engine::scan_bytes(
-        scanner,
-        &b.path,
-        &source,
-        &scan,
-        &mut w.scratch,
-        &mut w.candidates,
-    );
+    // The thread's own scratch: `par_bridge` makes a fresh worker for many a blob, and a
+    // scratch holds the warm regex caches.
+    out.findings = Scratch::with_local(|scratch| {
+        engine::scan_bytes(scanner, &b.path, &source, &scan, scratch, &mut w.candidates)
+    });
     if let Some(map) = map {
         for f in &mut out.findings {
             f.line = map.original(f.line);
