@@ -1,6 +1,7 @@
 //! The scan engine: reads each file once into a per-thread buffer, skips binaries, decodes UTF-16,
 //! and runs detect → filter → finding on it. Files are scanned in parallel with rayon; each worker
-//! owns its buffer and scratch, and results are merged and sorted once at the end.
+//! owns its buffers (and the thread its `detect::Scratch`), and results are merged and sorted
+//! once at the end.
 //!
 //! Staged blobs arrive as buffers and share the same path from the binary check on.
 //!
@@ -51,7 +52,6 @@ impl Scanned {
 }
 
 struct Worker {
-    scratch: Scratch,
     buf: Vec<u8>,
     decoded: Vec<u8>,
     candidates: Vec<Candidate>,
@@ -61,7 +61,6 @@ struct Worker {
 impl Worker {
     fn new() -> Worker {
         Worker {
-            scratch: Scratch::default(),
             buf: Vec::with_capacity(64 << 10),
             decoded: Vec::new(),
             candidates: Vec::new(),
@@ -280,14 +279,9 @@ fn scan_buffer(
     };
     out.files_scanned = 1;
     out.bytes_scanned = buf.len() as u64;
-    out.findings = scan_bytes(
-        scanner,
-        path,
-        source,
-        text,
-        &mut w.scratch,
-        &mut w.candidates,
-    );
+    out.findings = Scratch::with_local(|scratch| {
+        scan_bytes(scanner, path, source, text, scratch, &mut w.candidates)
+    });
     out
 }
 

@@ -49,7 +49,6 @@ pub struct Streamed {
 #[derive(Default)]
 pub struct StreamBuffers {
     pub buf: Vec<u8>,
-    pub scratch: Scratch,
     pub candidates: Vec<Candidate>,
 }
 
@@ -92,15 +91,17 @@ pub fn scan_stream(
         } else {
             b.buf.len() - OVERLAP
         };
-        let mut found = scan_window(
-            scanner,
-            path,
-            source,
-            &b.buf,
-            0..limit,
-            &mut b.scratch,
-            &mut b.candidates,
-        );
+        let mut found = Scratch::with_local(|scratch| {
+            scan_window(
+                scanner,
+                path,
+                source,
+                &b.buf,
+                0..limit,
+                scratch,
+                &mut b.candidates,
+            )
+        });
         for f in &mut found {
             if f.line == 1 {
                 f.column += col_base;

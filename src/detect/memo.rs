@@ -27,7 +27,8 @@ pub struct Resolved {
     pub rejected: Option<&'static str>,
 }
 
-/// A per-thread table of recent resolutions, keyed by rule and match (see the module docs).
+/// A per-thread table of recent resolutions, keyed by rule and match (see the module docs), for
+/// one scanner at a time (`clear` when the scratch serves another).
 pub struct Memo {
     slots: Vec<Slot>,
     key: Vec<u8>,
@@ -35,8 +36,7 @@ pub struct Memo {
 
 #[derive(Default)]
 struct Slot {
-    /// The scanner and rule the entry is for.
-    owner: (usize, usize),
+    rule: usize,
     key: Vec<u8>,
     /// `None`: the slot is empty.
     value: Option<Resolved>,
@@ -52,11 +52,15 @@ impl Default for Memo {
 }
 
 impl Memo {
-    /// The resolution of match `m` of rule `rule` of scanner `scanner` in `buf`, from the table
-    /// or from `resolve` (then stored).
+    /// Forgets every entry (the rules are another scanner's).
+    pub fn clear(&mut self) {
+        self.slots.clear();
+    }
+
+    /// The resolution of match `m` of rule `rule` in `buf`, from the table or from `resolve`
+    /// (then stored).
     pub fn resolve(
         &mut self,
-        scanner: usize,
         rule: usize,
         buf: &[u8],
         m: Range<usize>,
@@ -78,14 +82,14 @@ impl Memo {
         self.key.extend_from_slice(&edge(buf.get(m.end).copied()));
         self.key.extend_from_slice(&buf[m]);
         let slot = &mut self.slots[hash(rule, &self.key) as usize & (SLOTS - 1)];
-        if slot.owner == (scanner, rule)
+        if slot.rule == rule
             && slot.key == self.key
             && let Some(v) = slot.value
         {
             return v;
         }
         let v = resolve();
-        slot.owner = (scanner, rule);
+        slot.rule = rule;
         slot.key.clear();
         slot.key.extend_from_slice(&self.key);
         slot.value = Some(v);
@@ -124,22 +128,24 @@ mod tests {
         let mut memo = Memo::default();
         let buf = b"x key=abc\nx key=abc\nxkey=abc";
         let mut calls = 0;
-        let mut get = |memo: &mut Memo, scanner, rule, m: Range<usize>| {
-            memo.resolve(scanner, rule, buf, m, || {
+        let mut get = |memo: &mut Memo, rule, m: Range<usize>| {
+            memo.resolve(rule, buf, m, || {
                 calls += 1;
                 resolved(calls)
             })
         };
-        let first = get(&mut memo, 1, 0, 2..9);
+        let first = get(&mut memo, 0, 2..9);
         // The same bytes with the same neighbours: from the table.
-        assert_eq!(get(&mut memo, 1, 0, 12..19), first);
-        // Another rule, another scanner, another byte before it: resolved again.
-        assert_ne!(get(&mut memo, 1, 1, 12..19), first);
-        assert_ne!(get(&mut memo, 2, 0, 12..19), first);
-        assert_ne!(get(&mut memo, 1, 0, 21..28), first);
+        assert_eq!(get(&mut memo, 0, 12..19), first);
+        // Another rule, another byte before it: resolved again.
+        assert_ne!(get(&mut memo, 1, 12..19), first);
+        assert_ne!(get(&mut memo, 0, 21..28), first);
         // At the end of the buffer there is no byte after it.
-        let end = get(&mut memo, 1, 0, buf.len() - 3..buf.len());
-        assert_ne!(get(&mut memo, 1, 0, 6..9), end);
+        let end = get(&mut memo, 0, buf.len() - 3..buf.len());
+        assert_ne!(get(&mut memo, 0, 6..9), end);
+        // Cleared (another scanner's rules): resolved again.
+        memo.clear();
+        assert_ne!(get(&mut memo, 0, 12..19), first);
         assert_eq!(calls, 6);
     }
 
@@ -149,7 +155,7 @@ mod tests {
         let buf = vec![b'a'; MAX_KEY * 2];
         let mut calls = 0;
         for _ in 0..2 {
-            memo.resolve(1, 0, &buf, 0..MAX_KEY + 1, || {
+            memo.resolve(0, &buf, 0..MAX_KEY + 1, || {
                 calls += 1;
                 resolved(0)
             });

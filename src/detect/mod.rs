@@ -61,7 +61,7 @@ pub struct Scanner {
     /// Run windowed rules only near their anchors' hits (`reach`). Off, every selected rule
     /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
     pub windows: bool,
-    /// Tells the scratch caches made for this scanner's regexes from another's.
+    /// Tells the scratch state made for this scanner's rules from another's.
     id: usize,
 }
 
@@ -96,8 +96,8 @@ pub struct Scratch {
     /// this thread. A window is one search; taking the cache from the regex's own pool and
     /// allocating fresh captures for each cost more than a short window's search itself.
     regex: Vec<Option<RegexState>>,
-    /// The scanner whose regexes `regex` holds caches for: a scratch (a thread's own) may
-    /// serve several scanners in turn, and a cache must only meet its own regex.
+    /// The scanner whose rules `regex` and `memo` are for: a scratch (a thread's own) may serve
+    /// several scanners in turn, and a cache must only meet its own regex.
     owner: usize,
     /// Recent matches' captures and validation (`memo`).
     memo: Memo,
@@ -253,6 +253,7 @@ impl Scanner {
         self.select_rules(buf, scratch, around);
         if scratch.owner != self.id {
             scratch.regex.clear();
+            scratch.memo.clear();
             scratch.owner = self.id;
         }
         for &ri in &scratch.order {
@@ -274,7 +275,6 @@ impl Scanner {
                 ri,
                 rule,
                 explain: self.explain,
-                scanner: self.id,
             };
             let memo = &mut scratch.memo;
             if plan.whole {
@@ -432,13 +432,11 @@ fn lines_around(buf: &[u8], start: usize, end: usize, before: usize, after: usiz
     from..to
 }
 
-/// One rule's run over a buffer: which rule, whether to keep rejected matches, for which
-/// scanner (the `memo` key).
+/// One rule's run over a buffer: which rule, and whether to keep rejected matches.
 struct RuleRun<'a> {
     ri: usize,
     rule: &'a Rule,
     explain: bool,
-    scanner: usize,
 }
 
 /// Where the run of `lead` bytes that ends at `at` begins (not before `floor`).
@@ -460,12 +458,7 @@ fn scan_rule(
     memo: &mut Memo,
     out: &mut Vec<Candidate>,
 ) {
-    let RuleRun {
-        ri,
-        rule,
-        explain,
-        scanner,
-    } = *run;
+    let RuleRun { ri, rule, explain } = *run;
     let RegexState { cache, caps } = state;
     let mut input = Input::new(buf).span(span.clone());
     let mut at = span.start;
@@ -478,7 +471,7 @@ fn scan_rule(
         at = m.end() + usize::from(m.is_empty());
         // The groups, from an anchored search over the match (what the regex engine does after
         // finding one), and the validators: once per distinct match and context (`memo`).
-        let resolved = memo.resolve(scanner, ri, buf, m.range(), || {
+        let resolved = memo.resolve(ri, buf, m.range(), || {
             let over = Input::new(buf)
                 .span(m.range())
                 .anchored(Anchored::Pattern(m.pattern()));

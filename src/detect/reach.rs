@@ -64,10 +64,12 @@ impl ByteSet {
         self.0[usize::from(b >> 6)] >> (b & 63) & 1 != 0
     }
 
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
     fn insert_range(&mut self, lo: u8, hi: u8) {
-        for b in lo..=hi {
-            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
-        }
+        (lo..=hi).for_each(|b| self.insert(b));
     }
 
     fn union(self, other: ByteSet) -> ByteSet {
@@ -82,8 +84,7 @@ impl ByteSet {
     fn caseless(mut self) -> ByteSet {
         for b in (b'a'..=b'z').chain(b'A'..=b'Z') {
             if self.contains(b) {
-                let other = b ^ 0x20;
-                self.insert_range(other, other);
+                self.insert(b ^ 0x20);
             }
         }
         self
@@ -218,9 +219,7 @@ fn before_anchors(set: &[Vec<u8>], anchors: &[Vec<u8>]) -> Option<ByteSet> {
             .filter(|k| !k.is_empty())
             .filter_map(|k| s.windows(k.len()).position(|w| w == k.as_slice()))
             .min()?;
-        for &b in &s[..at] {
-            out.insert_range(b, b);
-        }
+        s[..at].iter().for_each(|&b| out.insert(b));
     }
     Some(out.caseless())
 }
@@ -231,9 +230,7 @@ fn bytes_of(hir: &Hir) -> ByteSet {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(lit) => {
-            for &b in lit.0.iter() {
-                out.insert_range(b, b);
-            }
+            lit.0.iter().for_each(|&b| out.insert(b));
         }
         HirKind::Class(Class::Bytes(c)) => {
             for r in c.ranges() {
