@@ -152,6 +152,41 @@ fn report_directory_is_not_scanned() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// The output directory is pruned wherever it sits and however the walk reaches it: deep in the
+/// tree, and through a symlink of another name.
+#[cfg(unix)]
+#[test]
+fn a_deep_output_directory_is_skipped_also_through_a_symlink() {
+    let dir = tree("gate/clean");
+    let out_dir = dir.path().join("build/evidence/security");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(
+        out_dir.join("previous.json"),
+        format!("{{\"api_secret\": \"{}\"}}\n", generic_secret()),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("links")).unwrap();
+    std::os::unix::fs::symlink(&out_dir, dir.path().join("links/sec")).unwrap();
+    let report = "build/evidence/security/latest.json";
+    let out = leakgate(dir.path(), &["scan", "--report", report]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Elsewhere, the same file is found, once by each path.
+    let out = leakgate(dir.path(), &["scan", "--report", "out/latest.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/latest.json")).unwrap())
+            .unwrap();
+    let paths = finding_paths(&v);
+    assert!(
+        paths.contains(&"build/evidence/security/previous.json".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"links/sec/previous.json".to_string()),
+        "{paths:?}"
+    );
+}
+
 #[test]
 fn binary_files_are_skipped_and_counted() {
     let dir = tree("gate/clean");

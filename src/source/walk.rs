@@ -231,6 +231,21 @@ impl Ctx {
         self.skip.iter().any(|s| abs.starts_with(s))
     }
 
+    /// Whether a walked entry is a skipped output or under one, resolving its path only when it
+    /// can be: its parent was already kept, so only a symlink, an entry right under the walk's
+    /// root or one named like a skipped path can be under one (resolving every entry cost 8
+    /// `readlink` calls per file, a fifth of a source tree scan's time).
+    fn skipped_entry(&self, entry: &ignore::DirEntry) -> bool {
+        if self.skip.is_empty() {
+            return false;
+        }
+        let name = entry.file_name();
+        let may = entry.depth() <= 1
+            || entry.path_is_symlink()
+            || self.skip.iter().any(|s| s.file_name() == Some(name));
+        may && self.skipped(entry.path())
+    }
+
     /// Decides about one entry; `Some` for a file to scan.
     fn visit(
         &self,
@@ -274,10 +289,10 @@ impl Ctx {
         if is_dir && entry.file_name() == ".git" {
             return false;
         }
-        let rel = self.rel(entry.path());
-        if self.skipped(entry.path()) {
+        if self.skipped_entry(entry) {
             return false;
         }
+        let rel = self.rel(entry.path());
         if self.m.exclude.is_match(&rel) {
             if self.count_excluded {
                 self.out.lock().unwrap().excluded += 1;
