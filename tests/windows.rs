@@ -140,3 +140,59 @@ fn one_scratch_serves_scanners_with_different_rules_in_turn() {
         assert_eq!(found(&letters), [b"abcdefgh"]);
     }
 }
+
+/// Rules whose name opens the match (`Windowing::anchored`: one anchored search per hit, from
+/// the run of name bytes before it) find what the whole buffer's search finds, also where
+/// matches follow each other inside one run, a hit lies inside an earlier match, or a short
+/// match ends before the hit that started its search.
+#[test]
+fn anchored_searches_find_what_the_whole_buffer_search_finds() {
+    let pack = |re: &str| {
+        let text = format!(
+            "[[rules]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"high\"\n\
+             keywords = [\"key\", \"tok\"]\nregex = '''{re}'''\nexamples = []\n"
+        );
+        RulePack::from_sources([("r.toml", text.as_str())]).expect("pack")
+    };
+    let regexes = [
+        r"(?i)[a-z0-9_]*?(?:key|tok)[a-z_]{0,3}=(?P<secret>[a-z0-9]{2,6})",
+        r"(?i)(?P<name>[a-z0-9_=]*(?:key|tok))(?P<secret>[0-9]{1,3})",
+        r"(?:key|tok)_(?P<secret>[a-z0-9]{2,4})\b",
+    ];
+    let alphabet = b"akeyKtoK_=19 \n";
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for re in regexes {
+        let windowed = Scanner::new(pack(re));
+        assert!(
+            windowed.rules()[0].windowing.anchored,
+            "{re} is searched from its hits"
+        );
+        let mut whole = Scanner::new(pack(re));
+        whole.windows = false;
+        for round in 0..3000 {
+            let mut tricky = Vec::new();
+            for _ in 0..next(60) {
+                tricky.push(alphabet[next(alphabet.len())]);
+                if next(5) == 0 {
+                    tricky.extend_from_slice([&b"key"[..], b"tok", b"=", b"key="][next(4)]);
+                }
+            }
+            // Text without hits around it: hits sparse enough to be searched one by one
+            // rather than by a pass over the whole buffer.
+            let plain = "plain words\n".repeat(2 + tricky.len() * 3);
+            let buf = [plain.as_bytes(), &tricky, plain.as_bytes()].concat();
+            assert_eq!(
+                candidates(&windowed, &buf),
+                candidates(&whole, &buf),
+                "{re}, round {round}: {:?}",
+                String::from_utf8_lossy(&buf)
+            );
+        }
+    }
+}

@@ -3,7 +3,9 @@
 //! One literal search (`literals`) over the rules' keywords and anchors says which rules can match in this
 //! buffer, and where: a rule whose every match must contain one of its anchors (its keywords, or
 //! literals of its regex) runs only on the lines around their hits (`reach`), the others on the
-//! whole buffer. Their validators (entropy, randomness, character classes, checksums) run only on
+//! whole buffer. Where every match opens at the run of name bytes before a hit (`ghp_…`,
+//! `[a-z0-9_.-]*?secret…`), a hit costs one anchored search from the start of that run instead of
+//! a scan of its lines, unless the hits are so dense that one search of the buffer is cheaper. Their validators (entropy, randomness, character classes, checksums) run only on
 //! regex matches. Callers own a [`Scratch`] per thread so the scan itself allocates nothing per
 //! file beyond the candidates it returns.
 //!
@@ -134,6 +136,9 @@ struct Plan {
     windows: Vec<Range<usize>>,
     /// Bytes the windows cover.
     covered: usize,
+    /// For a rule found by anchored searches (`Windowing::anchored`): per hit of its anchors,
+    /// where the run of lead bytes before it begins, and where the hit begins; by hit.
+    starts: Vec<(usize, usize)>,
 }
 
 impl Plan {
@@ -141,6 +146,7 @@ impl Plan {
         self.whole = false;
         self.windows.clear();
         self.covered = 0;
+        self.starts.clear();
     }
 
     /// Adds a window, merged with those it overlaps or touches. Windows arrive by ascending
@@ -160,6 +166,9 @@ impl Plan {
 
 /// Windows covering more than 1/WHOLE_RATIO of a buffer: one pass over the whole is cheaper.
 const WHOLE_RATIO: usize = 2;
+/// Anchored searches from hits closer than this on average: one pass over the whole is cheaper
+/// (a search costs about what scanning this many bytes does).
+const ANCHORED_SPACING: usize = 64;
 
 impl Scanner {
     pub fn new(pack: RulePack) -> Scanner {
@@ -277,8 +286,10 @@ impl Scanner {
                 explain: self.explain,
             };
             let memo = &mut scratch.memo;
-            if plan.whole {
+            if plan.whole || plan.starts.len() > buf.len() / ANCHORED_SPACING {
                 scan_rule(&run, buf, 0..buf.len(), state, memo, out);
+            } else if !plan.starts.is_empty() {
+                scan_rule_from(&run, buf, &plan.starts, state, memo, out);
             } else {
                 for w in &plan.windows {
                     scan_rule(&run, buf, w.clone(), state, memo, out);
@@ -375,7 +386,15 @@ impl Scanner {
                 if !scratch.selected[ri] || plan.whole {
                     continue;
                 }
-                let window = match self.pack.rules[ri].windowing.reach {
+                let windowing = &self.pack.rules[ri].windowing;
+                if windowing.anchored
+                    && let Some(lead) = &windowing.lead
+                {
+                    // The lead holds no newline: the run stays on the hit's line.
+                    plan.starts.push((run_start(buf, start, lead, 0), start));
+                    continue;
+                }
+                let window = match windowing.reach {
                     Reach::Lines(0, 0) => {
                         if start < line.start || end > line.end {
                             line = lines_around(buf, start, end, 0, 0);
@@ -401,6 +420,12 @@ impl Scanner {
                     plan.whole = true;
                 }
             }
+        }
+        // Hits arrive by ascending end; anchored searches go by ascending start.
+        for &ri in &scratch.order {
+            scratch.plan[ri]
+                .starts
+                .sort_unstable_by_key(|&(_, hit)| hit);
         }
     }
 }
@@ -458,47 +483,97 @@ fn scan_rule(
     memo: &mut Memo,
     out: &mut Vec<Candidate>,
 ) {
-    let RuleRun { ri, rule, explain } = *run;
-    let RegexState { cache, caps } = state;
     let mut input = Input::new(buf).span(span.clone());
     let mut at = span.start;
     while at <= span.end {
         input.set_start(at);
-        let Some(m) = rule.regex.search_with(cache, &input) else {
+        let Some(m) = run.rule.regex.search_with(&mut state.cache, &input) else {
             break;
         };
         // The next search starts after this match; an empty one moves on by a byte.
         at = m.end() + usize::from(m.is_empty());
-        // The groups, from an anchored search over the match (what the regex engine does after
-        // finding one), and the validators: once per distinct match and context (`memo`).
-        let resolved = memo.resolve(ri, buf, m.range(), || {
-            let over = Input::new(buf)
-                .span(m.range())
-                .anchored(Anchored::Pattern(m.pattern()));
-            rule.regex.search_captures_with(cache, &over, caps);
-            let secret = caps
-                .get_group(rule.secret_group)
-                .filter(|g| !g.is_empty())
-                .map(|g| ((g.start - m.start()) as u32, (g.end - m.start()) as u32));
-            let rejected = secret.and_then(|(s, e)| {
-                let bytes = &buf[m.start() + s as usize..m.start() + e as usize];
-                validate(rule, bytes).err()
-            });
-            Resolved { secret, rejected }
-        });
-        let Some((s, e)) = resolved.secret else {
-            continue;
-        };
-        if resolved.rejected.is_some() && !explain {
-            continue;
-        }
-        out.push(Candidate {
-            rule: ri,
-            secret: m.start() + s as usize..m.start() + e as usize,
-            matched: m.range(),
-            rejected: resolved.rejected,
-        });
+        take_match(run, buf, m, state, memo, out);
     }
+}
+
+/// Runs one rule found by anchored searches (`Windowing::anchored`) from `starts` (per hit of
+/// its anchors, by hit: where the run of lead bytes before it begins, and the hit), finding
+/// what a search of the whole buffer finds. A search from the run's start finds a match there
+/// when one begins anywhere in the run (its opening repetition absorbs the bytes before); a
+/// search stops where no match can begin there any more, so a hit costs a few bytes, not its
+/// line. As in the whole buffer's search, a match begins no earlier than where the last one
+/// ended, and a hit inside the last match starts none.
+fn scan_rule_from(
+    run: &RuleRun,
+    buf: &[u8],
+    starts: &[(usize, usize)],
+    state: &mut RegexState,
+    memo: &mut Memo,
+    out: &mut Vec<Candidate>,
+) {
+    let mut next = 0;
+    let mut searched = usize::MAX;
+    for &(lead, hit) in starts {
+        // Again while the match found ends before the hit: another may begin between them.
+        while hit >= next {
+            let from = lead.max(next);
+            if from == searched {
+                break;
+            }
+            searched = from;
+            let input = Input::new(buf)
+                .span(from..buf.len())
+                .anchored(Anchored::Yes);
+            let Some(m) = run.rule.regex.search_with(&mut state.cache, &input) else {
+                break;
+            };
+            next = m.end() + usize::from(m.is_empty());
+            take_match(run, buf, m, state, memo, out);
+        }
+    }
+}
+
+/// Resolves a match's secret group and validators and keeps it as a candidate, unless it has
+/// no secret or (without `explain`) a validator rejects it.
+fn take_match(
+    run: &RuleRun,
+    buf: &[u8],
+    m: regex_automata::Match,
+    state: &mut RegexState,
+    memo: &mut Memo,
+    out: &mut Vec<Candidate>,
+) {
+    let RuleRun { ri, rule, explain } = *run;
+    let RegexState { cache, caps } = state;
+    // The groups, from an anchored search over the match (what the regex engine does after
+    // finding one), and the validators: once per distinct match and context (`memo`).
+    let resolved = memo.resolve(ri, buf, m.range(), || {
+        let over = Input::new(buf)
+            .span(m.range())
+            .anchored(Anchored::Pattern(m.pattern()));
+        rule.regex.search_captures_with(cache, &over, caps);
+        let secret = caps
+            .get_group(rule.secret_group)
+            .filter(|g| !g.is_empty())
+            .map(|g| ((g.start - m.start()) as u32, (g.end - m.start()) as u32));
+        let rejected = secret.and_then(|(s, e)| {
+            let bytes = &buf[m.start() + s as usize..m.start() + e as usize];
+            validate(rule, bytes).err()
+        });
+        Resolved { secret, rejected }
+    });
+    let Some((s, e)) = resolved.secret else {
+        return;
+    };
+    if resolved.rejected.is_some() && !explain {
+        return;
+    }
+    out.push(Candidate {
+        rule: ri,
+        secret: m.start() + s as usize..m.start() + e as usize,
+        matched: m.range(),
+        rejected: resolved.rejected,
+    });
 }
 
 /// The rule's own validators on the secret bytes; `Err` says which one rejected it.

@@ -45,6 +45,12 @@ pub struct Windowing {
     /// window then starts where the run of them before the hit does, not at the line start
     /// (`api_key` in a log line: the timestamp and logger before it are not searched).
     pub lead: Option<ByteSet>,
+    /// Every match can be found by an anchored search from where the run of lead bytes before
+    /// one of its anchors' hits begins (or from anywhere later in that run): the lead is empty
+    /// (the match begins at the anchor), or the regex opens with a repetition of a class that
+    /// holds every lead byte (`[a-z0-9_.-]*?secret…`), which absorbs the run. A hit then costs a
+    /// search that stops where a match can no longer begin there, not a scan of its line.
+    pub anchored: bool,
 }
 
 impl Windowing {
@@ -52,6 +58,7 @@ impl Windowing {
         reach: Reach::Whole,
         anchors: Vec::new(),
         lead: None,
+        anchored: false,
     };
 }
 
@@ -144,10 +151,41 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
         }
         _ => None,
     };
+    let anchored = lead.is_some_and(|lead| {
+        lead == ByteSet::default() || opening(hir).is_some_and(|x| lead.union(x) == x)
+    });
     Windowing {
         reach,
         anchors,
         lead,
+        anchored,
+    }
+}
+
+/// The bytes of `X` when `hir` opens with `X*` (greedy or lazy) for a class `X`; only its ASCII
+/// bytes for a Unicode class (a byte above them is only part of a character).
+fn opening(hir: &Hir) -> Option<ByteSet> {
+    match hir.kind() {
+        HirKind::Capture(c) => opening(&c.sub),
+        HirKind::Concat(subs) => opening(subs.first()?),
+        HirKind::Repetition(r) if r.min == 0 && r.max.is_none() => match r.sub.kind() {
+            HirKind::Class(Class::Bytes(c)) => {
+                let mut out = ByteSet::default();
+                c.ranges()
+                    .iter()
+                    .for_each(|r| out.insert_range(r.start(), r.end()));
+                Some(out)
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                let mut out = ByteSet::default();
+                for r in c.ranges().iter().filter(|r| r.start().is_ascii()) {
+                    out.insert_range(r.start() as u8, r.end().min('\x7f') as u8);
+                }
+                Some(out)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -749,6 +787,31 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_search_is_anchored_where_the_opening_absorbs_the_lead() {
+        let anchored =
+            |pattern: &str, keywords: &[&str]| windowing(pattern, &kw(keywords)).anchored;
+        // The name class opens the regex and holds every lead byte.
+        assert!(anchored(
+            r"(?i)[a-z0-9_.-]*?(?:secret|token)[a-z0-9_.-]{0,30}[ \t]*=[ \t]*([A-Za-z0-9]{8,})",
+            &["secret", "token"]
+        ));
+        // The match begins at the anchor.
+        assert!(anchored(r"\b(ghp_[A-Za-z0-9]{36})\b", &["ghp_"]));
+        // Spaces may come before the anchor, and no opening repetition takes them.
+        assert!(!anchored(
+            r"user:[ \t]*\S+[ \t]+token=([a-z0-9]{20})",
+            &["token"]
+        ));
+        // The opening repetition misses a lead byte (`_`) that comes after it.
+        assert!(!anchored(
+            r"[a-z]*_?secret[ \t]*=[ \t]*([A-Za-z0-9]{8,})",
+            &["secret"]
+        ));
+        // No lead at all: the rule's windows are not runs of lead bytes.
+        assert!(!anchored(r"user:\s*\S+\s+token=([a-z0-9]{20})", &["token"]));
     }
 
     #[test]
