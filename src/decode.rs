@@ -162,11 +162,15 @@ struct Builder {
 }
 
 impl Builder {
-    fn copy(&mut self, buf: &[u8], at: usize) {
-        if self.run.is_none() {
-            self.run = Some(at);
+    /// Copies `buf[span]` as is.
+    fn copy(&mut self, buf: &[u8], span: Range<usize>) {
+        if span.is_empty() {
+            return;
         }
-        self.text.push(buf[at]);
+        if self.run.is_none() {
+            self.run = Some(span.start);
+        }
+        self.text.extend_from_slice(&buf[span]);
     }
 
     fn flush(&mut self, until: usize) {
@@ -190,40 +194,55 @@ impl Builder {
         });
     }
 
-    /// Decodes `buf` by trying `at` at every byte: `at` returns the bytes it consumed and what
-    /// they decode to, or `None` to copy the byte as is. Only lines where something decoded are
-    /// kept (with their newline), so a layer is small when encodings are rare. `None` overall
+    /// Decodes `buf` by trying `at` at every `trigger` byte: `at` returns the bytes it consumed
+    /// and what they decode to, or `None` to copy the byte as is; other bytes are copied. Only
+    /// lines where something decoded are kept (with their newline), so a layer is small when
+    /// encodings are rare, and lines without a trigger byte are not looked at. `None` overall
     /// when nothing decoded.
     fn run(
         buf: &[u8],
-        mut at: impl FnMut(&[u8], usize) -> Option<(usize, Vec<u8>)>,
+        trigger: u8,
+        at: impl Fn(&[u8], usize) -> Option<(usize, Vec<u8>)>,
     ) -> Option<Builder> {
         let mut b = Builder::default();
         let mut i = 0;
-        while i < buf.len() {
-            let line_end = memchr::memchr(b'\n', &buf[i..]).map_or(buf.len(), |n| i + n + 1);
+        while let Some(t) = memchr::memchr(trigger, &buf[i..]).map(|n| i + n) {
+            // The line of the trigger, from `i` at the earliest (a decoded escape may have
+            // consumed the start of this line).
+            let mut j = memchr::memrchr(b'\n', &buf[i..t]).map_or(i, |n| i + n + 1);
+            let line_end = memchr::memchr(b'\n', &buf[t..]).map_or(buf.len(), |n| t + n + 1);
             let (text_len, pieces_len) = (b.text.len(), b.pieces.len());
             let mut changed = false;
-            while i < line_end {
-                match at(buf, i) {
+            while j < line_end {
+                let k = memchr::memchr(trigger, &buf[j..line_end]).map_or(line_end, |n| j + n);
+                b.copy(buf, j..k);
+                j = k;
+                if k == line_end {
+                    break;
+                }
+                match at(buf, k) {
                     Some((used, with)) => {
-                        let used = used.min(buf.len() - i).max(1);
-                        b.replace(i..i + used, &with);
+                        let used = used.min(buf.len() - k).max(1);
+                        b.replace(k..k + used, &with);
                         changed = true;
-                        i += used;
+                        j = k + used;
                     }
                     None => {
-                        b.copy(buf, i);
-                        i += 1;
+                        b.copy(buf, k..k + 1);
+                        j = k + 1;
                     }
                 }
             }
-            b.flush(i);
+            b.flush(j);
             if !changed {
                 b.text.truncate(text_len);
                 b.pieces.truncate(pieces_len);
             } else if !b.text.ends_with(b"\n") {
-                b.replace(i..i, b"\n");
+                b.replace(j..j, b"\n");
+            }
+            i = j;
+            if i >= buf.len() {
+                break;
             }
         }
         (!b.text.is_empty()).then_some(b)
@@ -252,87 +271,94 @@ fn json_escapes(buf: &[u8]) -> Option<Builder> {
     if !trigger {
         return None;
     }
-    Builder::run(buf, |buf, i| {
-        if buf[i] != b'\\' || i + 1 >= buf.len() {
-            return None;
-        }
-        let simple = match buf[i + 1] {
-            b'/' => Some(b'/'),
-            b'\\' => Some(b'\\'),
-            b'"' => Some(b'"'),
-            b'n' => Some(b'\n'),
-            b't' => Some(b'\t'),
-            b'r' => Some(b'\r'),
-            b'u' => None,
-            _ => return None,
-        };
-        if let Some(c) = simple {
-            return Some((2, vec![c]));
-        }
-        let digits = buf.get(i + 2..i + 6)?;
-        let mut v = 0u32;
-        for &d in digits {
-            v = v * 16 + hex(d)? as u32;
-        }
-        Some((6, utf8(v)))
-    })
+    Builder::run(buf, b'\\', json_escape_at)
+}
+
+fn json_escape_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    if buf[i] != b'\\' || i + 1 >= buf.len() {
+        return None;
+    }
+    let simple = match buf[i + 1] {
+        b'/' => Some(b'/'),
+        b'\\' => Some(b'\\'),
+        b'"' => Some(b'"'),
+        b'n' => Some(b'\n'),
+        b't' => Some(b'\t'),
+        b'r' => Some(b'\r'),
+        b'u' => None,
+        _ => return None,
+    };
+    if let Some(c) = simple {
+        return Some((2, vec![c]));
+    }
+    let digits = buf.get(i + 2..i + 6)?;
+    let mut v = 0u32;
+    for &d in digits {
+        v = v * 16 + hex(d)? as u32;
+    }
+    Some((6, utf8(v)))
 }
 
 fn ansi(buf: &[u8]) -> Option<Builder> {
     memchr::memchr(0x1b, buf)?;
-    Builder::run(buf, |buf, i| {
-        if buf[i] != 0x1b {
-            return None;
-        }
-        // CSI: ESC [ parameters… final byte in 0x40..=0x7e; bounded length.
-        if buf.get(i + 1) != Some(&b'[') {
-            return Some((1, Vec::new()));
-        }
-        let end = buf[i + 2..]
-            .iter()
-            .take(32)
-            .position(|b| (0x40..=0x7e).contains(b))?;
-        Some((end + 3, Vec::new()))
-    })
+    Builder::run(buf, 0x1b, ansi_at)
 }
 
+fn ansi_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    if buf[i] != 0x1b {
+        return None;
+    }
+    // CSI: ESC [ parameters… final byte in 0x40..=0x7e; bounded length.
+    if buf.get(i + 1) != Some(&b'[') {
+        return Some((1, Vec::new()));
+    }
+    let end = buf[i + 2..]
+        .iter()
+        .take(32)
+        .position(|b| (0x40..=0x7e).contains(b))?;
+    Some((end + 3, Vec::new()))
+}
+
+const NAMED_ENTITIES: [(&[u8], u8); 6] = [
+    (b"&quot;", b'"'),
+    (b"&amp;", b'&'),
+    (b"&lt;", b'<'),
+    (b"&gt;", b'>'),
+    (b"&apos;", b'\''),
+    (b"&sol;", b'/'),
+];
+
 fn html_entities(buf: &[u8]) -> Option<Builder> {
-    const NAMED: [(&[u8], u8); 6] = [
-        (b"&quot;", b'"'),
-        (b"&amp;", b'&'),
-        (b"&lt;", b'<'),
-        (b"&gt;", b'>'),
-        (b"&apos;", b'\''),
-        (b"&sol;", b'/'),
-    ];
     // One pass over the ampersands, not one substring search per entity.
     let trigger = memchr::memchr_iter(b'&', buf).any(|i| {
         let rest = &buf[i..];
-        rest.starts_with(b"&#") || NAMED.iter().any(|(n, _)| rest.starts_with(n))
+        rest.starts_with(b"&#") || NAMED_ENTITIES.iter().any(|(n, _)| rest.starts_with(n))
     });
     if !trigger {
         return None;
     }
-    Builder::run(buf, |buf, i| {
-        if buf[i] != b'&' {
-            return None;
-        }
-        let rest = &buf[i..];
-        if let Some((n, c)) = NAMED.iter().find(|(n, _)| rest.starts_with(n)) {
-            return Some((n.len(), vec![*c]));
-        }
-        if !rest.starts_with(b"&#") {
-            return None;
-        }
-        let (radix, digits_at) = match rest.get(2) {
-            Some(b'x' | b'X') => (16, 3),
-            _ => (10, 2),
-        };
-        let len = rest[digits_at..].iter().take(8).position(|&b| b == b';')?;
-        let digits = std::str::from_utf8(&rest[digits_at..digits_at + len]).ok()?;
-        let v = u32::from_str_radix(digits, radix).ok()?;
-        Some((digits_at + len + 1, utf8(v)))
-    })
+    Builder::run(buf, b'&', html_entity_at)
+}
+
+fn html_entity_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    if buf[i] != b'&' {
+        return None;
+    }
+    let rest = &buf[i..];
+    if let Some((n, c)) = NAMED_ENTITIES.iter().find(|(n, _)| rest.starts_with(n)) {
+        return Some((n.len(), vec![*c]));
+    }
+    if !rest.starts_with(b"&#") {
+        return None;
+    }
+    let (radix, digits_at) = match rest.get(2) {
+        Some(b'x' | b'X') => (16, 3),
+        _ => (10, 2),
+    };
+    let len = rest[digits_at..].iter().take(8).position(|&b| b == b';')?;
+    let digits = std::str::from_utf8(&rest[digits_at..digits_at + len]).ok()?;
+    let v = u32::from_str_radix(digits, radix).ok()?;
+    Some((digits_at + len + 1, utf8(v)))
 }
 
 fn percent(buf: &[u8]) -> Option<Builder> {
@@ -350,14 +376,16 @@ fn percent(buf: &[u8]) -> Option<Builder> {
     if count < 2 {
         return None;
     }
-    Builder::run(buf, |buf, i| {
-        if buf[i] != b'%' {
-            return None;
-        }
-        let hi = hex(*buf.get(i + 1)?)?;
-        let lo = hex(*buf.get(i + 2)?)?;
-        Some((3, vec![hi * 16 + lo]))
-    })
+    Builder::run(buf, b'%', percent_at)
+}
+
+fn percent_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    if buf[i] != b'%' {
+        return None;
+    }
+    let hi = hex(*buf.get(i + 1)?)?;
+    let lo = hex(*buf.get(i + 2)?)?;
+    Some((3, vec![hi * 16 + lo]))
 }
 
 /// Standard alphabet, padding already stripped, and a last partial group accepted whatever its
@@ -648,6 +676,68 @@ mod tests {
                     let r = l.original(0..l.text.len());
                     assert!(r.end <= c.len());
                 }
+            }
+        }
+    }
+
+    /// What one escape at `buf[i]` decodes to.
+    type Step = fn(&[u8], usize) -> Option<(usize, Vec<u8>)>;
+
+    /// The decoders' first version: every byte of every line tried in turn.
+    fn every_byte(buf: &[u8], at: Step) -> Option<Builder> {
+        let mut b = Builder::default();
+        let mut i = 0;
+        while i < buf.len() {
+            let line_end = memchr::memchr(b'\n', &buf[i..]).map_or(buf.len(), |n| i + n + 1);
+            let (text_len, pieces_len) = (b.text.len(), b.pieces.len());
+            let mut changed = false;
+            while i < line_end {
+                match at(buf, i) {
+                    Some((used, with)) => {
+                        let used = used.min(buf.len() - i).max(1);
+                        b.replace(i..i + used, &with);
+                        changed = true;
+                        i += used;
+                    }
+                    None => {
+                        b.copy(buf, i..i + 1);
+                        i += 1;
+                    }
+                }
+            }
+            b.flush(i);
+            if !changed {
+                b.text.truncate(text_len);
+                b.pieces.truncate(pieces_len);
+            } else if !b.text.ends_with(b"\n") {
+                b.replace(i..i, b"\n");
+            }
+        }
+        (!b.text.is_empty()).then_some(b)
+    }
+
+    proptest::proptest! {
+        /// Jumping from trigger byte to trigger byte decodes what trying every byte decodes,
+        /// with the same map, on text dense in escapes, newlines and escapes cut short.
+        #[test]
+        fn the_trigger_search_decodes_what_every_byte_decodes(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "\\", "\\/", "\\u0040", "\\u00", "\\n", "\\\\\\\"", "\x1b[1;31m", "\x1b", "\x1b[",
+                "&amp;", "&#47;", "&#x2F;", "&#", "&", "%2F", "%3", "%", "\n", "\r\n", "ab", "Z9",
+                " ", "=",
+            ]), 0..60),
+        ) {
+            let buf = parts.concat().into_bytes();
+            let steps: [(u8, Step); 4] = [
+                (b'\\', json_escape_at),
+                (0x1b, ansi_at),
+                (b'&', html_entity_at),
+                (b'%', percent_at),
+            ];
+            for (trigger, step) in steps {
+                let fast = Builder::run(&buf, trigger, step).map(|b| (b.text, b.pieces));
+                let slow = every_byte(&buf, step).map(|b| (b.text, b.pieces));
+                proptest::prop_assert_eq!(fast, slow, "trigger {:?}", trigger as char);
             }
         }
     }
