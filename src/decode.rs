@@ -413,6 +413,96 @@ static B64: [bool; 256] = {
     t
 };
 
+/// The bytes `buf[at..at + 64]` that are base64 characters, as bits (bit `j` for `buf[at + j]`;
+/// none past the end).
+fn b64_mask(buf: &[u8], at: usize) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(block) = buf.get(at..at + 64) {
+        return sse2::b64_mask(block.try_into().expect("64 bytes"));
+    }
+    b64_mask_scalar(buf, at)
+}
+
+fn b64_mask_scalar(buf: &[u8], at: usize) -> u64 {
+    let block = buf.get(at..).unwrap_or_default();
+    block
+        .iter()
+        .take(64)
+        .enumerate()
+        .fold(0, |m, (j, &b)| m | u64::from(is_b64(b)) << j)
+}
+
+/// SSE2 is part of x86_64: no detection needed.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::*;
+
+    /// [`super::b64_mask`] of a whole block, 16 bytes per step: letters are the bytes whose
+    /// lower-case form is at most 25 above `a`, digits at most 9 above `0`, then `+` and `/`.
+    pub fn b64_mask(block: &[u8; 64]) -> u64 {
+        let mut m = 0u64;
+        for (j, chunk) in block.chunks_exact(16).enumerate() {
+            // SAFETY: SSE2 is always available on x86_64; the load is of 16 bytes in `chunk`.
+            let bits = unsafe {
+                let x = _mm_loadu_si128(chunk.as_ptr() as *const __m128i);
+                let below =
+                    |v: __m128i, top: i8| _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(top)), v);
+                let letter = below(
+                    _mm_sub_epi8(
+                        _mm_or_si128(x, _mm_set1_epi8(0x20)),
+                        _mm_set1_epi8(b'a' as i8),
+                    ),
+                    25,
+                );
+                let digit = below(_mm_sub_epi8(x, _mm_set1_epi8(b'0' as i8)), 9);
+                let plus = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'+' as i8));
+                let slash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'/' as i8));
+                let any = _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(plus, slash));
+                _mm_movemask_epi8(any) as u32 as u16
+            };
+            m |= u64::from(bits) << (16 * j);
+        }
+        m
+    }
+}
+
+/// The first position at or after `from` where [`MIN_BASE64`] base64 characters in a row begin.
+/// A 64-byte block at a time as a bit mask, joined with the next block's; five shift-and steps
+/// leave the bits that begin 32 set bits. Text without a long run (words, identifiers, short
+/// ids) costs a few instructions per block instead of a look at every word.
+fn next_window(buf: &[u8], from: usize) -> Option<usize> {
+    const _: () = assert!(MIN_BASE64 == 32);
+    let mut at = from;
+    let mut cur = b64_mask(buf, at);
+    while at < buf.len() {
+        let next = b64_mask(buf, at + 64);
+        let mut r = u128::from(cur) | u128::from(next) << 64;
+        r &= r >> 1;
+        r &= r >> 2;
+        r &= r >> 4;
+        r &= r >> 8;
+        r &= r >> 16;
+        let starts = r as u64;
+        if starts != 0 {
+            return Some(at + starts.trailing_zeros() as usize);
+        }
+        at += 64;
+        cur = next;
+    }
+    None
+}
+
+/// Where the run of base64 characters from `from` ends.
+fn run_end(buf: &[u8], mut from: usize) -> usize {
+    loop {
+        let m = b64_mask(buf, from);
+        if m != u64::MAX {
+            return from + m.trailing_ones() as usize;
+        }
+        from += 64;
+    }
+}
+
 /// Base64 blobs: runs of at least [`MIN_BASE64`] standard-alphabet characters, continued over a
 /// line break when a line is all base64 (wrapped output such as `base64` or MIME). Only blobs that
 /// decode to text become part of the layer; each maps back to the whole blob.
@@ -425,36 +515,16 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     let mut i = 0;
     while i < n {
         // Most runs (words, identifiers) are too short to be a blob or to start a wrapped one
-        // (its first line is at least 60 characters). A run of at least MIN_BASE64 characters
-        // starting at or after `i` holds the byte at `probe`: when that byte is not base64, no
-        // such run starts before it, and the bytes up to it need no look.
-        let probe = i + MIN_BASE64 - 1;
-        if probe >= n {
+        // (its first line is at least 60 characters).
+        let Some(start) = next_window(buf, i) else {
             break;
-        }
-        if !is_b64(buf[probe]) {
-            i = probe + 1;
-            continue;
-        }
-        let mut start = probe;
-        while start > i && is_b64(buf[start - 1]) {
-            start -= 1;
-        }
-        i = probe + 1;
-        while i < n && is_b64(buf[i]) {
-            i += 1;
-        }
-        if i - start < MIN_BASE64 {
-            continue;
-        }
+        };
         i = start;
         let mut line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |p| p + 1);
         segments.clear();
         loop {
             let seg_start = i;
-            while i < n && is_b64(buf[i]) {
-                i += 1;
-            }
+            i = run_end(buf, i);
             segments.push(seg_start..i);
             let seg_len = i - seg_start;
             while i < n && buf[i] == b'=' {
@@ -738,6 +808,39 @@ mod tests {
                 let fast = Builder::run(&buf, trigger, step).map(|b| (b.text, b.pieces));
                 let slow = every_byte(&buf, step).map(|b| (b.text, b.pieces));
                 proptest::prop_assert_eq!(fast, slow, "trigger {:?}", trigger as char);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The block masks, the window search and the run ends agree with a byte-by-byte look,
+        /// on text of long and short base64 runs and on any bytes.
+        #[test]
+        fn base64_runs_are_found_as_a_byte_by_byte_look_finds_them(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "A", "z", "0", "9", "+", "/", "Qm9vbXNoYWth", "aGVsbG8gd29ybGQgYW5kIG1vcmU",
+                " ", "\n", "=", "-", "_", "@", "[", "`", "{", "\u{e9}",
+            ]), 0..120),
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            from in 0usize..300,
+        ) {
+            for buf in [parts.concat().into_bytes(), noise] {
+                let naive_mask = |at: usize| {
+                    (0..64)
+                        .filter(|j| buf.get(at + j).is_some_and(|&b| is_b64(b)))
+                        .fold(0u64, |m, j| m | 1 << j)
+                };
+                for at in [0, 1, 17, 64, from] {
+                    proptest::prop_assert_eq!(b64_mask(&buf, at), naive_mask(at));
+                    proptest::prop_assert_eq!(b64_mask_scalar(&buf, at), naive_mask(at));
+                }
+                let from = from.min(buf.len());
+                let want = (from..buf.len()).find(|&p| {
+                    buf.get(p..p + MIN_BASE64).is_some_and(|w| w.iter().all(|&b| is_b64(b)))
+                });
+                proptest::prop_assert_eq!(next_window(&buf, from), want);
+                let end = (from..buf.len()).find(|&p| !is_b64(buf[p])).unwrap_or(buf.len());
+                proptest::prop_assert_eq!(run_end(&buf, from), end);
             }
         }
     }
