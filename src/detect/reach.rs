@@ -101,7 +101,7 @@ impl ByteSet {
 /// Longest reach worth windowing: beyond it the windows of a busy file cover it anyway.
 const MAX_NEAR: usize = 16 << 10;
 /// Most lines around a hit worth windowing by lines (beyond, by bytes: `Near`).
-const MAX_LINES: usize = 8;
+const MAX_LINES: usize = 16;
 /// Bounds on the finite languages the analysis enumerates.
 const MAX_STRINGS: usize = 64;
 const MAX_STRING_LEN: usize = 64;
@@ -909,6 +909,10 @@ mod tests {
             ),
             Reach::Whole
         );
+        // A config block: the section's name, then its key up to eleven lines below, with
+        // names of any length on the way (no bound on the length, one on the lines).
+        let block = r"(?im)^[ \t]*(?:[a-z_]+\.)*binance[ \t]*:[ \t]*\r?\n(?:[ \t]*[^\s][^\r\n]{0,160}\r?\n){0,10}?[ \t]*secret[ \t]*:[ \t]*(\w{16,64})";
+        assert_eq!(reach(block, &kw(&["binance"])), Reach::Lines(0, 11));
         // `[^"]` crosses lines.
         assert_eq!(reach(r#"token="([^"]+)""#, &kw(&["token"])), Reach::Whole);
         assert_eq!(
