@@ -429,9 +429,7 @@ impl Config {
     /// allow entry's `rules` are errors that point at the config.
     pub fn rule_pack(&self) -> Result<RulePack, Diagnostics> {
         let mut builder = PackBuilder::builtin();
-        for (name, text) in BUILTIN_RULE_FILES {
-            builder.add_file(name, text);
-        }
+        builder.add_files(BUILTIN_RULE_FILES);
         let Some((name, text)) = &self.source else {
             return builder.finish();
         };

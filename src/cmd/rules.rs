@@ -120,18 +120,18 @@ fn explain(id: &str) -> miette::Result<Exit> {
 
 fn check_files(files: &[std::path::PathBuf], format: ListFormat) -> miette::Result<Exit> {
     let mut builder = PackBuilder::default();
-    for (name, text) in BUILTIN_RULE_FILES {
-        builder.add_file(name, text);
-    }
+    builder.add_files(BUILTIN_RULE_FILES);
     let mut texts = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| miette!("cannot read rule file {}: {e}", f.display()))?;
         texts.push((f.display().to_string(), text));
     }
-    for (name, text) in &texts {
-        builder.add_file(name, text);
-    }
+    let named: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    builder.add_files(&named);
     let pack = builder.finish()?;
     let count_checked;
     let problems = {

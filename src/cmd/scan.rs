@@ -104,7 +104,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         .unwrap_or(Severity::Low);
     let (threads, pool) = super::workers(args.threads)?;
 
-    let pack = config.rule_pack()?;
+    // On the scan's threads: the pack's rules are compiled in parallel.
+    let pack = pool.install(|| config.rule_pack())?;
     let hygiene_rules = config.hygiene_rules();
     let rules_info = RulesInfo {
         count: pack.rules.len() + hygiene_rules.len(),
