@@ -512,6 +512,7 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     let mut b = Builder::default();
     let mut segments: Vec<Range<usize>> = Vec::new();
     let mut chars: Vec<u8> = Vec::new();
+    let mut decoded: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < n {
         // Most runs (words, identifiers) are too short to be a blob or to start a wrapped one
@@ -561,10 +562,16 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
         if len < MIN_BASE64 {
             continue;
         }
-        chars.clear();
-        for r in &segments {
-            chars.extend_from_slice(&buf[r.clone()]);
-        }
+        // A blob on one line (most) is decoded where it is.
+        let chars: &[u8] = if let [one] = segments.as_slice() {
+            &buf[one.clone()]
+        } else {
+            chars.clear();
+            for r in &segments {
+                chars.extend_from_slice(&buf[r.clone()]);
+            }
+            &chars
+        };
         let classes = [
             chars.iter().any(u8::is_ascii_lowercase),
             chars.iter().any(u8::is_ascii_uppercase),
@@ -575,9 +582,11 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
         }
         // A last group of 2 or 3 characters holds 1 or 2 more bytes; a lone one holds none.
         let usable = len - usize::from(len % 4 == 1);
-        let Ok(decoded) = BASE64.decode(&chars[..usable]) else {
+        // Into one buffer for all blobs: most candidates (hex digests, ids) are not text.
+        decoded.clear();
+        if BASE64.decode_vec(&chars[..usable], &mut decoded).is_err() {
             continue;
-        };
+        }
         if is_text(&decoded) {
             b.replace(start..i, &decoded);
             b.replace(i..i, b"\n");
