@@ -365,7 +365,7 @@ impl Scanner {
         }
         // Then the windows of the selected rules, by ascending hit end.
         let whole_at = buf.len() / WHOLE_RATIO;
-        let mut line = 0..0;
+        let mut lines = LinesNear::default();
         for &(p, start, end) in &scratch.hits {
             let pattern = &self.patterns[p];
             if let Some(around) = around
@@ -395,13 +395,7 @@ impl Scanner {
                     continue;
                 }
                 let window = match windowing.reach {
-                    Reach::Lines(0, 0) => {
-                        if start < line.start || end > line.end {
-                            line = lines_around(buf, start, end, 0, 0);
-                        }
-                        line.clone()
-                    }
-                    Reach::Lines(before, after) => lines_around(buf, start, end, before, after),
+                    Reach::Lines(before, after) => lines.around(buf, start, end, before, after),
                     Reach::Near(len) => lines_around(
                         buf,
                         start.saturating_sub(len),
@@ -455,6 +449,53 @@ fn lines_around(buf: &[u8], start: usize, end: usize, before: usize, after: usiz
         }
     }
     from..to
+}
+
+/// [`lines_around`] for the hits of one line, which anchor many rules with different reaches:
+/// the hit's line is found once, and each line above and below it once.
+#[derive(Default)]
+struct LinesNear {
+    /// The hit's line, as `lines_around(.., 0, 0)` gives it.
+    line: Range<usize>,
+    /// Where `lines_around` starts with `k` lines before: `up[k]`.
+    up: Vec<usize>,
+    /// Where it ends with `k` lines after: `down[k]`.
+    down: Vec<usize>,
+    /// Whether `line` is one line, which other hits inside it share.
+    shared: bool,
+}
+
+impl LinesNear {
+    fn around(
+        &mut self,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> Range<usize> {
+        // Strictly inside the last hit's line (between its newlines): the same line. Unless the
+        // last hit held a newline: its "line" is two.
+        if !(self.shared && self.line.start < start && end < self.line.end) {
+            self.line = lines_around(buf, start, end, 0, 0);
+            self.shared = memchr::memchr(b'\n', &buf[start..end]).is_none();
+            self.up.clear();
+            self.up.push(self.line.start);
+            self.down.clear();
+            self.down.push(self.line.end);
+        }
+        while self.up.len() <= before {
+            let from = self.up[self.up.len() - 1];
+            self.up
+                .push(memchr::memrchr(b'\n', &buf[..from]).unwrap_or(0));
+        }
+        while self.down.len() <= after {
+            let to = self.down[self.down.len() - 1];
+            self.down
+                .push(memchr::memchr(b'\n', &buf[to..]).map_or(buf.len(), |p| to + p + 1));
+        }
+        self.up[before]..self.down[after]
+    }
 }
 
 /// One rule's run over a buffer: which rule, and whether to keep rejected matches.
@@ -597,4 +638,29 @@ pub fn validate(rule: &Rule, secret: &[u8]) -> Result<(), &'static str> {
         return Err(why.explain());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Hits of one line share its bounds, whatever the order of the queries and the reaches.
+        #[test]
+        fn lines_near_bounds_are_those_of_lines_around(
+            buf in proptest::collection::vec(proptest::sample::select(b"ab\n".to_vec()), 0..60),
+            queries in proptest::collection::vec((0usize..64, 0usize..4, 0usize..5, 0usize..5), 1..40),
+        ) {
+            let mut near = LinesNear::default();
+            for (start, len, before, after) in queries {
+                let start = start.min(buf.len());
+                let end = (start + len).min(buf.len());
+                proptest::prop_assert_eq!(
+                    near.around(&buf, start, end, before, after),
+                    lines_around(&buf, start, end, before, after),
+                    "hit {}..{} in {:?}", start, end, String::from_utf8_lossy(&buf)
+                );
+            }
+        }
+    }
 }
