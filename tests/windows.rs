@@ -158,8 +158,14 @@ fn anchored_searches_find_what_the_whole_buffer_search_finds() {
         r"(?i)[a-z0-9_]*?(?:key|tok)[a-z_]{0,3}=(?P<secret>[a-z0-9]{2,6})",
         r"(?i)(?P<name>[a-z0-9_=]*(?:key|tok))(?P<secret>[0-9]{1,3})",
         r"(?:key|tok)_(?P<secret>[a-z0-9]{2,4})\b",
+        // Opened by one byte that is not a name byte, or a line start (`Windowing::boundary`),
+        // with the line break in that class or not.
+        r"(?im)(?:^|[^?&a-z0-9_])[a-z0-9_]*?(?:key|tok)[a-z_]{0,3}=(?P<secret>[a-z0-9]{2,6})",
+        r"(?m)(?:^|[ =])(?P<name>[a-z_]*(?:key|tok))(?P<secret>[0-9]{1,3})",
+        r"(?i)[^a-z_](?:key|tok)=?(?P<secret>[a-z0-9]{2,4})",
+        r"(?R)(?:^|[ 9])[A-Z_]*?(?:key|tok)(?P<secret>[0-9]{1,2})",
     ];
-    let alphabet = b"akeyKtoK_=19 \n";
+    let alphabet = b"akeyKtoK_=19 \n\r?";
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = |n: usize| {
         state ^= state << 13;
@@ -172,6 +178,11 @@ fn anchored_searches_find_what_the_whole_buffer_search_finds() {
         assert!(
             windowed.rules()[0].windowing.anchored,
             "{re} is searched from its hits"
+        );
+        assert_eq!(
+            windowed.rules()[0].windowing.boundary,
+            re.contains("[^") || re.contains("(?:^|"),
+            "{re} opens with a boundary"
         );
         let mut whole = Scanner::new(pack(re));
         whole.windows = false;

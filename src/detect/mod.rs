@@ -390,8 +390,14 @@ impl Scanner {
                 if windowing.anchored
                     && let Some(lead) = &windowing.lead
                 {
-                    // The lead holds no newline: the run stays on the hit's line.
-                    plan.starts.push((run_start(buf, start, lead, 0), start));
+                    // The lead holds no newline: the run stays on the hit's line. A boundary
+                    // opening is the byte before the run.
+                    let run = run_start(buf, start, lead, 0);
+                    let from = match windowing.boundary {
+                        true => run.saturating_sub(1),
+                        false => run,
+                    };
+                    plan.starts.push((from, start));
                     continue;
                 }
                 let window = match windowing.reach {
@@ -543,7 +549,8 @@ fn scan_rule(
 /// when one begins anywhere in the run (its opening repetition absorbs the bytes before); a
 /// search stops where no match can begin there any more, so a hit costs a few bytes, not its
 /// line. As in the whole buffer's search, a match begins no earlier than where the last one
-/// ended, and a hit inside the last match starts none.
+/// ended, and a hit inside the last match starts none. For a rule opened by a boundary
+/// (`Windowing::boundary`), `starts` hold the byte before the run.
 fn scan_rule_from(
     run: &RuleRun,
     buf: &[u8],
@@ -552,9 +559,10 @@ fn scan_rule_from(
     memo: &mut Memo,
     out: &mut Vec<Candidate>,
 ) {
+    let boundary = run.rule.windowing.boundary;
     let mut next = 0;
     let mut searched = usize::MAX;
-    for &(lead, hit) in starts {
+    for &(mut lead, hit) in starts {
         // Again while the match found ends before the hit: another may begin between them.
         while hit >= next {
             let from = lead.max(next);
@@ -566,6 +574,11 @@ fn scan_rule_from(
                 .span(from..buf.len())
                 .anchored(Anchored::Yes);
             let Some(m) = run.rule.regex.search_with(&mut state.cache, &input) else {
+                // A boundary opening's line start, at the run after the line break before it.
+                if boundary && from == lead && from < hit && matches!(buf[from], b'\n' | b'\r') {
+                    lead += 1;
+                    continue;
+                }
                 break;
             };
             next = m.end() + usize::from(m.is_empty());

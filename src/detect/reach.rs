@@ -18,7 +18,7 @@
 //! look-arounds (`^`, `\b`) see what they would see in a whole-buffer search, and since every
 //! match lies in a window, a search of the windows finds exactly the whole buffer's matches.
 
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use std::collections::HashMap;
 
 /// Where a rule's regex must run, relative to its anchors' hits.
@@ -51,6 +51,11 @@ pub struct Windowing {
     /// holds every lead byte (`[a-z0-9_.-]*?secret…`), which absorbs the run. A hit then costs a
     /// search that stops where a match can no longer begin there, not a scan of its line.
     pub anchored: bool,
+    /// With `anchored`: every match opens with one byte that is not a lead byte before the run
+    /// of lead bytes (`(?:^|[^a-z0-9_.-])[a-z0-9_.-]*?secret…`), or with a line start at the run.
+    /// The search then starts at the byte before the run, and at the run itself when that byte
+    /// ends a line.
+    pub boundary: bool,
 }
 
 impl Windowing {
@@ -59,6 +64,7 @@ impl Windowing {
         anchors: Vec::new(),
         lead: None,
         anchored: false,
+        boundary: false,
     };
 }
 
@@ -115,6 +121,60 @@ const MAX_ANCHORS: usize = 16;
 /// Where a rule regex must run, given its syntax tree (as the rules parse it, see
 /// `rules::lazy`) and its `keywords` (any case).
 pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
+    let w = windowing_of(hir, keywords);
+    if w.anchored {
+        return w;
+    }
+    opened_by_boundary(hir, keywords).unwrap_or(w)
+}
+
+/// The windowing of a regex that opens with a one-byte boundary (`(?:^|[^a-z0-9_.-])`, `[\s"]`)
+/// before what can be searched from its hits' lead runs (`Windowing::anchored`), when the
+/// boundary's bytes are not lead bytes: then a match opens with the byte just before the run
+/// (no lead byte can be the boundary's), or with the line start at the run (the lead holds no
+/// line break, so none is inside the run).
+fn opened_by_boundary(hir: &Hir, keywords: &[String]) -> Option<Windowing> {
+    let (class, rest) = boundary(hir)?;
+    let w = windowing_of(&rest, keywords);
+    let lead = w.lead?;
+    let apart = class.0.iter().zip(lead.0).all(|(c, l)| c & l == 0);
+    (w.anchored && apart && !lead.contains(b'\r') && !lead.contains(b'\n')).then_some(Windowing {
+        boundary: true,
+        ..w
+    })
+}
+
+/// A concatenation's first element when it matches one byte of a class or a line or text start,
+/// with the bytes of the class, and the rest of the concatenation.
+fn boundary(hir: &Hir) -> Option<(ByteSet, Hir)> {
+    match hir.kind() {
+        HirKind::Capture(c) => boundary(&c.sub),
+        HirKind::Concat(subs) if subs.len() >= 2 => {
+            Some((boundary_bytes(&subs[0])?, Hir::concat(subs[1..].to_vec())))
+        }
+        _ => None,
+    }
+}
+
+/// The bytes `hir` matches when every match is one byte of a class or an empty line or text
+/// start (`^`, `\A`); `None` otherwise (a Unicode class may match several bytes).
+fn boundary_bytes(hir: &Hir) -> Option<ByteSet> {
+    match hir.kind() {
+        HirKind::Class(Class::Bytes(_)) => Some(bytes_of(hir)),
+        HirKind::Class(Class::Unicode(c)) if c.ranges().iter().all(|r| r.end().is_ascii()) => {
+            Some(bytes_of(hir))
+        }
+        HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) => Some(ByteSet::default()),
+        HirKind::Capture(c) => boundary_bytes(&c.sub),
+        HirKind::Alternation(subs) => subs.iter().try_fold(ByteSet::default(), |acc, s| {
+            Some(acc.union(boundary_bytes(s)?))
+        }),
+        _ => None,
+    }
+}
+
+/// [`reach_of`] without boundary openings.
+fn windowing_of(hir: &Hir, keywords: &[String]) -> Windowing {
     let keywords: Vec<Vec<u8>> = keywords
         .iter()
         .map(|k| k.as_bytes().to_ascii_lowercase())
@@ -159,6 +219,7 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
         anchors,
         lead,
         anchored,
+        boundary: false,
     }
 }
 
@@ -812,6 +873,40 @@ mod tests {
         ));
         // No lead at all: the rule's windows are not runs of lead bytes.
         assert!(!anchored(r"user:\s*\S+\s+token=([a-z0-9]{20})", &["token"]));
+    }
+
+    #[test]
+    fn a_search_starts_before_the_run_where_a_boundary_byte_opens_the_match() {
+        let opened = |pattern: &str| {
+            let w = windowing(pattern, &kw(&["secret"]));
+            (w.anchored, w.boundary)
+        };
+        // A line start or one byte that no name byte can be.
+        assert_eq!(
+            opened(r"(?im)(?:^|[^?&a-z0-9_.-])[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
+            (true, true)
+        );
+        assert_eq!(opened(r#"[\s"']secret=([a-z0-9]{8,})"#), (true, true));
+        // Without the boundary, the same regex is anchored at the run.
+        assert_eq!(
+            opened(r"(?i)[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
+            (true, false)
+        );
+        // The boundary's class holds a name byte (`.`): a match may open inside the run.
+        assert_eq!(
+            opened(r"(?im)(?:^|[^a-z0-9_-])[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
+            (false, false)
+        );
+        // `\b` is not one byte: the match may open anywhere in the run.
+        assert_eq!(
+            opened(r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
+            (false, false)
+        );
+        // Two bytes of boundary.
+        assert_eq!(
+            opened(r"(?i)[^a-z][^a-z][a-z0-9_.-]*?secret=([a-z0-9]{8,})"),
+            (false, false)
+        );
     }
 
     #[test]
