@@ -164,6 +164,10 @@ fn anchored_searches_find_what_the_whole_buffer_search_finds() {
         r"(?m)(?:^|[ =])(?P<name>[a-z_]*(?:key|tok))(?P<secret>[0-9]{1,3})",
         r"(?i)[^a-z_](?:key|tok)=?(?P<secret>[a-z0-9]{2,4})",
         r"(?R)(?:^|[ 9])[A-Z_]*?(?:key|tok)(?P<secret>[0-9]{1,2})",
+        // Opened by `\b` (`Windowing::word`): a name run with bytes that are not word bytes.
+        r"(?i)\b[a-z0-9_=-]*?(?:key|tok)[a-z_]{0,3}=(?P<secret>[a-z0-9]{2,6})",
+        r"\b(?P<name>[a-z_=?]*(?:key|tok))(?P<secret>[0-9]{1,3})",
+        r"(?i)\b[a-z]*(?:key|tok)=?(?P<secret>[0-9]{2,4})",
     ];
     let alphabet = b"akeyKtoK_=19 \n\r?";
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -183,6 +187,11 @@ fn anchored_searches_find_what_the_whole_buffer_search_finds() {
             windowed.rules()[0].windowing.boundary,
             re.contains("[^") || re.contains("(?:^|"),
             "{re} opens with a boundary"
+        );
+        assert_eq!(
+            windowed.rules()[0].windowing.word,
+            re.contains(r"\b[") || re.contains(r"\b(?"),
+            "{re} opens with a word boundary"
         );
         let mut whole = Scanner::new(pack(re));
         whole.windows = false;

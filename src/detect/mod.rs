@@ -550,7 +550,8 @@ fn scan_rule(
 /// search stops where no match can begin there any more, so a hit costs a few bytes, not its
 /// line. As in the whole buffer's search, a match begins no earlier than where the last one
 /// ended, and a hit inside the last match starts none. For a rule opened by a boundary
-/// (`Windowing::boundary`), `starts` hold the byte before the run.
+/// (`Windowing::boundary`), `starts` hold the byte before the run; for one opened by `\b`
+/// (`Windowing::word`), the search starts at the first word boundary from the run.
 fn scan_rule_from(
     run: &RuleRun,
     buf: &[u8],
@@ -560,12 +561,20 @@ fn scan_rule_from(
     out: &mut Vec<Candidate>,
 ) {
     let boundary = run.rule.windowing.boundary;
+    let word = run.rule.windowing.word;
     let mut next = 0;
     let mut searched = usize::MAX;
     for &(mut lead, hit) in starts {
         // Again while the match found ends before the hit: another may begin between them.
         while hit >= next {
-            let from = lead.max(next);
+            let mut from = lead.max(next);
+            if word {
+                // A `\b` opening: no match begins in the run before its first word boundary.
+                match (from..=hit).find(|&p| at_word_boundary(buf, p)) {
+                    Some(p) => from = p,
+                    None => break,
+                }
+            }
             if from == searched {
                 break;
             }
@@ -585,6 +594,15 @@ fn scan_rule_from(
             take_match(run, buf, m, state, memo, out);
         }
     }
+}
+
+/// Whether ASCII `\b` holds at `at`: a word byte on one side only.
+fn at_word_boundary(buf: &[u8], at: usize) -> bool {
+    let word = |i: Option<usize>| {
+        i.and_then(|i| buf.get(i))
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    word(at.checked_sub(1)) != word(Some(at))
 }
 
 /// Resolves a match's secret group and validators and keeps it as a candidate, unless it has

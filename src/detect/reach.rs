@@ -56,6 +56,11 @@ pub struct Windowing {
     /// The search then starts at the byte before the run, and at the run itself when that byte
     /// ends a line.
     pub boundary: bool,
+    /// With `anchored`: every match opens with `\b` before what is searched from the run
+    /// (`\b[a-z0-9_.-]*?secret…`). The search then starts at the first word boundary in the run
+    /// (a match from a later one is also one from there, the opening repetition absorbing the
+    /// bytes between).
+    pub word: bool,
 }
 
 impl Windowing {
@@ -65,6 +70,7 @@ impl Windowing {
         lead: None,
         anchored: false,
         boundary: false,
+        word: false,
     };
 }
 
@@ -125,7 +131,31 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
     if w.anchored {
         return w;
     }
-    opened_by_boundary(hir, keywords).unwrap_or(w)
+    opened_by_boundary(hir, keywords)
+        .or_else(|| opened_by_word(hir, keywords))
+        .unwrap_or(w)
+}
+
+/// The windowing of a regex that opens with `\b` (ASCII) before what can be searched from its
+/// hits' lead runs: a match opens at a word boundary inside the run (`\b` consumes nothing, so
+/// the lead is the rest's).
+fn opened_by_word(hir: &Hir, keywords: &[String]) -> Option<Windowing> {
+    let rest = after_word_boundary(hir)?;
+    let w = windowing_of(&rest, keywords);
+    (w.anchored && w.lead.is_some()).then_some(Windowing { word: true, ..w })
+}
+
+/// The rest of a concatenation that opens with `\b` (ASCII).
+fn after_word_boundary(hir: &Hir) -> Option<Hir> {
+    match hir.kind() {
+        HirKind::Capture(c) => after_word_boundary(&c.sub),
+        HirKind::Concat(subs)
+            if subs.len() >= 2 && matches!(subs[0].kind(), HirKind::Look(Look::WordAscii)) =>
+        {
+            Some(Hir::concat(subs[1..].to_vec()))
+        }
+        _ => None,
+    }
 }
 
 /// The windowing of a regex that opens with a one-byte boundary (`(?:^|[^a-z0-9_.-])`, `[\s"]`)
@@ -220,6 +250,7 @@ fn windowing_of(hir: &Hir, keywords: &[String]) -> Windowing {
         lead,
         anchored,
         boundary: false,
+        word: false,
     }
 }
 
@@ -897,11 +928,16 @@ mod tests {
             opened(r"(?im)(?:^|[^a-z0-9_-])[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
             (false, false)
         );
-        // `\b` is not one byte: the match may open anywhere in the run.
+        // `\b` is not one byte: the match may open at any word boundary in the run, and is
+        // searched from the first (`Windowing::word`).
         assert_eq!(
             opened(r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
-            (false, false)
+            (true, false)
         );
+        let word = |p: &str| windowing(p, &kw(&["secret"])).word;
+        assert!(word(r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"));
+        // No opening repetition after the `\b` to absorb the run.
+        assert!(!word(r"(?i)\b[a-z]+[ \t]secret=([a-z0-9]{8,})"));
         // Two bytes of boundary.
         assert_eq!(
             opened(r"(?i)[^a-z][^a-z][a-z0-9_.-]*?secret=([a-z0-9]{8,})"),
