@@ -935,7 +935,9 @@ mod tests {
             (true, false)
         );
         let word = |p: &str| windowing(p, &kw(&["secret"])).word;
-        assert!(word(r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"));
+        assert!(word(
+            r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"
+        ));
         // No opening repetition after the `\b` to absorb the run.
         assert!(!word(r"(?i)\b[a-z]+[ \t]secret=([a-z0-9]{8,})"));
         // Two bytes of boundary.
