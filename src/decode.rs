@@ -511,7 +511,7 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     let n = buf.len();
     let mut b = Builder::default();
     let mut segments: Vec<Range<usize>> = Vec::new();
-    let mut chars: Vec<u8> = Vec::new();
+    let mut joined: Vec<u8> = Vec::new();
     let mut decoded: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < n {
@@ -566,11 +566,11 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
         let chars: &[u8] = if let [one] = segments.as_slice() {
             &buf[one.clone()]
         } else {
-            chars.clear();
+            joined.clear();
             for r in &segments {
-                chars.extend_from_slice(&buf[r.clone()]);
+                joined.extend_from_slice(&buf[r.clone()]);
             }
-            &chars
+            &joined
         };
         let classes = [
             chars.iter().any(u8::is_ascii_lowercase),

@@ -23,7 +23,7 @@ use crate::known::KnownValues;
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use literals::Literals;
 use memo::{Memo, Resolved};
-use reach::{ByteSet, Reach};
+use reach::{ByteSet, Opening, Reach};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 use std::ops::Range;
@@ -393,9 +393,9 @@ impl Scanner {
                     // The lead holds no newline: the run stays on the hit's line. A boundary
                     // opening is the byte before the run.
                     let run = run_start(buf, start, lead, 0);
-                    let from = match windowing.boundary {
-                        true => run.saturating_sub(1),
-                        false => run,
+                    let from = match windowing.opening {
+                        Opening::Byte => run.saturating_sub(1),
+                        Opening::Run | Opening::Word => run,
                     };
                     plan.starts.push((from, start));
                     continue;
@@ -467,8 +467,6 @@ struct LinesNear {
     up: Vec<usize>,
     /// Where it ends with `k` lines after: `down[k]`.
     down: Vec<usize>,
-    /// Whether `line` is one line, which other hits inside it share.
-    shared: bool,
 }
 
 impl LinesNear {
@@ -480,15 +478,16 @@ impl LinesNear {
         before: usize,
         after: usize,
     ) -> Range<usize> {
-        // Strictly inside the last hit's line (between its newlines): the same line. Unless the
-        // last hit held a newline: its "line" is two.
-        if !(self.shared && self.line.start < start && end < self.line.end) {
-            self.line = lines_around(buf, start, end, 0, 0);
-            self.shared = memchr::memchr(b'\n', &buf[start..end]).is_none();
+        // Strictly inside the last hit's line (between its newlines): the same line.
+        if !(self.line.start < start && end < self.line.end) {
+            let line = lines_around(buf, start, end, 0, 0);
             self.up.clear();
-            self.up.push(self.line.start);
+            self.up.push(line.start);
             self.down.clear();
-            self.down.push(self.line.end);
+            self.down.push(line.end);
+            // A hit holding a newline: its "line" is two, which no other hit shares.
+            let one = memchr::memchr(b'\n', &buf[start..end]).is_none();
+            self.line = if one { line } else { 0..0 };
         }
         while self.up.len() <= before {
             let from = self.up[self.up.len() - 1];
@@ -549,9 +548,9 @@ fn scan_rule(
 /// when one begins anywhere in the run (its opening repetition absorbs the bytes before); a
 /// search stops where no match can begin there any more, so a hit costs a few bytes, not its
 /// line. As in the whole buffer's search, a match begins no earlier than where the last one
-/// ended, and a hit inside the last match starts none. For a rule opened by a boundary
-/// (`Windowing::boundary`), `starts` hold the byte before the run; for one opened by `\b`
-/// (`Windowing::word`), the search starts at the first word boundary from the run.
+/// ended, and a hit inside the last match starts none. For a rule opened by a boundary byte
+/// (`Opening::Byte`), `starts` hold the byte before the run; for one opened by `\b`
+/// (`Opening::Word`), the search starts at the first word boundary from the run.
 fn scan_rule_from(
     run: &RuleRun,
     buf: &[u8],
@@ -560,15 +559,14 @@ fn scan_rule_from(
     memo: &mut Memo,
     out: &mut Vec<Candidate>,
 ) {
-    let boundary = run.rule.windowing.boundary;
-    let word = run.rule.windowing.word;
+    let opening = run.rule.windowing.opening;
     let mut next = 0;
     let mut searched = usize::MAX;
     for &(mut lead, hit) in starts {
         // Again while the match found ends before the hit: another may begin between them.
         while hit >= next {
             let mut from = lead.max(next);
-            if word {
+            if opening == Opening::Word {
                 // A `\b` opening: no match begins in the run before its first word boundary.
                 match (from..=hit).find(|&p| at_word_boundary(buf, p)) {
                     Some(p) => from = p,
@@ -584,7 +582,11 @@ fn scan_rule_from(
                 .anchored(Anchored::Yes);
             let Some(m) = run.rule.regex.search_with(&mut state.cache, &input) else {
                 // A boundary opening's line start, at the run after the line break before it.
-                if boundary && from == lead && from < hit && matches!(buf[from], b'\n' | b'\r') {
+                if opening == Opening::Byte
+                    && from == lead
+                    && from < hit
+                    && matches!(buf[from], b'\n' | b'\r')
+                {
                     lead += 1;
                     continue;
                 }

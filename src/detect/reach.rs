@@ -51,16 +51,25 @@ pub struct Windowing {
     /// holds every lead byte (`[a-z0-9_.-]*?secret…`), which absorbs the run. A hit then costs a
     /// search that stops where a match can no longer begin there, not a scan of its line.
     pub anchored: bool,
-    /// With `anchored`: every match opens with one byte that is not a lead byte before the run
-    /// of lead bytes (`(?:^|[^a-z0-9_.-])[a-z0-9_.-]*?secret…`), or with a line start at the run.
-    /// The search then starts at the byte before the run, and at the run itself when that byte
-    /// ends a line.
-    pub boundary: bool,
-    /// With `anchored`: every match opens with `\b` before what is searched from the run
-    /// (`\b[a-z0-9_.-]*?secret…`). The search then starts at the first word boundary in the run
+    /// With `anchored`, what opens a match before the run of lead bytes.
+    pub opening: Opening,
+}
+
+/// What opens an anchored rule's match before the run of lead bytes before its anchor, and so
+/// where its search from a hit starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Opening {
+    /// Nothing: the search starts at the run (or anywhere later in it).
+    #[default]
+    Run,
+    /// One byte that is not a lead byte (`(?:^|[^a-z0-9_.-])[a-z0-9_.-]*?secret…`), or a line
+    /// start at the run. The search starts at the byte before the run, and at the run itself
+    /// when that byte ends a line.
+    Byte,
+    /// `\b` (`\b[a-z0-9_.-]*?secret…`). The search starts at the first word boundary in the run
     /// (a match from a later one is also one from there, the opening repetition absorbing the
     /// bytes between).
-    pub word: bool,
+    Word,
 }
 
 impl Windowing {
@@ -69,8 +78,7 @@ impl Windowing {
         anchors: Vec::new(),
         lead: None,
         anchored: false,
-        boundary: false,
-        word: false,
+        opening: Opening::Run,
     };
 }
 
@@ -142,7 +150,10 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
 fn opened_by_word(hir: &Hir, keywords: &[String]) -> Option<Windowing> {
     let rest = after_word_boundary(hir)?;
     let w = windowing_of(&rest, keywords);
-    (w.anchored && w.lead.is_some()).then_some(Windowing { word: true, ..w })
+    (w.anchored && w.lead.is_some()).then_some(Windowing {
+        opening: Opening::Word,
+        ..w
+    })
 }
 
 /// The rest of a concatenation that opens with `\b` (ASCII).
@@ -169,7 +180,7 @@ fn opened_by_boundary(hir: &Hir, keywords: &[String]) -> Option<Windowing> {
     let lead = w.lead?;
     let apart = class.0.iter().zip(lead.0).all(|(c, l)| c & l == 0);
     (w.anchored && apart && !lead.contains(b'\r') && !lead.contains(b'\n')).then_some(Windowing {
-        boundary: true,
+        opening: Opening::Byte,
         ..w
     })
 }
@@ -249,8 +260,7 @@ fn windowing_of(hir: &Hir, keywords: &[String]) -> Windowing {
         anchors,
         lead,
         anchored,
-        boundary: false,
-        word: false,
+        opening: Opening::Run,
     }
 }
 
@@ -910,7 +920,7 @@ mod tests {
     fn a_search_starts_before_the_run_where_a_boundary_byte_opens_the_match() {
         let opened = |pattern: &str| {
             let w = windowing(pattern, &kw(&["secret"]));
-            (w.anchored, w.boundary)
+            (w.anchored, w.opening == Opening::Byte)
         };
         // A line start or one byte that no name byte can be.
         assert_eq!(
@@ -934,7 +944,7 @@ mod tests {
             opened(r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"),
             (true, false)
         );
-        let word = |p: &str| windowing(p, &kw(&["secret"])).word;
+        let word = |p: &str| windowing(p, &kw(&["secret"])).opening == Opening::Word;
         assert!(word(
             r"(?i)\b[a-z0-9_.-]*?secret[ \t]*=[ \t]*([a-z0-9]{8,})"
         ));
