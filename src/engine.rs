@@ -344,11 +344,7 @@ pub fn scan_window(
             _ => judged.push(j),
         }
     }
-    let mut findings = finding::build_all(&scanner.pack, path, source, text, judged, decoded);
-    if !dropped.is_empty() {
-        findings.extend(finding::build(&scanner.pack, path, source, text, dropped));
-    }
-    findings
+    finding::build_all(&scanner.pack, path, source, text, judged, decoded, dropped)
 }
 
 /// Secrets under an encoding: each decoding layer of `text` is scanned and judged like the text

@@ -7,12 +7,10 @@ use crate::detect::Candidate;
 use crate::filter::Verdict;
 use crate::mask;
 use crate::rules::{RulePack, Severity};
+use crate::snippet;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
-
-/// Longest snippet kept around a finding, in characters on each side of the mask.
-const SNIPPET_CONTEXT: usize = 60;
 
 /// Where the scanned bytes came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,11 +108,12 @@ pub fn build(
     buf: &[u8],
     judged: Vec<Judged>,
 ) -> Vec<Finding> {
-    build_all(pack, path, source, buf, judged, Vec::new())
+    build_all(pack, path, source, buf, judged, Vec::new(), Vec::new())
 }
 
-/// As [`build`], plus secrets found in decoding layers. Every snippet masks the plain secrets and
-/// the encoded text of the decoded ones on its line.
+/// As [`build`], plus secrets found in decoding layers, plus the candidates a filter dropped
+/// (findings in state `dropped`, listed with `--explain-suppressed`). Every snippet masks every
+/// secret of all three kinds on its line (`snippet`).
 pub fn build_all(
     pack: &RulePack,
     path: &str,
@@ -122,41 +121,31 @@ pub fn build_all(
     buf: &[u8],
     mut judged: Vec<Judged>,
     decoded: Vec<DecodedJudged>,
+    mut dropped: Vec<Judged>,
 ) -> Vec<Finding> {
-    if judged.is_empty() && decoded.is_empty() {
+    if judged.is_empty() && decoded.is_empty() && dropped.is_empty() {
         return Vec::new();
     }
-    retain_unsubsumed(pack, &mut judged, |j| &j.candidate);
-    judged.sort_by_key(|j| (j.candidate.secret.start, j.candidate.secret.end));
-    // Cluster overlapping secrets; each cluster yields one winner.
-    let mut clusters: Vec<(Range<usize>, usize)> = Vec::new(); // (union span, winner index)
-    for (i, j) in judged.iter().enumerate() {
-        let span = j.candidate.secret.clone();
-        match clusters.last_mut() {
-            Some((union, winner)) if span.start < union.end => {
-                union.end = union.end.max(span.end);
-                if better(pack, &judged[i].candidate, &judged[*winner].candidate) {
-                    *winner = i;
-                }
-            }
-            _ => clusters.push((span, i)),
-        }
-    }
+    let kept = clusters(pack, &mut judged);
+    let gone = clusters(pack, &mut dropped);
     let lines = LineIndex::new(buf);
-    let mut masks: Vec<(Range<usize>, String)> = clusters
-        .iter()
-        .map(|(union, w)| {
-            (
-                union.clone(),
-                mask::mask(&buf[judged[*w].candidate.secret.clone()]),
-            )
-        })
-        .chain(
-            decoded
-                .iter()
-                .map(|d| (d.orig.clone(), mask::mask(&d.secret))),
-        )
-        .collect();
+    let cluster_masks = |js: &[Judged], cs: &[(Range<usize>, usize)]| {
+        cs.iter()
+            .map(|(union, w)| {
+                (
+                    union.clone(),
+                    mask::mask(&buf[js[*w].candidate.secret.clone()]),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut masks: Vec<(Range<usize>, String)> = cluster_masks(&judged, &kept);
+    masks.extend(cluster_masks(&dropped, &gone));
+    masks.extend(
+        decoded
+            .iter()
+            .map(|d| (d.orig.clone(), mask::mask(&d.secret))),
+    );
     masks.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     // Overlapping spans (two secrets in one base64 blob) become one mask.
     let mut merged: Vec<(Range<usize>, String)> = Vec::with_capacity(masks.len());
@@ -170,77 +159,129 @@ pub fn build_all(
     }
     let masks = merged;
     let mask_span = |r: &Range<usize>| {
+        let i = masks.partition_point(|(m, _)| m.end.max(m.start + 1) <= r.start);
         masks
-            .iter()
-            .find(|(m, _)| m.start <= r.start && r.start < m.end.max(m.start + 1))
+            .get(i)
+            .filter(|(m, _)| m.start <= r.start)
             .map_or(r.clone(), |(m, _)| m.clone())
     };
+    let secrets: Vec<&[u8]> = judged
+        .iter()
+        .chain(&dropped)
+        .map(|j| &buf[j.candidate.secret.clone()])
+        .chain(decoded.iter().map(|d| d.secret.as_slice()))
+        .collect();
+    let renderer = snippet::Renderer::new(buf, &lines, &masks, &secrets);
 
     // The winners of the plain clusters, then the decoded secrets: (rule, secret bytes, range
     // in the buffer, range the snippet masks, verdict, layer).
-    let plain = clusters.iter().map(|(union, w)| {
-        let j = &judged[*w];
-        let c = &j.candidate;
-        let span = mask_span(union);
-        (
-            c.rule,
-            &buf[c.secret.clone()],
-            c.secret.clone(),
-            span,
-            &j.verdict,
-            None,
-        )
-    });
+    let winners = |js, cs| winners(buf, js, cs, &mask_span);
     let decoded = decoded.iter().map(|d| {
-        let span = mask_span(&d.orig);
-        let layer = Some(d.layer.as_str());
         (
             d.rule,
             d.secret.as_slice(),
             d.orig.clone(),
-            span,
+            mask_span(&d.orig),
             &d.verdict,
-            layer,
+            Some(d.layer.as_str()),
         )
     });
+    let listed = winners(&judged, &kept).into_iter().chain(decoded);
     let mut out: Vec<Finding> = Vec::new();
-    let mut seen: Vec<(usize, &[u8])> = Vec::new(); // (line, secret) already reported
-    for (ri, secret, at, span, verdict, layer) in plain.chain(decoded) {
-        let rule = &pack.rules[ri];
-        let (line, column) = lines.locate(buf, at.start);
-        if seen.iter().any(|(l, s)| *l == line && *s == secret) {
-            continue;
+    for group in [listed.collect::<Vec<_>>(), winners(&dropped, &gone)] {
+        let mut seen: Vec<(usize, &[u8])> = Vec::new(); // (line, secret) already reported
+        for (ri, secret, at, span, verdict, layer) in group {
+            let rule = &pack.rules[ri];
+            let (line, column) = lines.locate(buf, at.start);
+            if seen.iter().any(|(l, s)| *l == line && *s == secret) {
+                continue;
+            }
+            seen.push((line, secret));
+            let (end_line, end_column) = lines.locate(buf, at.end);
+            let (snippet, snippet_mask) = renderer.render(line, &span);
+            let (state, suppression_reason) = match verdict {
+                Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
+                Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
+                Verdict::Keep => (State::New, None),
+            };
+            out.push(Finding {
+                rule_id: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                path: path.to_string(),
+                line,
+                column,
+                end_line,
+                end_column,
+                masked: mask::mask(secret),
+                secret_len: mask::char_len(secret),
+                fingerprint: fingerprint(&rule.id, path, secret),
+                state,
+                suppression_reason,
+                decoded_from: layer.map(str::to_string),
+                source: source.clone(),
+                snippet,
+                snippet_mask,
+                detail: None,
+            });
         }
-        seen.push((line, secret));
-        let (end_line, end_column) = lines.locate(buf, at.end);
-        let (snippet, snippet_mask) = snippet(buf, &lines, line, &span, &masks);
-        let (state, suppression_reason) = match verdict {
-            Verdict::Suppress(reason) => (State::Suppressed, Some(reason.clone())),
-            Verdict::Drop(reason) => (State::Dropped, Some(reason.to_string())),
-            Verdict::Keep => (State::New, None),
-        };
-        out.push(Finding {
-            rule_id: rule.id.clone(),
-            title: rule.title.clone(),
-            severity: rule.severity,
-            path: path.to_string(),
-            line,
-            column,
-            end_line,
-            end_column,
-            masked: mask::mask(secret),
-            secret_len: mask::char_len(secret),
-            fingerprint: fingerprint(&rule.id, path, secret),
-            state,
-            suppression_reason,
-            decoded_from: layer.map(str::to_string),
-            source: source.clone(),
-            snippet,
-            snippet_mask,
-            detail: None,
-        });
     }
     out
+}
+
+/// A secret to list: (rule, secret bytes, range in the buffer, range the snippet masks, verdict,
+/// decoding layer).
+type Listed<'a> = (
+    usize,
+    &'a [u8],
+    Range<usize>,
+    Range<usize>,
+    &'a Verdict,
+    Option<&'a str>,
+);
+
+/// The winners of the clusters `cs` of `js`.
+fn winners<'a>(
+    buf: &'a [u8],
+    js: &'a [Judged],
+    cs: &[(Range<usize>, usize)],
+    mask_span: &dyn Fn(&Range<usize>) -> Range<usize>,
+) -> Vec<Listed<'a>> {
+    cs.iter()
+        .map(|(union, w)| {
+            let c = &js[*w].candidate;
+            let secret = &buf[c.secret.clone()];
+            (
+                c.rule,
+                secret,
+                c.secret.clone(),
+                mask_span(union),
+                &js[*w].verdict,
+                None,
+            )
+        })
+        .collect()
+}
+
+/// Sorts `judged` by position and clusters overlapping secrets, each cluster with one winner:
+/// (union span, winner index).
+fn clusters(pack: &RulePack, judged: &mut Vec<Judged>) -> Vec<(Range<usize>, usize)> {
+    retain_unsubsumed(pack, judged, |j| &j.candidate);
+    judged.sort_by_key(|j| (j.candidate.secret.start, j.candidate.secret.end));
+    let mut clusters: Vec<(Range<usize>, usize)> = Vec::new();
+    for (i, j) in judged.iter().enumerate() {
+        let span = j.candidate.secret.clone();
+        match clusters.last_mut() {
+            Some((union, winner)) if span.start < union.end => {
+                union.end = union.end.max(span.end);
+                if better(pack, &judged[i].candidate, &judged[*winner].candidate) {
+                    *winner = i;
+                }
+            }
+            _ => clusters.push((span, i)),
+        }
+    }
+    clusters
 }
 
 /// Drops each generic-rule candidate that overlaps a specific rule's candidate: the specific rule
@@ -296,74 +337,6 @@ pub fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
         )
     };
     key(ra, a) > key(rb, b)
-}
-
-/// The line holding `line` with every secret cluster on it replaced by its mask, clipped to a
-/// window around this finding's mask. Masking happens before clipping, so a clip can never expose
-/// part of a secret.
-fn snippet(
-    buf: &[u8],
-    lines: &LineIndex,
-    line: usize,
-    this: &Range<usize>,
-    masks: &[(Range<usize>, String)],
-) -> (String, Range<usize>) {
-    let (start, end) = lines.bounds(buf, line);
-    let mut text = String::new();
-    let mut pos = start;
-    let mut this_mask = 0..0;
-    for (span, masked) in masks {
-        if span.end <= start || span.start >= end {
-            continue;
-        }
-        let s = span.start.max(start);
-        if s > pos {
-            text.push_str(&printable(&buf[pos..s]));
-        }
-        let at = text.len();
-        text.push_str(masked);
-        if span == this {
-            this_mask = at..text.len();
-        }
-        pos = pos.max(span.end.min(end));
-    }
-    if pos < end {
-        text.push_str(&printable(&buf[pos..end]));
-    }
-    clip(text, this_mask)
-}
-
-/// Cuts `text` to `SNIPPET_CONTEXT` characters on each side of `keep`, marking cuts with `…`.
-fn clip(text: String, keep: Range<usize>) -> (String, Range<usize>) {
-    let before_start = text[..keep.start]
-        .char_indices()
-        .rev()
-        .nth(SNIPPET_CONTEXT - 1)
-        .map(|(i, _)| i);
-    let after_end = text[keep.end..]
-        .char_indices()
-        .nth(SNIPPET_CONTEXT)
-        .map(|(i, _)| keep.end + i);
-    let mut out = String::new();
-    let from = before_start.unwrap_or(0);
-    if before_start.is_some_and(|i| i > 0) {
-        out.push('…');
-    }
-    let offset = out.len() as isize - from as isize;
-    out.push_str(&text[from..after_end.unwrap_or(text.len())]);
-    if after_end.is_some() {
-        out.push('…');
-    }
-    let shift = |x: usize| (x as isize + offset) as usize;
-    (out, shift(keep.start)..shift(keep.end))
-}
-
-/// Source text made safe for a one-line frame: control characters become spaces.
-fn printable(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// Newline offsets of a buffer, built only for buffers that have findings.
@@ -429,13 +402,5 @@ mod tests {
         assert_eq!(idx.locate(buf, 4), (2, 2));
         assert_eq!(idx.locate(buf, 7), (3, 1));
         assert_eq!(idx.bounds(buf, 2), (3, 5));
-    }
-
-    #[test]
-    fn clip_keeps_the_mask() {
-        let text = format!("{}****ABCD{}", "a".repeat(100), "b".repeat(100));
-        let (out, span) = clip(text, 100..108);
-        assert_eq!(&out[span], "****ABCD");
-        assert!(out.starts_with('…') && out.ends_with('…'));
     }
 }

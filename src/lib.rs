@@ -19,10 +19,13 @@ pub mod finding;
 pub mod hygiene;
 pub mod known;
 pub mod mask;
+pub mod pathcheck;
+pub mod pathname;
 pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod snippet;
 pub mod source;
 pub mod stream;
 

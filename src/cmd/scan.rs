@@ -11,6 +11,7 @@ use crate::engine::{self, Budget};
 use crate::finding::{Source, State};
 use crate::hygiene;
 use crate::known::{KnownSet, KnownValues};
+use crate::pathcheck::PathSecrets;
 use crate::progress::{self, Progress};
 use crate::report::{
     self, Report, RulesInfo, Skipped, Stats, Status, github, human, json, jsonl, junit, markdown,
@@ -221,6 +222,29 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             .findings
             .extend(h.join().expect("the hygiene checks do not panic"));
     }
+    // Secrets in file and directory names: reported, and masked wherever a path is shown.
+    let source = if repo.is_some() {
+        Source::Staged
+    } else {
+        Source::File
+    };
+    let in_paths = PathSecrets::check(
+        &scanner,
+        listed
+            .iter()
+            .chain(scanned.findings.iter().map(|f| &f.path))
+            .chain(scanned.errors.iter().map(|e| &e.path))
+            .map(String::as_str),
+        &source,
+    );
+    in_paths.mask_all(
+        scanned
+            .findings
+            .iter_mut()
+            .map(|f| &mut f.path)
+            .chain(scanned.errors.iter_mut().map(|e| &mut e.path)),
+    );
+    scanned.findings.extend(in_paths.findings);
     engine::sort(&mut scanned);
     let t_scan = started.elapsed();
 

@@ -290,7 +290,7 @@ fn parse_raw(out: &[u8]) -> Result<Vec<Entry>, String> {
         }
         if is_regular(new_mode) {
             entries.push(Entry {
-                path: String::from_utf8_lossy(path).into_owned(),
+                path: crate::pathname::shown_bytes(path),
                 oid: oid.to_string(),
             });
         }
@@ -312,7 +312,7 @@ fn index_entries(top: &Path) -> Result<BTreeMap<String, String>, String> {
         if let [mode, oid, "0"] = parts[..]
             && is_regular(mode)
         {
-            let path = String::from_utf8_lossy(&rec[tab + 1..]).into_owned();
+            let path = crate::pathname::shown_bytes(&rec[tab + 1..]);
             map.insert(path, oid.to_string());
         }
     }

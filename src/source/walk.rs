@@ -209,11 +209,7 @@ struct Ctx {
 
 impl Ctx {
     fn rel(&self, p: &Path) -> String {
-        let rel = p.strip_prefix(&self.root).unwrap_or(p);
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        crate::pathname::shown(p.strip_prefix(&self.root).unwrap_or(p))
     }
 
     fn named(&self, rel: &str) -> String {
@@ -369,8 +365,7 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// A path as given, `/`-separated, without a leading `./`.
 fn display(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    crate::pathname::shown(p)
 }
 
 #[cfg(test)]
