@@ -15,6 +15,7 @@ use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
 use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
+use crate::text;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::io::Read;
@@ -202,8 +203,9 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
                 "cannot {} after {at} bytes: {message}",
                 if gzip { "decompress" } else { "read" }
             ))),
-            Some(StreamError::Utf16) => out.errors.push(error(format!(
-                "not scanned: UTF-16 text over {} MiB is not supported; convert it to UTF-8",
+            Some(StreamError::Wide(wide)) => out.errors.push(error(format!(
+                "not scanned: {} text over {} MiB is not supported; convert it to UTF-8",
+                wide.name(),
                 stream::WHOLE_FILE_LIMIT >> 20
             ))),
             Some(StreamError::OutOfTime { at, budget }) => out.errors.push(error(format!(
@@ -257,7 +259,8 @@ fn read_whole(file: &mut std::fs::File, len: u64, buf: &mut Vec<u8>) -> std::io:
     Ok(())
 }
 
-/// Scans one file's bytes: binary files are skipped and counted, UTF-16 is decoded first.
+/// Scans one file's bytes: binary files are skipped and counted, UTF-16 and UTF-32 text is
+/// decoded first.
 fn scan_buffer(
     scanner: &Scanner,
     path: &str,
@@ -266,9 +269,9 @@ fn scan_buffer(
     w: &mut Worker,
 ) -> Scanned {
     let mut out = Scanned::default();
-    let text: &[u8] = match decode_utf16(buf, &mut w.decoded) {
-        true => &w.decoded,
-        false => {
+    let text: &[u8] = match text::decode_wide(buf, &mut w.decoded) {
+        Some(_) => &w.decoded,
+        None => {
             let probe = &buf[..buf.len().min(BINARY_PROBE)];
             if memchr::memchr(0, probe).is_some() {
                 out.skipped_binary = 1;
@@ -397,31 +400,9 @@ fn scan_layers(
     out
 }
 
-/// Decodes a UTF-16 file (by its byte-order mark) into `out` as UTF-8. False if not UTF-16.
-pub fn decode_utf16(buf: &[u8], out: &mut Vec<u8>) -> bool {
-    let little = buf.starts_with(&[0xFF, 0xFE]);
-    if !little && !buf.starts_with(&[0xFE, 0xFF]) {
-        return false;
-    }
-    let units = buf[2..].chunks_exact(2).map(|c| {
-        if little {
-            u16::from_le_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], c[1]])
-        }
-    });
-    out.clear();
-    let mut tmp = [0u8; 4];
-    for ch in char::decode_utf16(units) {
-        let ch = ch.unwrap_or(char::REPLACEMENT_CHARACTER);
-        out.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
-    }
-    true
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{decode_utf16, read_whole};
+    use super::read_whole;
 
     #[test]
     fn whole_files_are_read_whatever_size_was_stated() {
@@ -440,17 +421,5 @@ mod tests {
         let mut file = std::fs::File::open(&path).unwrap();
         read_whole(&mut file, 0, &mut buf).unwrap();
         assert!(buf.is_empty());
-    }
-
-    #[test]
-    fn utf16_with_bom_is_decoded() {
-        let mut bytes = vec![0xFF, 0xFE];
-        for u in "key=é1\n".encode_utf16() {
-            bytes.extend_from_slice(&u.to_le_bytes());
-        }
-        let mut out = Vec::new();
-        assert!(decode_utf16(&bytes, &mut out));
-        assert_eq!(out, "key=é1\n".as_bytes());
-        assert!(!decode_utf16(b"plain", &mut out));
     }
 }

@@ -25,6 +25,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod stream;
+pub mod text;
 
 pub use cmd::Exit;
 
