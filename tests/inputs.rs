@@ -148,3 +148,177 @@ fn utf16_and_utf32_text_is_decoded_and_large_utf16_is_an_error_entry() {
     assert_eq!(errors[0].0, "big16.log");
     assert!(errors[0].1.contains("UTF-16LE"), "{errors:?}");
 }
+
+// Case 11: `redact --in-place` refuses a symlink.
+
+#[cfg(unix)]
+#[test]
+fn redact_in_place_refuses_a_symlink_and_leaves_both_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("INFO login api_secret={}\n", generic_secret());
+    std::fs::write(dir.path().join("real.log"), &text).unwrap();
+    std::os::unix::fs::symlink("real.log", dir.path().join("link.log")).unwrap();
+    let out = leakgate(
+        dir.path(),
+        &["redact", "--in-place", "link.log", "--no-env"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("link.log") && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert_no_secret("stderr", &err);
+    let link = std::fs::symlink_metadata(dir.path().join("link.log")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("real.log")).unwrap(),
+        text
+    );
+    // The target itself is redacted in place.
+    let out = leakgate(
+        dir.path(),
+        &["redact", "--in-place", "real.log", "--no-env"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_no_secret(
+        "redacted",
+        &std::fs::read_to_string(dir.path().join("real.log")).unwrap(),
+    );
+}
+
+// Case 13: FIFOs, devices and sockets are never read.
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_explicit_fifo_or_device_is_an_error_entry_and_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe.log"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.log")).unwrap();
+    std::fs::write(dir.path().join("ok.md"), "fine\n").unwrap();
+    let out = leakgate_within(
+        dir.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--no-report",
+            "--no-env",
+            "pipe.log",
+            "zero.log",
+            "ok.md",
+        ],
+        DEADLINE,
+    )
+    .expect("the scan ends: a FIFO without a writer is not opened");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(
+        errors_of(&v),
+        [
+            (
+                "pipe.log".to_string(),
+                "not scanned: a FIFO is not a regular file".to_string()
+            ),
+            (
+                "zero.log".to_string(),
+                "not scanned: a character device is not a regular file".to_string()
+            ),
+        ]
+    );
+    assert_eq!(v["stats"]["files_scanned"], 1);
+
+    let out = leakgate_within(
+        dir.path(),
+        &["redact", "--in-place", "--no-env", "pipe.log"],
+        DEADLINE,
+    )
+    .expect("redact --in-place ends on a FIFO");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("a FIFO"), "{}", stderr(&out));
+    let out = leakgate_within(
+        dir.path(),
+        &["redact", "--in-place", "--no-env", "zero.log"],
+        DEADLINE,
+    )
+    .expect("redact --in-place ends on a device");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_met_in_a_walk_are_counted_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    mkfifo(&dir.path().join("docs/pipe.md"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("docs/zero.md")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("app.sock")).unwrap();
+    std::fs::write(dir.path().join("docs/ok.md"), "fine\n").unwrap();
+    // docs/ is walked twice (the tree walk and the docs scope's walk): each counts once.
+    let out = leakgate_within(
+        dir.path(),
+        &["scan", "--format", "json", "--no-report", "--no-env", "."],
+        DEADLINE,
+    )
+    .expect("the scan ends");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["stats"]["skipped"]["special"], 3, "{}", v["stats"]);
+    assert_eq!(v["stats"]["files_scanned"], 1);
+}
+
+// Case 13 and the smaller list: budgets hold as bytes arrive; gzip by its decompressed size.
+
+fn gzip(text: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
+    e.write_all(text).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn max_file_size_applies_to_the_decompressed_size_of_gzip_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = generic_secret();
+    std::fs::write(
+        dir.path().join(".leakgate.toml"),
+        "[scan]\nmax_file_size = 4000\n",
+    )
+    .unwrap();
+    // Stored, not compressed: larger than the budget on disk, within it decompressed.
+    let last = format!("api_secret={secret}\n");
+    let mut text = String::new();
+    while text.len() + last.len() < 3960 {
+        text.push_str("INFO request served\n");
+    }
+    text.push_str(&"x".repeat(3995 - text.len() - last.len()));
+    text.push('\n');
+    text.push_str(&last);
+    assert!(text.len() < 4000);
+    let stored = gzip(text.as_bytes(), flate2::Compression::none());
+    assert!(stored.len() > 4000);
+    std::fs::write(dir.path().join("stored.log.gz"), stored).unwrap();
+    // Tiny on disk, 1 MiB decompressed, a secret within the first 4000 bytes.
+    let mut bomb = format!("api_secret={secret}\n").into_bytes();
+    bomb.resize(1 << 20, b'a');
+    let packed = gzip(&bomb, flate2::Compression::best());
+    assert!(packed.len() < 4000);
+    std::fs::write(dir.path().join("packed.log.gz"), packed).unwrap();
+
+    let (code, v) = scan_json(dir.path(), &["stored.log.gz", "packed.log.gz"]);
+    assert_eq!(code, 1);
+    let files: Vec<String> = findings_of(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(files, ["packed.log.gz", "stored.log.gz"]);
+    let errors = errors_of(&v);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "packed.log.gz");
+    assert!(
+        errors[0].1.contains("max_file_size") && errors[0].1.contains("decompressed"),
+        "{errors:?}"
+    );
+}

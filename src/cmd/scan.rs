@@ -160,6 +160,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             })
         });
     let mut git = None;
+    let mut special = 0;
     let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
         let plan = StagedPlan {
             paths: args.paths.clone(),
@@ -203,6 +204,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             threads,
         };
         let walked = walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?;
+        special = walked.special;
         let t_walk = started.elapsed();
         let bar = Progress::new(
             walked.files.len() as u64,
@@ -234,6 +236,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         skipped: Skipped {
             binary: scanned.skipped_binary,
             excluded,
+            special,
         },
         duration_ms: started.elapsed().as_millis() as u64,
         git,

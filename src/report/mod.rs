@@ -50,11 +50,14 @@ pub struct RulesInfo {
 }
 
 /// What the scan left out on purpose. `excluded` counts pruned entries (a whole excluded
-/// directory counts once). The report's own output directory is skipped without counting.
+/// directory counts once); `special` counts FIFOs, devices and sockets the walk met (never read;
+/// one named explicitly is an error entry instead). The report's own output directory is skipped
+/// without counting.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Skipped {
     pub binary: u64,
     pub excluded: u64,
+    pub special: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
