@@ -322,3 +322,33 @@ fn max_file_size_applies_to_the_decompressed_size_of_gzip_logs() {
         "{errors:?}"
     );
 }
+
+// Case 14: `-j` is capped.
+
+#[test]
+fn a_huge_thread_count_is_capped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.md"), "fine\n").unwrap();
+    let out = leakgate_within(
+        dir.path(),
+        &["scan", "--no-report", "--no-env", "-j", "100000", "ok.md"],
+        DEADLINE,
+    )
+    .expect("the scan ends");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("-j 100000 capped at"), "{err}");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("leakgate"))
+        .current_dir(dir.path())
+        .args(["redact", "--no-env", "-j", "100000"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"fine\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "fine\n");
+    assert!(stderr(&out).contains("capped at"), "{}", stderr(&out));
+}
