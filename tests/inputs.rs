@@ -352,3 +352,21 @@ fn a_huge_thread_count_is_capped_with_a_warning() {
     assert_eq!(stdout(&out), "fine\n");
     assert!(stderr(&out).contains("capped at"), "{}", stderr(&out));
 }
+
+// The smaller list.
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_run_s_temporary_report_is_removed_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.md"), "fine\n").unwrap();
+    let reports = dir.path().join("reports/security");
+    std::fs::create_dir_all(&reports).unwrap();
+    // A pid over the kernel's maximum: no such process.
+    let stale = reports.join(".latest.json.4294967295.tmp");
+    std::fs::write(&stale, "{\"half\": ").unwrap();
+    let out = leakgate(dir.path(), &["scan", "--no-env", "ok.md"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(reports.join("latest.json").is_file());
+    assert!(!stale.exists(), "the stale temporary report is removed");
+}

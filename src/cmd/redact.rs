@@ -100,6 +100,7 @@ fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
+    crate::report::remove_stale_temps(&dir, &format!(".{name}."), ".redact.tmp");
     let tmp = dir.join(format!(".{name}.{}.redact.tmp", std::process::id()));
     let result = (|| {
         let out = std::fs::File::create(&tmp)?;
