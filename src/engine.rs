@@ -138,13 +138,15 @@ pub fn scan_blobs(
     out
 }
 
-/// Deterministic order: findings by path, line, column, rule; errors by path.
+/// Deterministic order: findings by path, line, column, rule; errors by path and message, each
+/// listed once.
 pub fn sort(out: &mut Scanned) {
     out.findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
     out.errors
         .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    out.errors.dedup();
 }
 
 fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -> Scanned {

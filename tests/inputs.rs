@@ -370,3 +370,25 @@ fn a_killed_run_s_temporary_report_is_removed_by_the_next_one() {
     assert!(reports.join("latest.json").is_file());
     assert!(!stale.exists(), "the stale temporary report is removed");
 }
+
+#[cfg(unix)]
+#[test]
+fn walk_errors_are_listed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("docs/sub")).unwrap();
+    std::fs::write(dir.path().join("docs/ok.md"), "fine\n").unwrap();
+    // Reached by the tree walk and by the docs scope's walk.
+    std::os::unix::fs::symlink("..", dir.path().join("docs/sub/loop")).unwrap();
+    std::os::unix::fs::symlink("missing.md", dir.path().join("docs/dangling.md")).unwrap();
+    let (code, v) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 1);
+    let errors = errors_of(&v);
+    let mut paths: Vec<&str> = errors.iter().map(|e| e.0.as_str()).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), errors.len(), "{errors:?}");
+    assert_eq!(paths, ["docs/dangling.md", "docs/sub/loop"], "{errors:?}");
+    let out = leakgate(dir.path(), &["scan", "--no-report", "--no-env", "."]);
+    let human = stdout(&out);
+    assert_eq!(human.matches("docs/sub/loop").count(), 1, "{human}");
+}

@@ -204,7 +204,9 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
     let mut walked = std::mem::take(&mut *out.lock().unwrap());
     walked.files = files.into_values().collect();
     walked.special = walked.special_paths.len() as u64;
-    walked.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    walked
+        .errors
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     walked.errors.dedup();
     Ok(walked)
 }
@@ -376,8 +378,18 @@ fn split_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
             Some(child.clone()),
             format!("symlink loop: points back to {}", ancestor.display()),
         ),
-        ignore::Error::Io(e) => (None, e.to_string()),
+        ignore::Error::Io(e) => (None, io_message(e)),
         other => (None, other.to_string()),
+    }
+}
+
+/// An I/O error's message without the path: the sequential walk's errors (from `walkdir`) wrap
+/// the system error in one that names the path again, so the same failure read differently in
+/// the tree walk and the scope walk and was listed twice.
+fn io_message(e: &std::io::Error) -> String {
+    match e.get_ref().and_then(|inner| inner.source()) {
+        Some(system) => system.to_string(),
+        None => e.to_string(),
     }
 }
 
