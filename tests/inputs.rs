@@ -371,6 +371,39 @@ fn a_killed_run_s_temporary_report_is_removed_by_the_next_one() {
     assert!(!stale.exists(), "the stale temporary report is removed");
 }
 
+#[test]
+fn report_summary_of_a_malformed_report_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = generic_secret();
+    let cases = [
+        ("notjson.json", format!("{{\"status\": \"pass\", {secret}")),
+        ("empty.json", "{}".to_string()),
+        (
+            "other.json",
+            format!("{{\"schema\": \"{secret}\", \"status\": \"pass\"}}"),
+        ),
+        (
+            "nostatus.json",
+            format!("{{\"schema\": \"leakgate/report/v1\", \"status\": \"{secret}\"}}"),
+        ),
+        (
+            "wrongtype.json",
+            format!(
+                "{{\"schema\": \"leakgate/report/v1\", \"status\": \"fail\", \"findings\": \"{secret}\"}}"
+            ),
+        ),
+    ];
+    for (name, text) in &cases {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let out = leakgate(dir.path(), &["report", "summary", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains(name), "{name}: {err}");
+        assert_no_secret(name, &err);
+        assert!(stdout(&out).is_empty(), "{name}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn walk_errors_are_listed_once() {
