@@ -15,6 +15,7 @@ use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
 use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
+use crate::text;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::io::Read;
@@ -137,13 +138,15 @@ pub fn scan_blobs(
     out
 }
 
-/// Deterministic order: findings by path, line, column, rule; errors by path.
+/// Deterministic order: findings by path, line, column, rule; errors by path and message, each
+/// listed once.
 pub fn sort(out: &mut Scanned) {
     out.findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });
     out.errors
         .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    out.errors.dedup();
 }
 
 fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -> Scanned {
@@ -153,18 +156,18 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         message,
     };
     w.buf.clear();
-    let file = match std::fs::File::open(&f.fs_path).and_then(|file| {
-        let len = file.metadata()?.len();
-        Ok((file, len))
-    }) {
+    let (file, len) = match open_regular(&f.fs_path) {
         Ok(x) => x,
-        Err(e) => {
-            out.errors.push(error(format!("cannot read: {e}")));
+        Err(message) => {
+            out.errors.push(error(message));
             return out;
         }
     };
-    let (mut file, len) = file;
-    if let Some(max) = budget.max_file_size
+    let gzip = stream::is_gzip(&f.path);
+    let max = budget.max_file_size;
+    // A gzip stream's budget is its decompressed size, counted as it is read.
+    if !gzip
+        && let Some(max) = max
         && len > max
     {
         out.errors.push(error(format!(
@@ -172,53 +175,37 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         )));
         return out;
     }
-    let gzip = stream::is_gzip(&f.path);
-    if gzip || len > stream::WHOLE_FILE_LIMIT {
-        let reader: Box<dyn Read> = if gzip {
-            Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
-                file,
-            )))
-        } else {
-            Box::new(file)
-        };
-        let got = stream::scan_stream(
-            scanner,
-            &f.path,
-            &Source::File,
-            reader,
-            budget.max_file_time,
-            &mut w.stream,
+    if gzip {
+        let mut reader = Bounded::new(
+            flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)),
+            max,
         );
-        if got.binary {
-            out.skipped_binary = 1;
+        out = scan_streamed(scanner, f, &mut reader, budget, gzip, w);
+        over_budget(&mut out, f, reader.over, max);
+        return out;
+    }
+    let mut reader = Bounded::new(file, max);
+    if len > stream::WHOLE_FILE_LIMIT {
+        out = scan_streamed(scanner, f, &mut reader, budget, gzip, w);
+        over_budget(&mut out, f, reader.over, max);
+        return out;
+    }
+    let whole = match read_whole(&mut reader, len, stream::WHOLE_FILE_LIMIT, &mut w.buf) {
+        Ok(whole) => whole,
+        Err(e) => {
+            out.errors.push(error(format!("cannot read: {e}")));
             return out;
         }
-        out.files_scanned = 1;
-        out.bytes_scanned = got.bytes;
-        out.findings = got.findings;
-        match got.error {
-            None => {}
-            Some(StreamError::Read { at, message }) => out.errors.push(error(format!(
-                "cannot {} after {at} bytes: {message}",
-                if gzip { "decompress" } else { "read" }
-            ))),
-            Some(StreamError::Utf16) => out.errors.push(error(format!(
-                "not scanned: UTF-16 text over {} MiB is not supported; convert it to UTF-8",
-                stream::WHOLE_FILE_LIMIT >> 20
-            ))),
-            Some(StreamError::OutOfTime { at, budget }) => out.errors.push(error(format!(
-                "not fully scanned: stopped after {at} bytes at the max_file_time budget of {}",
-                humantime::format_duration(budget)
-            ))),
-        }
-        return out;
-    }
-    if let Err(e) = read_whole(&mut file, len, &mut w.buf) {
-        out.errors.push(error(format!("cannot read: {e}")));
-        return out;
-    }
+    };
     let buf = std::mem::take(&mut w.buf);
-    let out = scan_buffer(scanner, &f.path, &Source::File, &buf, w);
+    out = if whole {
+        scan_buffer(scanner, &f.path, &Source::File, &buf, w)
+    } else {
+        // It grew past the whole-file limit while read: the rest is streamed after what was read.
+        let mut rest = std::io::Cursor::new(&buf[..]).chain(&mut reader);
+        scan_streamed(scanner, f, &mut rest, budget, gzip, w)
+    };
+    over_budget(&mut out, f, reader.over, max);
     w.buf = buf;
     if w.buf.capacity() > 64 << 20 {
         w.buf = Vec::with_capacity(64 << 10);
@@ -226,13 +213,148 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
     out
 }
 
-/// Reads `file`, whose size was `len` when opened, into `buf`: one `read` of the whole file,
-/// where `read_to_end` also asks the size and the position again and reads once more to see the
-/// end (three more system calls per file, a third of a small-files scan's). A file that grew
-/// since it was opened is read to its end.
-fn read_whole(file: &mut std::fs::File, len: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+/// Opens a regular file and states its size. Anything else (a FIFO, a device, a socket) is
+/// refused with the message of its error entry: reading one can block forever or never end.
+/// The walk checked the type before; this check on the open file closes the gap between them.
+fn open_regular(path: &std::path::Path) -> Result<(std::fs::File, u64), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "not scanned: {} is not a regular file",
+            crate::source::walk::kind(&meta.file_type())
+        ));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Adds the error entry of an input that went on past the `max_file_size` budget while read.
+fn over_budget(out: &mut Scanned, f: &FileEntry, over: bool, max: Option<u64>) {
+    if let (true, Some(max)) = (over, max) {
+        let message = if stream::is_gzip(&f.path) {
+            format!(
+                "not fully scanned: it decompresses to more than the max_file_size budget of {max} bytes; only the first {max} decompressed bytes were scanned"
+            )
+        } else {
+            format!(
+                "not fully scanned: it grew past the max_file_size budget of {max} bytes while read; only the first {max} bytes were scanned"
+            )
+        };
+        out.errors.push(WalkError {
+            path: f.path.clone(),
+            message,
+        });
+    }
+}
+
+/// Scans an input as a stream of overlapping chunks (large, growing and compressed files).
+fn scan_streamed(
+    scanner: &Scanner,
+    f: &FileEntry,
+    reader: impl Read,
+    budget: Budget,
+    gzip: bool,
+    w: &mut Worker,
+) -> Scanned {
+    let mut out = Scanned::default();
+    let error = |message: String| WalkError {
+        path: f.path.clone(),
+        message,
+    };
+    let got = stream::scan_stream(
+        scanner,
+        &f.path,
+        &Source::File,
+        reader,
+        budget.max_file_time,
+        &mut w.stream,
+    );
+    if got.binary {
+        out.skipped_binary = 1;
+        return out;
+    }
+    out.files_scanned = 1;
+    out.bytes_scanned = got.bytes;
+    out.findings = got.findings;
+    match got.error {
+        None => {}
+        Some(StreamError::Read { at, message }) => out.errors.push(error(format!(
+            "cannot {} after {at} bytes: {message}",
+            if gzip { "decompress" } else { "read" }
+        ))),
+        Some(StreamError::Wide(wide)) => out.errors.push(error(format!(
+            "not scanned: {} text over {} MiB is not supported; convert it to UTF-8",
+            wide.name(),
+            stream::WHOLE_FILE_LIMIT >> 20
+        ))),
+        Some(StreamError::OutOfTime { at, budget }) => out.errors.push(error(format!(
+            "not fully scanned: stopped after {at} bytes at the max_file_time budget of {}",
+            humantime::format_duration(budget)
+        ))),
+    }
+    out
+}
+
+/// A reader that ends after `max` bytes (when set) and notes whether the input went on past them:
+/// a budget holds as the bytes arrive, whatever size the input stated when it was opened.
+struct Bounded<R> {
+    inner: R,
+    /// Bytes still allowed; `None`: no budget.
+    left: Option<u64>,
+    /// The input had more than `max` bytes.
+    over: bool,
+}
+
+impl<R: Read> Bounded<R> {
+    fn new(inner: R, max: Option<u64>) -> Bounded<R> {
+        Bounded {
+            inner,
+            left: max,
+            over: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(left) = self.left else {
+            return self.inner.read(buf);
+        };
+        if buf.is_empty() || self.over {
+            return Ok(0);
+        }
+        if left == 0 {
+            // At the budget: one byte more says whether the input goes on.
+            let mut probe = [0u8; 1];
+            self.over = loop {
+                match self.inner.read(&mut probe) {
+                    Ok(n) => break n > 0,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+            return Ok(0);
+        }
+        let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left = Some(left - got as u64);
+        Ok(got)
+    }
+}
+
+/// Reads a file whose size was `len` when opened into `buf`: one `read` of the whole file, where
+/// `read_to_end` also asks the size and the position again and reads once more to see the end
+/// (three more system calls per file, a third of a small-files scan's). A file that grew since it
+/// was opened is read on, up to `cap` bytes: `Ok(false)` when it holds more than that (`buf` then
+/// holds the first `cap` bytes and more, the rest is still to read).
+fn read_whole(
+    file: &mut impl Read,
+    len: u64,
+    cap: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<bool> {
     // One byte more than the size: a read that fills it means the file grew.
-    let want = len as usize + 1;
+    let want = len.min(cap) as usize + 1;
     buf.clear();
     buf.resize(want, 0);
     let mut got = 0;
@@ -252,12 +374,16 @@ fn read_whole(file: &mut std::fs::File, len: u64, buf: &mut Vec<u8>) -> std::io:
     }
     buf.truncate(got);
     if got == want {
-        file.read_to_end(buf)?;
+        // It grew: read on, one byte past the cap at most.
+        let more = (cap + 1).saturating_sub(got as u64);
+        file.take(more).read_to_end(buf)?;
+        return Ok(buf.len() as u64 <= cap);
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Scans one file's bytes: binary files are skipped and counted, UTF-16 is decoded first.
+/// Scans one file's bytes: binary files are skipped and counted, UTF-16 and UTF-32 text is
+/// decoded first.
 fn scan_buffer(
     scanner: &Scanner,
     path: &str,
@@ -266,9 +392,9 @@ fn scan_buffer(
     w: &mut Worker,
 ) -> Scanned {
     let mut out = Scanned::default();
-    let text: &[u8] = match decode_utf16(buf, &mut w.decoded) {
-        true => &w.decoded,
-        false => {
+    let text: &[u8] = match text::decode_wide(buf, &mut w.decoded) {
+        Some(_) => &w.decoded,
+        None => {
             let probe = &buf[..buf.len().min(BINARY_PROBE)];
             if memchr::memchr(0, probe).is_some() {
                 out.skipped_binary = 1;
@@ -393,31 +519,10 @@ fn scan_layers(
     out
 }
 
-/// Decodes a UTF-16 file (by its byte-order mark) into `out` as UTF-8. False if not UTF-16.
-pub fn decode_utf16(buf: &[u8], out: &mut Vec<u8>) -> bool {
-    let little = buf.starts_with(&[0xFF, 0xFE]);
-    if !little && !buf.starts_with(&[0xFE, 0xFF]) {
-        return false;
-    }
-    let units = buf[2..].chunks_exact(2).map(|c| {
-        if little {
-            u16::from_le_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], c[1]])
-        }
-    });
-    out.clear();
-    let mut tmp = [0u8; 4];
-    for ch in char::decode_utf16(units) {
-        let ch = ch.unwrap_or(char::REPLACEMENT_CHARACTER);
-        out.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
-    }
-    true
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{decode_utf16, read_whole};
+    use super::{Bounded, read_whole};
+    use std::io::Read;
 
     #[test]
     fn whole_files_are_read_whatever_size_was_stated() {
@@ -429,24 +534,50 @@ mod tests {
         // The size at open; a file that grew since; one that shrank.
         for len in [text.len() as u64, 3, 0, text.len() as u64 * 2] {
             let mut file = std::fs::File::open(&path).unwrap();
-            read_whole(&mut file, len, &mut buf).unwrap();
+            assert!(read_whole(&mut file, len, 1 << 20, &mut buf).unwrap());
             assert_eq!(buf, text, "stated size {len}");
         }
         std::fs::write(&path, b"").unwrap();
         let mut file = std::fs::File::open(&path).unwrap();
-        read_whole(&mut file, 0, &mut buf).unwrap();
+        assert!(read_whole(&mut file, 0, 1 << 20, &mut buf).unwrap());
         assert!(buf.is_empty());
     }
 
     #[test]
-    fn utf16_with_bom_is_decoded() {
-        let mut bytes = vec![0xFF, 0xFE];
-        for u in "key=é1\n".encode_utf16() {
-            bytes.extend_from_slice(&u.to_le_bytes());
+    fn a_file_that_grew_past_the_cap_is_not_read_whole() {
+        let text = b"0123456789abcdef".repeat(1000);
+        let mut buf = Vec::new();
+        // Stated empty at open, 16,000 bytes when read: the cap stops the read one byte past it.
+        let mut input = &text[..];
+        assert!(!read_whole(&mut input, 0, 100, &mut buf).unwrap());
+        assert_eq!(buf, &text[..101]);
+        assert_eq!(input.len(), text.len() - 101, "the rest is left to read");
+        let mut input = &text[..];
+        assert!(read_whole(&mut input, 0, text.len() as u64, &mut buf).unwrap());
+        assert_eq!(buf, text);
+    }
+
+    #[test]
+    fn bounded_reads_stop_at_the_budget_and_say_whether_more_came() {
+        let text = b"0123456789".repeat(100);
+        for (max, over) in [
+            (Some(999), true),
+            (Some(1000), false),
+            (Some(0), true),
+            (None, false),
+        ] {
+            let mut r = Bounded::new(&text[..], max);
+            let mut got = Vec::new();
+            r.read_to_end(&mut got).unwrap();
+            assert_eq!(
+                got.len(),
+                max.map_or(1000, |m| m.min(1000)) as usize,
+                "{max:?}"
+            );
+            assert_eq!(r.over, over, "{max:?}");
         }
-        let mut out = Vec::new();
-        assert!(decode_utf16(&bytes, &mut out));
-        assert_eq!(out, "key=é1\n".as_bytes());
-        assert!(!decode_utf16(b"plain", &mut out));
+        let mut r = Bounded::new(&b""[..], Some(0));
+        r.read_to_end(&mut Vec::new()).unwrap();
+        assert!(!r.over);
     }
 }

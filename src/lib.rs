@@ -28,6 +28,7 @@ pub mod rules;
 pub mod snippet;
 pub mod source;
 pub mod stream;
+pub mod text;
 
 pub use cmd::Exit;
 

@@ -30,8 +30,8 @@ pub enum StreamError {
     Read { at: u64, message: String },
     /// The time budget ran out after `at` bytes.
     OutOfTime { at: u64, budget: Duration },
-    /// UTF-16 text too large to decode whole.
-    Utf16,
+    /// UTF-16 or UTF-32 text too large to decode whole.
+    Wide(crate::text::Wide),
 }
 
 /// What streaming one input produced.
@@ -75,8 +75,8 @@ pub fn scan_stream(
         out.bytes += (b.buf.len() - carried) as u64;
         if first {
             first = false;
-            if b.buf.starts_with(&[0xFF, 0xFE]) || b.buf.starts_with(&[0xFE, 0xFF]) {
-                out.error = Some(StreamError::Utf16);
+            if let Some(wide) = crate::text::sniff_wide(&b.buf, eof) {
+                out.error = Some(StreamError::Wide(wide));
                 return out;
             }
             let probe = &b.buf[..b.buf.len().min(BINARY_PROBE)];

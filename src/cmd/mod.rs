@@ -20,11 +20,26 @@ pub enum Exit {
     Error = 2,
 }
 
-/// The worker count (`-j N`, else one per CPU) and a thread pool of that size.
+/// At most this many workers per CPU: the work is reading and matching, and more threads than
+/// this only add memory and switching (`-j 100000` started over 1,500 threads and did not finish
+/// a one-file scan in a minute).
+pub const MAX_THREADS_PER_CPU: usize = 4;
+
+/// The worker count (`-j N`, at most [`MAX_THREADS_PER_CPU`] per CPU, with a warning when capped;
+/// else one per CPU) and a thread pool of that size.
 pub fn workers(requested: Option<usize>) -> miette::Result<(usize, rayon::ThreadPool)> {
-    let threads = requested
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cap_threads(requested, cpus);
+    if let Some(asked) = requested
+        && asked > threads
+    {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "leakgate: warning: -j {asked} capped at {threads} threads ({MAX_THREADS_PER_CPU} per CPU, {cpus} CPUs)"
+            );
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -38,5 +53,28 @@ pub fn print(text: &str) -> std::io::Result<()> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// The worker count for `-j requested` on `cpus` CPUs.
+fn cap_threads(requested: Option<usize>, cpus: usize) -> usize {
+    let cpus = cpus.max(1);
+    requested
+        .unwrap_or(cpus)
+        .clamp(1, cpus.saturating_mul(MAX_THREADS_PER_CPU))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cap_threads;
+
+    #[test]
+    fn threads_are_capped_at_a_multiple_of_the_cpus() {
+        assert_eq!(cap_threads(None, 8), 8);
+        assert_eq!(cap_threads(Some(3), 8), 3);
+        assert_eq!(cap_threads(Some(0), 8), 1);
+        assert_eq!(cap_threads(Some(32), 8), 32);
+        assert_eq!(cap_threads(Some(100_000), 8), 32);
+        assert_eq!(cap_threads(Some(100_000), 0), 4);
     }
 }

@@ -58,10 +58,40 @@ fn to_stdout(
 
 /// Rewrites `file` redacted: a temporary file beside it (same permissions), flushed, then
 /// renamed over it, so a crash never leaves a half-redacted file.
+///
+/// Only a regular file is rewritten. A symbolic link is refused: the rename would replace the
+/// link and leave the secret in its target; a FIFO, device or socket is refused before it is
+/// opened (opening a FIFO without a writer blocks forever).
 fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
     let fail = |what: &str, e: std::io::Error| miette!("cannot {what} {}: {e}", file.display());
+    let kind = std::fs::symlink_metadata(file)
+        .map_err(|e| fail("read", e))?
+        .file_type();
+    if kind.is_symlink() {
+        return Err(miette!(
+            "refusing to redact {} in place: it is a symbolic link (rewriting it would replace \
+             the link and leave its target as it is); redact the target's path instead",
+            file.display()
+        ));
+    }
+    if !kind.is_file() {
+        return Err(miette!(
+            "refusing to redact {} in place: it is {}, not a regular file",
+            file.display(),
+            crate::source::walk::kind(&kind)
+        ));
+    }
     let input = std::fs::File::open(file).map_err(|e| fail("read", e))?;
-    let perms = input.metadata().map_err(|e| fail("read", e))?.permissions();
+    let meta = input.metadata().map_err(|e| fail("read", e))?;
+    if !meta.is_file() {
+        // Swapped since it was looked at.
+        return Err(miette!(
+            "refusing to redact {} in place: it is {}, not a regular file",
+            file.display(),
+            crate::source::walk::kind(&meta.file_type())
+        ));
+    }
+    let perms = meta.permissions();
     let dir = match file.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -70,6 +100,7 @@ fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
+    crate::report::remove_stale_temps(&dir, &format!(".{name}."), ".redact.tmp");
     let tmp = dir.join(format!(".{name}.{}.redact.tmp", std::process::id()));
     let result = (|| {
         let out = std::fs::File::create(&tmp)?;

@@ -161,6 +161,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             })
         });
     let mut git = None;
+    let mut special = 0;
     let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
         let plan = StagedPlan {
             paths: args.paths.clone(),
@@ -204,6 +205,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             threads,
         };
         let walked = walk::walk(&plan).map_err(|e| miette!("cannot walk: {e}"))?;
+        special = walked.special;
         let t_walk = started.elapsed();
         let bar = Progress::new(
             walked.files.len() as u64,
@@ -258,6 +260,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         skipped: Skipped {
             binary: scanned.skipped_binary,
             excluded,
+            special,
         },
         duration_ms: started.elapsed().as_millis() as u64,
         git,

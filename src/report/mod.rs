@@ -50,11 +50,14 @@ pub struct RulesInfo {
 }
 
 /// What the scan left out on purpose. `excluded` counts pruned entries (a whole excluded
-/// directory counts once). The report's own output directory is skipped without counting.
+/// directory counts once); `special` counts FIFOs, devices and sockets the walk met (never read;
+/// one named explicitly is an error entry instead). The report's own output directory is skipped
+/// without counting.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Skipped {
     pub binary: u64,
     pub excluded: u64,
+    pub special: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -185,7 +188,8 @@ impl Report {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed, so a
-/// crash or a failed write never leaves a truncated file behind.
+/// crash or a failed write never leaves a truncated file behind. Temporary files that a killed
+/// run left beside it (`.latest.json.<pid>.tmp`) are removed first.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -196,6 +200,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".into());
+    remove_stale_temps(&dir, &format!(".{name}."), ".tmp");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -207,6 +212,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes the files in `dir` named `<prefix><pid><suffix>` whose process is gone: temporary
+/// files of a run that was killed before it could rename or remove them. Where running processes
+/// cannot be listed (no `/proc`), a file is taken as stale after a day. Best effort: a file that
+/// cannot be removed stays.
+pub fn remove_stale_temps(dir: &Path, prefix: &str, suffix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let me = std::process::id();
+    let proc = Path::new("/proc");
+    let listable = proc.join("self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix)?.strip_suffix(suffix))
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let stale = if listable {
+            !proc.join(pid.to_string()).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600))
+        };
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -222,5 +267,33 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn temporary_files_of_dead_runs_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("latest.json");
+        // No process has a pid over the kernel's maximum (4194304).
+        let dead = dir.path().join(".latest.json.4294967295.tmp");
+        let other = dir.path().join(".other.json.4294967295.tmp");
+        let odd = dir.path().join(".latest.json.12ab.tmp");
+        for f in [&dead, &other, &odd] {
+            std::fs::write(f, b"partial").unwrap();
+        }
+        // The live one: a run still writing (here: a process that sleeps).
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let live = dir.path().join(format!(".latest.json.{}.tmp", child.id()));
+        std::fs::write(&live, b"partial").unwrap();
+        write_atomic(&p, b"one").unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(std::fs::read(&p).unwrap(), b"one");
+        assert!(!dead.exists(), "a dead run's temporary file is removed");
+        assert!(live.exists(), "a live run's temporary file is kept");
+        assert!(other.exists() && odd.exists(), "other files are kept");
     }
 }

@@ -10,12 +10,14 @@
 //!    within anchored scope directories, so `node_modules/**/*.md` is not pulled in.
 //!
 //! Excluded globs, the report's own output directory and other outputs are never scanned.
-//! Walk errors (permission denied, symlink loops, vanished files) become error entries.
+//! Walk errors (permission denied, symlink loops, vanished files) become error entries. Only
+//! regular files are read: a FIFO, device or socket met in the walk is counted, and one named
+//! explicitly is an error entry (reading it could block forever or never end).
 
 use crate::config::Scope;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -55,6 +57,10 @@ pub struct Walked {
     pub files: Vec<FileEntry>,
     pub errors: Vec<WalkError>,
     pub excluded: u64,
+    /// Special files (FIFOs, devices, sockets) the walk met and did not read.
+    pub special: u64,
+    /// Their paths, so one seen by both walks counts once.
+    special_paths: BTreeSet<String>,
 }
 
 /// Globs for matching, built once.
@@ -142,6 +148,13 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
         if !root.is_dir() {
             // An explicit file: scanned unless excluded, whatever the scopes and ignore files say.
             match std::fs::metadata(root) {
+                Ok(meta) if !meta.is_file() => out.lock().unwrap().errors.push(WalkError {
+                    path: display(root),
+                    message: format!(
+                        "not scanned: {} is not a regular file",
+                        kind(&meta.file_type())
+                    ),
+                }),
                 Ok(_) => {
                     let path = display(root);
                     if m.exclude.is_match(&path) {
@@ -190,7 +203,10 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
     drop(m);
     let mut walked = std::mem::take(&mut *out.lock().unwrap());
     walked.files = files.into_values().collect();
-    walked.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    walked.special = walked.special_paths.len() as u64;
+    walked
+        .errors
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     walked.errors.dedup();
     Ok(walked)
 }
@@ -255,11 +271,18 @@ impl Ctx {
                 return None;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             return None;
         }
         let rel = self.rel(entry.path());
         if !accept(&rel) {
+            return None;
+        }
+        if !kind.is_file() {
+            // A FIFO, device or socket (symlinks are followed): never read, but counted.
+            let name = self.named(&rel);
+            self.out.lock().unwrap().special_paths.insert(name);
             return None;
         }
         Some(FileEntry {
@@ -351,8 +374,45 @@ fn split_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
             Some(child.clone()),
             format!("symlink loop: points back to {}", ancestor.display()),
         ),
-        ignore::Error::Io(e) => (None, e.to_string()),
+        ignore::Error::Io(e) => (None, io_message(e)),
         other => (None, other.to_string()),
+    }
+}
+
+/// An I/O error's message without the path: the sequential walk's errors (from `walkdir`) wrap
+/// the system error in one that names the path again, so the same failure read differently in
+/// the tree walk and the scope walk and was listed twice.
+fn io_message(e: &std::io::Error) -> String {
+    match e.get_ref().and_then(|inner| inner.source()) {
+        Some(system) => system.to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// What a file that is not a regular file is, for messages (`a FIFO`).
+pub fn kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
     }
 }
 

@@ -21,6 +21,7 @@ use crate::detect::{Candidate, Scanner, Scratch};
 use crate::engine::{self, BINARY_PROBE, Budget, Scanned};
 use crate::finding::{Finding, Source, State};
 use crate::source::walk::WalkError;
+use crate::text;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use lines::{LineMap, LineMemory, Reduced};
 use rayon::prelude::*;
@@ -303,7 +304,7 @@ struct Blob {
 
 enum Content {
     Binary,
-    /// `scan`: the bytes to scan (the text, decoded from UTF-16 when it has a byte-order mark, or
+    /// `scan`: the bytes to scan (the text, decoded from UTF-16 or UTF-32 as `text` decides, or
     /// only its new lines, mapped back by `map`); `len`: the blob's size.
     Text {
         scan: Vec<u8>,
@@ -312,11 +313,11 @@ enum Content {
     },
 }
 
-/// Prepares a blob in commit order: binary check, UTF-16 decoding, reduction to new lines.
+/// Prepares a blob in commit order: binary check, UTF-16/32 decoding, reduction to new lines.
 fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
     let mut decoded = Vec::new();
     let len = bytes.len() as u64;
-    let text = if engine::decode_utf16(&bytes, &mut decoded) {
+    let text = if text::decode_wide(&bytes, &mut decoded).is_some() {
         decoded
     } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
         return Content::Binary;
@@ -334,7 +335,7 @@ fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
 /// Records a blob's lines as the previous version of `path` (text blobs only).
 fn seed(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) {
     let mut decoded = Vec::new();
-    if engine::decode_utf16(&bytes, &mut decoded) {
+    if text::decode_wide(&bytes, &mut decoded).is_some() {
         memory.reduce(path, &decoded);
     } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_none() {
         memory.reduce(path, &bytes);
