@@ -20,6 +20,7 @@ pub const SCHEMA: &str = "leakgate/baseline/v1";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    #[serde(deserialize_with = "fingerprint")]
     pub fingerprint: String,
     pub rule_id: String,
     pub path: String,
@@ -27,13 +28,18 @@ pub struct Entry {
     /// The day the entry was added (YYYY-MM-DD).
     pub added: String,
     /// The last day the entry suppresses (YYYY-MM-DD).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "expires"
+    )]
     pub expires: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
+    #[serde(deserialize_with = "schema")]
     pub schema: String,
     pub entries: Vec<Entry>,
 }
@@ -66,7 +72,85 @@ impl Outcome {
     }
 }
 
-/// Why a baseline could not be used.
+// The checks of a baseline's fields run while it is read, inside the string visitor, so that
+// serde_json reports where the bad value is (line and column); their messages name the key and
+// never quote the value.
+
+/// A string at `key` that must pass `ok`; `what` says what it must be.
+struct Checked {
+    key: &'static str,
+    ok: fn(&str) -> bool,
+    what: &'static str,
+}
+
+impl serde::de::Visitor<'_> for Checked {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{} for `{}`", self.what, self.key)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        match (self.ok)(v) {
+            true => Ok(v.to_string()),
+            false => Err(E::custom(format_args!(
+                "`{}` is not {}",
+                self.key, self.what
+            ))),
+        }
+    }
+}
+
+const FINGERPRINT: Checked = Checked {
+    key: "fingerprint",
+    ok: |s| s.len() == 16 && s.bytes().all(|c| c.is_ascii_hexdigit()),
+    what: "16 hex digits",
+};
+const EXPIRES: Checked = Checked {
+    key: "expires",
+    ok: is_date,
+    what: "a date YYYY-MM-DD",
+};
+const SCHEMA_CHECK: Checked = Checked {
+    key: "schema",
+    ok: |s| s == SCHEMA,
+    what: SCHEMA,
+};
+
+fn fingerprint<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_str(FINGERPRINT)
+}
+
+fn schema<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_str(SCHEMA_CHECK)
+}
+
+fn expires<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Optional;
+    impl<'de> serde::de::Visitor<'de> for Optional {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            serde::de::Visitor::expecting(&EXPIRES, f)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(EXPIRES).map(Some)
+        }
+    }
+    d.deserialize_option(Optional)
+}
+
+/// Why a baseline could not be used. Messages name the file, line, column and key, never a
+/// value (`diag::json_message`).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum BaselineError {
     #[error("cannot read baseline {path}: {message}")]
@@ -87,30 +171,7 @@ impl Baseline {
             path: shown.clone(),
             message,
         };
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-        if b.schema != SCHEMA {
-            return Err(invalid(format!(
-                "schema is `{}`, expected `{SCHEMA}`",
-                b.schema
-            )));
-        }
-        for e in &b.entries {
-            if e.fingerprint.len() != 16 || !e.fingerprint.bytes().all(|c| c.is_ascii_hexdigit()) {
-                return Err(invalid(format!(
-                    "entry for {} has a malformed fingerprint",
-                    e.path
-                )));
-            }
-            if let Some(d) = &e.expires
-                && !is_date(d)
-            {
-                return Err(invalid(format!(
-                    "entry for {}: expires `{d}` is not YYYY-MM-DD",
-                    e.path
-                )));
-            }
-        }
-        Ok(b)
+        serde_json::from_str(&text).map_err(|e| invalid(crate::diag::json_message(&e)))
     }
 
     /// The baseline text: pretty JSON, entries sorted, one trailing newline.

@@ -41,7 +41,7 @@
 //! Every kind of matcher an `[[allow]]` entry sets must match (`paths` and `stopwords` both, if
 //! both are set); within one kind, any item may match.
 
-use crate::diag::{Diagnostics, SourceError};
+use crate::diag::{self, Diagnostics, SourceError};
 use crate::filter::allow::{AllowEntry, AllowList};
 use crate::rules::syntax::RuleSyntax;
 use crate::rules::{BUILTIN_RULE_FILES, PackBuilder, RulePack, Severity};
@@ -159,8 +159,8 @@ pub struct Config {
     /// `[[rules]]` and `[pack]`, checked against the pack by [`Config::rule_pack`].
     rules: Vec<RuleSyntax>,
     disable: Vec<Spanned<String>>,
-    /// Rule ids named by `[[allow]] rules`, with their spans.
-    allow_rule_ids: Vec<Spanned<String>>,
+    /// Rule ids named by `[[allow]] rules`, with their spans and the key that names them.
+    allow_rule_ids: Vec<(String, Spanned<String>)>,
     /// The config's name and text, for errors found after parsing.
     source: Option<(String, String)>,
 }
@@ -294,13 +294,13 @@ impl Config {
             let mut paths = globset::GlobSetBuilder::new();
             for g in &e.paths {
                 let glob = globset::Glob::new(g.get_ref())
-                    .map_err(|x| err(g.span(), &key("paths"), x.to_string()))?;
+                    .map_err(|x| err(g.span(), &key("paths"), diag::glob_message(&x)))?;
                 paths.add(glob);
             }
             let regex_set = |items: &[Spanned<String>], k: &str| {
                 for r in items {
                     regex::bytes::Regex::new(r.get_ref())
-                        .map_err(|x| err(r.span(), &key(k), first_line(&x.to_string())))?;
+                        .map_err(|x| err(r.span(), &key(k), diag::regex_message(&x.to_string())))?;
                 }
                 Ok::<_, Box<SourceError>>((!items.is_empty()).then(|| {
                     regex::bytes::RegexSet::new(items.iter().map(|r| r.get_ref()))
@@ -321,7 +321,8 @@ impl Config {
                     "an entry needs at least one of paths, secrets, lines or stopwords".into(),
                 ));
             }
-            cfg.allow_rule_ids.extend(e.rules.iter().cloned());
+            cfg.allow_rule_ids
+                .extend(e.rules.iter().map(|r| (key("rules"), r.clone())));
             cfg.allow.entries.push(AllowEntry {
                 index,
                 reason: e.reason.clone(),
@@ -329,7 +330,7 @@ impl Config {
                 paths: (!e.paths.is_empty())
                     .then(|| paths.build())
                     .transpose()
-                    .map_err(|x| err(span.clone(), &key("paths"), x.to_string()))?,
+                    .map_err(|x| err(span.clone(), &key("paths"), diag::glob_message(&x)))?,
                 secrets: regex_set(&e.secrets, "secrets")?,
                 lines: regex_set(&e.lines, "lines")?,
                 stopwords,
@@ -345,7 +346,7 @@ impl Config {
         if let Some(names) = &known.names {
             for n in names {
                 globset::Glob::new(n.get_ref())
-                    .map_err(|x| err(n.span(), "known_values.names", x.to_string()))?;
+                    .map_err(|x| err(n.span(), "known_values.names", diag::glob_message(&x)))?;
             }
             cfg.known.names = names.iter().map(|n| n.get_ref().clone()).collect();
         }
@@ -355,7 +356,8 @@ impl Config {
         for (scope, globs) in &raw.scopes {
             for g in globs.get_ref() {
                 if let Err(e) = globset::Glob::new(g) {
-                    return Err(err(globs.span(), &format!("scopes.{scope}"), e.to_string()));
+                    let key = format!("scopes.{}", diag::key_part(scope));
+                    return Err(err(globs.span(), &key, diag::glob_message(&e)));
                 }
             }
             let def = Scope {
@@ -372,10 +374,7 @@ impl Config {
                 err(
                     f.span(),
                     "scan.fail_on",
-                    format!(
-                        "`{}` is not one of low, medium, high, critical",
-                        f.get_ref()
-                    ),
+                    "not one of low, medium, high, critical".into(),
                 )
             })?);
         }
@@ -384,10 +383,20 @@ impl Config {
             let mut names = Vec::new();
             for s in scopes {
                 if !cfg.scope_defs.iter().any(|d| d.name == *s.get_ref()) {
+                    let known: Vec<&str> = cfg
+                        .scope_defs
+                        .iter()
+                        .map(|d| d.name.as_str())
+                        .filter(|n| diag::plain_key(n))
+                        .collect();
                     return Err(err(
                         s.span(),
                         "scan.scopes",
-                        format!("unknown scope `{}`", s.get_ref()),
+                        format!(
+                            "unknown scope {} (known: {})",
+                            diag::quoted_key(s.get_ref(), "(not shown)"),
+                            known.join(", ")
+                        ),
                     ));
                 }
                 names.push(s.get_ref().clone());
@@ -396,16 +405,17 @@ impl Config {
         }
         for g in &raw.scan.exclude {
             if let Err(e) = globset::Glob::new(g.get_ref()) {
-                return Err(err(g.span(), "scan.exclude", e.to_string()));
+                return Err(err(g.span(), "scan.exclude", diag::glob_message(&e)));
             }
             cfg.exclude.push(g.get_ref().clone());
         }
         if let Some(t) = &raw.scan.max_file_time {
-            cfg.max_file_time = Some(humantime::parse_duration(t.get_ref()).map_err(|e| {
+            // humantime's message quotes the text: not forwarded.
+            cfg.max_file_time = Some(humantime::parse_duration(t.get_ref()).map_err(|_| {
                 err(
                     t.span(),
                     "scan.max_file_time",
-                    format!("`{}` is not a duration such as 60s: {e}", t.get_ref()),
+                    "not a duration such as 60s".into(),
                 )
             })?);
         }
@@ -416,7 +426,7 @@ impl Config {
                     err(
                         size.span(),
                         "scan.max_file_size",
-                        format!("`{t}` is not a size such as 64 MiB"),
+                        "not a size such as 64 MiB".into(),
                     )
                 })?,
             });
@@ -439,13 +449,18 @@ impl Config {
             builder.add_rule(name, text, rule.clone());
         }
         let mut errors = Vec::new();
-        for id in self.disable.iter().chain(&self.allow_rule_ids) {
+        let disable = self.disable.iter().map(|d| ("pack.disable", d));
+        let allow = self.allow_rule_ids.iter().map(|(k, id)| (k.as_str(), id));
+        for (key, id) in disable.chain(allow) {
             if !builder.has_rule(id.get_ref()) && !crate::hygiene::is_check(id.get_ref()) {
                 errors.push(SourceError::new(
                     name,
                     text,
                     id.span(),
-                    format!("unknown rule id `{}` in {name}", id.get_ref()),
+                    format!(
+                        "unknown rule id {} at `{key}` in {name}",
+                        diag::quoted_key(id.get_ref(), "(not shown)")
+                    ),
                     "no rule has this id (see `leakgate rules list`)",
                 ));
             }
@@ -473,10 +488,6 @@ impl Config {
     pub fn scope(&self, name: &str) -> Option<&Scope> {
         self.scope_defs.iter().find(|s| s.name == name)
     }
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
 }
 
 /// `1024`, `64KiB`, `64 MiB`, `2GB`.
@@ -535,6 +546,12 @@ runbooks = ["ops/**"]
         let e = Config::parse("c.toml", "[scan]\nscopes = [\"nope\"]\n").unwrap_err();
         assert_eq!(e.line(), 2);
         assert!(e.message.contains("unknown scope `nope`"));
+        let e = Config::parse("c.toml", "[scan]\nscopes = [\"Ab3dEf9hIj\"]\n").unwrap_err();
+        assert!(
+            !e.message.contains("Ab3d"),
+            "a value is never quoted: {}",
+            e.message
+        );
     }
 
     #[test]

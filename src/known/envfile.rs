@@ -1,7 +1,8 @@
 //! A dotenv parser for `--env-file`: `NAME=value` lines with optional `export`, `#` comments
 //! (whole-line, or after an unquoted value), single quotes (literal), double quotes (with `\n`,
-//! `\t`, `\"`, `\\` escapes) and backticks, each of which may span lines. Errors name the file and
-//! the line; the message never quotes a value.
+//! `\t`, `\"`, `\\` escapes) and backticks, each of which may span lines. Errors name the file,
+//! the line, the column and the variable; they never quote a value, and their code frame shows
+//! the file masked (`diag::mask_dotenv`).
 
 use crate::diag::SourceError;
 
@@ -26,14 +27,12 @@ impl std::fmt::Debug for EnvVar {
 
 /// Parses dotenv text; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Vec<EnvVar>, Box<SourceError>> {
-    let mut vars = Vec::new();
+    let mut vars: Vec<EnvVar> = Vec::new();
     let mut pos = 0;
-    let bytes = text.as_bytes();
-    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     let fail = |span: std::ops::Range<usize>, msg: &str, label: &str| {
-        Box::new(SourceError::new(
+        Box::new(SourceError::dotenv(
             file,
-            &redact_values(text),
+            text,
             span,
             format!("{file}: {msg}"),
             label,
@@ -54,11 +53,16 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<EnvVar>, Box<SourceError>> {
             .map_or(trimmed, str::trim_start);
         let body_start = pos + (line.len() - body.len());
         let Some(eq) = body.find('=') else {
-            return Err(fail(
-                pos + lead..line_end,
-                "expected NAME=value",
-                "not an assignment",
-            ));
+            let after = match vars.last() {
+                Some(v) => format!(
+                    " (after {})",
+                    crate::diag::quoted_key(&v.name, "a variable (not shown)")
+                ),
+                None => String::new(),
+            };
+            let msg =
+                format!("expected NAME=value{after}; a value on several lines must be quoted");
+            return Err(fail(pos + lead..line_end, &msg, "not an assignment"));
         };
         let name = body[..eq].trim_end();
         let valid = !name.is_empty()
@@ -76,15 +80,15 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<EnvVar>, Box<SourceError>> {
         let after = &text[body_start + eq + 1..];
         let value_ws = after.len() - after.trim_start_matches([' ', '\t']).len();
         let vstart = body_start + eq + 1 + value_ws;
-        let line_no = line_of(pos);
+        let line_no = crate::diag::line_of(text, pos);
         let (value, next) = match text[vstart..].chars().next() {
             Some(q @ ('\'' | '"' | '`')) => {
                 let Some(close) = closing_quote(&text[vstart + 1..], q) else {
-                    return Err(fail(
-                        vstart..line_end,
-                        "unterminated quoted value",
-                        "this quote is never closed",
-                    ));
+                    let msg = format!(
+                        "unterminated quoted value of {}",
+                        crate::diag::quoted_key(name, "a variable")
+                    );
+                    return Err(fail(vstart..line_end, &msg, "this quote is never closed"));
                 };
                 let raw = &text[vstart + 1..vstart + 1 + close];
                 let value = if q == '"' {
@@ -121,7 +125,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<EnvVar>, Box<SourceError>> {
 }
 
 /// Offset of the closing quote `q` in `s`; inside double quotes a backslash escapes.
-fn closing_quote(s: &str, q: char) -> Option<usize> {
+pub(crate) fn closing_quote(s: &str, q: char) -> Option<usize> {
     let mut escaped = false;
     for (i, c) in s.char_indices() {
         if escaped {
@@ -152,19 +156,6 @@ fn unescape(raw: &str) -> String {
         }
     }
     out
-}
-
-/// The text with everything after each `=` blanked, so an error frame shows names, not values.
-fn redact_values(text: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| match line.find('=') {
-            Some(i) if !line.trim_start().starts_with('#') => {
-                let end = line.trim_end_matches(['\n', '\r']).len();
-                format!("{}={}{}", &line[..i], "*".repeat(end - i - 1), &line[end..])
-            }
-            _ => line.to_string(),
-        })
-        .collect()
 }
 
 #[cfg(test)]

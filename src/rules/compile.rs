@@ -5,11 +5,13 @@ use super::lazy::LazyRegex;
 use super::syntax::RuleSyntax;
 use super::{Checksum, Classes, Rule, Severity};
 use crate::detect::reach::{Windowing, reach_of};
-use crate::diag::SourceError;
+use crate::diag::{self, SourceError};
 use toml::Spanned;
 
 /// Compiles one rule. With `lazy`, its regex is only syntax-checked now and built on first use
-/// (see `lazy.rs`); otherwise it is built now and a size-limit error is reported here.
+/// (see `lazy.rs`); otherwise it is built now and a size-limit error is reported here. Errors
+/// never quote a value of the rule (a regex or a keyword may be written around a real token):
+/// they name the rule by its id only when the id is a plain key (`diag::plain_key`).
 pub fn compile_rule(
     file: &str,
     text: &str,
@@ -18,12 +20,19 @@ pub fn compile_rule(
 ) -> Result<Rule, Vec<SourceError>> {
     let mut errors = Vec::new();
     let id = r.id.get_ref().clone();
+    let rule = match diag::plain_key(&id) {
+        true => format!("rule `{id}`"),
+        false => format!(
+            "the rule at line {}",
+            diag::line_of(text, r.id.span().start)
+        ),
+    };
     let err = |span: std::ops::Range<usize>, key: &str, msg: String| {
         SourceError::new(
             file,
             text,
             span,
-            format!("rule `{id}` in {file}: invalid `{key}`: {msg}"),
+            format!("{rule} in {file}: invalid `{key}`: {msg}"),
             msg,
         )
     };
@@ -51,10 +60,7 @@ pub fn compile_rule(
         errors.push(err(
             r.severity.span(),
             "severity",
-            format!(
-                "`{}` is not one of low, medium, high, critical",
-                r.severity.get_ref()
-            ),
+            "not one of low, medium, high, critical".into(),
         ));
     }
     let keywords = r
@@ -62,12 +68,12 @@ pub fn compile_rule(
         .as_ref()
         .map_or(&[][..], |k| k.get_ref().as_slice());
     let keywords_span = r.keywords.as_ref().map_or(r.id.span(), |k| k.span());
-    for kw in keywords {
+    for (i, kw) in keywords.iter().enumerate() {
         if kw.trim().is_empty() || !kw.is_ascii() {
             errors.push(err(
                 keywords_span.clone(),
                 "keywords",
-                format!("keyword `{kw}` must be non-empty ASCII"),
+                format!("keyword {} must be non-empty ASCII", i + 1),
             ));
         }
     }
@@ -81,7 +87,7 @@ pub fn compile_rule(
     let (regex, secret_group, windowing) = match regex {
         Ok((re, group, windowing)) => (Some(re), group, windowing),
         Err(e) => {
-            errors.push(err(r.regex.span(), "regex", one_line(&e.to_string())));
+            errors.push(err(r.regex.span(), "regex", diag::regex_message(&e)));
             (None, 0, Windowing::WHOLE)
         }
     };
@@ -97,13 +103,13 @@ pub fn compile_rule(
     }
     let mut require_classes = Classes::default();
     if let Some(list) = &r.require_classes {
-        for name in list.get_ref() {
+        for (i, name) in list.get_ref().iter().enumerate() {
             match Classes::parse(name) {
                 Some(c) => require_classes = require_classes.union(c),
                 None => errors.push(err(
                     list.span(),
                     "require_classes",
-                    format!("`{name}` is not one of lower, upper, digit, special"),
+                    format!("item {} is not one of lower, upper, digit, special", i + 1),
                 )),
             }
         }
@@ -116,7 +122,7 @@ pub fn compile_rule(
                 errors.push(err(
                     c.span(),
                     "checksum",
-                    format!("unknown checksum `{}` (known: base62-crc32)", c.get_ref()),
+                    "unknown checksum (known: base62-crc32)".into(),
                 ));
             }
             parsed
@@ -167,16 +173,8 @@ fn build_globs(list: &Spanned<Vec<String>>) -> Result<globset::GlobSet, String> 
         let glob = globset::GlobBuilder::new(g)
             .literal_separator(true)
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| diag::glob_message(&e))?;
         b.add(glob);
     }
-    b.build().map_err(|e| e.to_string())
-}
-
-fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    b.build().map_err(|e| diag::glob_message(&e))
 }

@@ -82,7 +82,12 @@ impl Deref for LazyRegex {
     /// test suite compiles, or user ones, compiled at load; so this cannot fail in practice.
     fn deref(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            build(&self.pattern).unwrap_or_else(|e| panic!("rule regex does not compile: {e}"))
+            build(&self.pattern).unwrap_or_else(|e| {
+                panic!(
+                    "rule regex does not compile: {}",
+                    crate::diag::regex_message(&e)
+                )
+            })
         })
     }
 }

@@ -258,7 +258,10 @@ impl PackBuilder {
                     Ok(file) => Ok(file
                         .rules
                         .into_par_iter()
-                        .map(|rule| compile_rule(name, text, rule.into_inner(), lazy))
+                        .map(|rule| {
+                            let id_span = rule.get_ref().id.span();
+                            (id_span, compile_rule(name, text, rule.into_inner(), lazy))
+                        })
                         .collect::<Vec<_>>()),
                     Err(e) => Err(Box::new(SourceError::from_toml(name, text, &e))),
                 },
@@ -266,7 +269,9 @@ impl PackBuilder {
             .collect();
         for (&(name, text), file) in files.iter().zip(compiled) {
             match file {
-                Ok(rules) => rules.into_iter().for_each(|r| self.insert(name, text, r)),
+                Ok(rules) => rules
+                    .into_iter()
+                    .for_each(|(span, r)| self.insert(name, text, span, r)),
                 Err(e) => self.errors.push(*e),
             }
         }
@@ -274,21 +279,32 @@ impl PackBuilder {
 
     /// Adds one parsed rule (also used for `[[rules]]` in `.leakgate.toml`).
     pub fn add_rule(&mut self, name: &str, text: &str, rule: syntax::RuleSyntax) {
+        let id_span = rule.id.span();
         let compiled = compile_rule(name, text, rule, self.lazy);
-        self.insert(name, text, compiled);
+        self.insert(name, text, id_span, compiled);
     }
 
     /// Adds a compiled rule (a later origin's rule replaces the one with its id) or its errors.
-    fn insert(&mut self, name: &str, text: &str, compiled: Result<Rule, Vec<SourceError>>) {
+    /// `id_span` is where the rule's `id` is written.
+    fn insert(
+        &mut self,
+        name: &str,
+        text: &str,
+        id_span: std::ops::Range<usize>,
+        compiled: Result<Rule, Vec<SourceError>>,
+    ) {
         match compiled {
             Ok(rule) => match self.rules.iter_mut().find(|r| r.id == rule.id) {
                 Some(existing) if existing.origin != rule.origin => *existing = rule,
                 Some(_) => self.errors.push(SourceError::new(
                     name,
                     text,
-                    0..0,
-                    format!("duplicate rule id `{}` in {name}", rule.id),
-                    "first defined in this file",
+                    id_span,
+                    format!(
+                        "invalid `id` in {name}: duplicate rule id {}",
+                        crate::diag::quoted_key(&rule.id, "(not shown)")
+                    ),
+                    "defined earlier in this file",
                 )),
                 None => self.rules.push(rule),
             },
