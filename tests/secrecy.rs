@@ -26,13 +26,22 @@ fn stripe(seed: u64) -> String {
     format!("sk_live_{}", synthetic(seed, 32))
 }
 
+/// Every output format.
+const FORMATS: [&str; 7] = [
+    "human", "json", "jsonl", "sarif", "github", "junit", "markdown",
+];
+
 /// Every output of a scan of `args` in `dir`, joined.
 fn all_outputs(dir: &Path, args: &[&str]) -> String {
+    outputs_of(dir, args, &FORMATS)
+}
+
+/// The outputs of a scan of `args` in `dir` in `formats`, with `latest.json`, the SARIF file,
+/// `report summary`, `merge` and stderr, joined.
+fn outputs_of(dir: &Path, args: &[&str], formats: &[&str]) -> String {
     let mut all = String::new();
     let report = dir.join("out/latest.json");
-    for format in [
-        "human", "json", "jsonl", "sarif", "github", "junit", "markdown",
-    ] {
+    for &format in formats {
         let mut a = vec![
             "scan",
             "--no-env",
@@ -52,6 +61,16 @@ fn all_outputs(dir: &Path, args: &[&str]) -> String {
         all.push_str(&std::fs::read_to_string(&report).unwrap());
         all.push_str(&std::fs::read_to_string(dir.join("out/leakgate.sarif")).unwrap());
     }
+    // Fingerprints and the pack digest are hashes: hex runs of a secret may occur in them by
+    // chance.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let mut hashes = vec![v["rules"]["pack_digest"].as_str().unwrap_or("").to_string()];
+    for list in ["findings", "dropped"] {
+        for f in v[list].as_array().into_iter().flatten() {
+            hashes.push(f["fingerprint"].as_str().unwrap_or("").to_string());
+        }
+    }
     let report = report.to_str().unwrap();
     for cmd in [
         vec!["report", "summary", report],
@@ -60,6 +79,9 @@ fn all_outputs(dir: &Path, args: &[&str]) -> String {
         let out = leakgate(dir, &cmd);
         all.push_str(&util::stdout(&out));
         all.push_str(&util::stderr(&out));
+    }
+    for h in hashes.iter().filter(|h| h.len() >= 16) {
+        all = all.replace(h.as_str(), "[hash]");
     }
     all
 }
@@ -243,4 +265,53 @@ fn control_characters_in_names_are_escaped_in_every_output() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Every rule's example, each in one of the line shapes beside a second value no rule detects:
+/// no output of the binary holds a run of the secret beyond its suffix or any run of the second
+/// value. (The formats' renderers get the same property in tests/masking.rs, in-process; here
+/// the binary's own outputs: stderr, the files it writes, `report summary` and `merge`.) A run counts only when the outputs for the same tree with other random values in their
+/// place do not hold it too (and it is not part of a rule's name or documentation).
+#[test]
+fn no_output_holds_a_rule_example_secret_or_its_neighbour() {
+    use util::examples::{NEIGHBOURS, examples, fixed_text, reshaped, windows};
+    let (real, shifted) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut checks = Vec::new();
+    for (i, (example, secrets)) in examples().iter().enumerate() {
+        let other = synthetic(10_000 + i as u64, 24);
+        let shape = NEIGHBOURS[i % NEIGHBOURS.len()];
+        let text = format!(
+            "intro\n{}\nend\n",
+            shape.replace("{e}", example).replace("{o}", &other)
+        );
+        let path = format!("docs/ex{i:04}.md");
+        let mut values = vec![other.clone()];
+        values.extend(secrets.iter().cloned());
+        write_files(
+            shifted.path(),
+            &[(path.as_str(), reshaped(&text, &values, i as u64))],
+        );
+        write_files(real.path(), &[(path.as_str(), text)]);
+        checks.push((example, secrets, other));
+    }
+    let formats = ["human", "github"];
+    let out = outputs_of(real.path(), &["docs"], &formats);
+    let baseline = outputs_of(shifted.path(), &["docs"], &formats);
+    for (example, secrets, other) in checks {
+        for s in secrets {
+            assert!(!out.contains(s.as_str()), "raw secret of {example:?}");
+            for w in windows(s, 5) {
+                assert!(
+                    !out.contains(&w) || baseline.contains(&w) || fixed_text().contains(&w),
+                    "the outputs hold {w:?} of a secret of {example:?}"
+                );
+            }
+        }
+        for w in windows(&other, 5) {
+            assert!(
+                !out.contains(&w) || baseline.contains(&w),
+                "the outputs hold {w:?} of the value beside {example:?}"
+            );
+        }
+    }
 }
