@@ -199,6 +199,16 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// Free text taken from scanned input (an inline allow's reason) with every value that could be
+/// a credential masked as in a context line, and control characters as spaces.
+pub fn masked_text(text: &[u8]) -> String {
+    let mut plan = Plan::new(text.len());
+    hide_url_passwords(text, &mut plan);
+    hide_keyed_values(text, &mut plan);
+    hide_random_runs(text, &mut plan);
+    plan.emit(text, None).0
+}
+
 /// The cells of `row` (at `offset` in the buffer) whose header cell is secret-named.
 fn column_cells(header: &[u8], row: &[u8], sep: u8, offset: usize) -> Vec<Range<usize>> {
     let names: Vec<&[u8]> = header.split(|&b| b == sep).collect();
@@ -790,6 +800,18 @@ mod tests {
             let out = render(&format!("left {other} right {SECRET}"), SECRET);
             assert_eq!(out, "left **** right ****eU7i", "{other}");
         }
+    }
+
+    #[test]
+    fn free_text_keeps_words_and_loses_values() {
+        assert_eq!(
+            masked_text(b"fixture for parser tests"),
+            "fixture for parser tests"
+        );
+        assert_eq!(
+            masked_text(format!("old key {SECRET} rotated, password=hunter2").as_bytes()),
+            "old key **** rotated, password=****"
+        );
     }
 
     #[test]

@@ -39,8 +39,10 @@ fn marker(line: &[u8]) -> Option<&[u8]> {
     memchr::memmem::find(line, MARKER).map(|i| &line[i + MARKER.len()..])
 }
 
+/// The reason written after the marker, its values masked (the rest of the line may hold the
+/// very secret it allows).
 fn reason(rest: &[u8]) -> String {
-    let text = String::from_utf8_lossy(rest);
+    let text = crate::snippet::masked_text(rest);
     let text = text
         .trim_start_matches([':', ' ', '\t', '='])
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '>' | '*' | '/'))
@@ -68,5 +70,16 @@ mod tests {
         assert!(allowed(text, 36).is_some());
         assert!(allowed(text, 44).is_none());
         assert!(allowed(b"key = v\n", 3).is_none());
+    }
+
+    #[test]
+    fn a_reason_never_holds_the_secret_it_allows() {
+        let text = b"leakgate:allow rotated token=Zx9Kq2Lm7Pw4Rt8Vb3Nc6\n";
+        assert_eq!(
+            allowed(text, 30).as_deref(),
+            Some("allowed inline: rotated token=****")
+        );
+        let text = b"leakgate:allow Zx9Kq2Lm7Pw4Rt8Vb3Nc6\n";
+        assert_eq!(allowed(text, 20).as_deref(), Some("allowed inline: ****"));
     }
 }
