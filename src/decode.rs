@@ -202,7 +202,7 @@ impl Builder {
     fn run(
         buf: &[u8],
         trigger: u8,
-        at: impl Fn(&[u8], usize) -> Option<(usize, Vec<u8>)>,
+        at: impl Fn(&[u8], usize) -> Option<(usize, Char)>,
     ) -> Option<Builder> {
         let mut b = Builder::default();
         let mut i = 0;
@@ -223,7 +223,7 @@ impl Builder {
                 match at(buf, k) {
                     Some((used, with)) => {
                         let used = used.min(buf.len() - k).max(1);
-                        b.replace(k..k + used, &with);
+                        b.replace(k..k + used, with.bytes());
                         changed = true;
                         j = k + used;
                     }
@@ -253,28 +253,83 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-fn utf8(c: u32) -> Vec<u8> {
-    char::from_u32(c)
-        .unwrap_or(char::REPLACEMENT_CHARACTER)
-        .to_string()
-        .into_bytes()
+/// What one escape decodes to: nothing, a byte or one UTF-8 character, held without allocating
+/// (a JSON log line holds dozens of escapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Char {
+    buf: [u8; 4],
+    len: u8,
+}
+
+impl Char {
+    const NONE: Char = Char {
+        buf: [0; 4],
+        len: 0,
+    };
+
+    fn byte(b: u8) -> Char {
+        Char {
+            buf: [b, 0, 0, 0],
+            len: 1,
+        }
+    }
+
+    /// The UTF-8 encoding of code point `c` (U+FFFD if it is none).
+    fn utf8(c: u32) -> Char {
+        let mut buf = [0; 4];
+        let len = char::from_u32(c)
+            .unwrap_or(char::REPLACEMENT_CHARACTER)
+            .encode_utf8(&mut buf)
+            .len() as u8;
+        Char { buf, len }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
 }
 
 fn json_escapes(buf: &[u8]) -> Option<Builder> {
-    // `\/` and `\u00XX` mark JSON text; `\\\"` marks JSON escaped inside a JSON string. A
-    // lone `\\` or `\n` (common in code and plain logs) does not.
+    // `\/` and `\u00XX` mark JSON text; `\\\"` marks JSON escaped inside a JSON string: then
+    // every escape is decoded. A lone `\\` or `\n` (common in code and plain logs) does not.
     // One pass over the backslashes (most text has few), not one substring search per marker.
-    let trigger = memchr::memchr_iter(b'\\', buf).any(|i| {
+    let json = memchr::memchr_iter(b'\\', buf).any(|i| {
         let rest = &buf[i..];
         rest.starts_with(b"\\/") || rest.starts_with(b"\\u00") || rest.starts_with(b"\\\\\\\"")
     });
-    if !trigger {
-        return None;
+    match json {
+        true => Builder::run(buf, b'\\', json_escape_at),
+        false => Builder::run(buf, b'\\', escape_into_word_at),
     }
-    Builder::run(buf, b'\\', json_escape_at)
 }
 
-fn json_escape_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+/// Shortest run of word characters after an escape that [`escape_into_word_at`] decodes.
+const MIN_WORD_AFTER_ESCAPE: usize = 3;
+
+/// Outside JSON text, only an escape that runs into a word is decoded (`"x\nghp_…"`,
+/// `\tAKIA…`, `\nAPI_KEY=…`): its letter hides the word's start from the rules' left boundaries
+/// (`\b`, `[^A-Za-z0-9_]`, `^`), so only the decoded text shows a match starting there. A match
+/// opens with a name or a token prefix of at least [`MIN_WORD_AFTER_ESCAPE`] letters, digits,
+/// `_` or `-` (`key=`, `sk-…`, `ghp_…`, a bot id's digits); a two-letter word (the `\tat` of
+/// every frame of a Java stack trace logged as JSON) opens none, and a line of such escapes is
+/// not copied into the layer. A backslash that is itself escaped (`\\ntoken`) starts no escape.
+fn escape_into_word_at(buf: &[u8], i: usize) -> Option<(usize, Char)> {
+    let c = match buf.get(i..i + 2)? {
+        [b'\\', b'n'] => b'\n',
+        [b'\\', b't'] => b'\t',
+        [b'\\', b'r'] => b'\r',
+        _ => return None,
+    };
+    let word = buf[i + 2..]
+        .iter()
+        .take(MIN_WORD_AFTER_ESCAPE)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+        .count();
+    let escaped = buf[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+    (word == MIN_WORD_AFTER_ESCAPE && !escaped).then_some((2, Char::byte(c)))
+}
+
+fn json_escape_at(buf: &[u8], i: usize) -> Option<(usize, Char)> {
     if buf[i] != b'\\' || i + 1 >= buf.len() {
         return None;
     }
@@ -289,14 +344,14 @@ fn json_escape_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
         _ => return None,
     };
     if let Some(c) = simple {
-        return Some((2, vec![c]));
+        return Some((2, Char::byte(c)));
     }
     let digits = buf.get(i + 2..i + 6)?;
     let mut v = 0u32;
     for &d in digits {
         v = v * 16 + hex(d)? as u32;
     }
-    Some((6, utf8(v)))
+    Some((6, Char::utf8(v)))
 }
 
 fn ansi(buf: &[u8]) -> Option<Builder> {
@@ -304,19 +359,19 @@ fn ansi(buf: &[u8]) -> Option<Builder> {
     Builder::run(buf, 0x1b, ansi_at)
 }
 
-fn ansi_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+fn ansi_at(buf: &[u8], i: usize) -> Option<(usize, Char)> {
     if buf[i] != 0x1b {
         return None;
     }
     // CSI: ESC [ parameters… final byte in 0x40..=0x7e; bounded length.
     if buf.get(i + 1) != Some(&b'[') {
-        return Some((1, Vec::new()));
+        return Some((1, Char::NONE));
     }
     let end = buf[i + 2..]
         .iter()
         .take(32)
         .position(|b| (0x40..=0x7e).contains(b))?;
-    Some((end + 3, Vec::new()))
+    Some((end + 3, Char::NONE))
 }
 
 const NAMED_ENTITIES: [(&[u8], u8); 6] = [
@@ -340,13 +395,13 @@ fn html_entities(buf: &[u8]) -> Option<Builder> {
     Builder::run(buf, b'&', html_entity_at)
 }
 
-fn html_entity_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+fn html_entity_at(buf: &[u8], i: usize) -> Option<(usize, Char)> {
     if buf[i] != b'&' {
         return None;
     }
     let rest = &buf[i..];
     if let Some((n, c)) = NAMED_ENTITIES.iter().find(|(n, _)| rest.starts_with(n)) {
-        return Some((n.len(), vec![*c]));
+        return Some((n.len(), Char::byte(*c)));
     }
     if !rest.starts_with(b"&#") {
         return None;
@@ -358,7 +413,7 @@ fn html_entity_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
     let len = rest[digits_at..].iter().take(8).position(|&b| b == b';')?;
     let digits = std::str::from_utf8(&rest[digits_at..digits_at + len]).ok()?;
     let v = u32::from_str_radix(digits, radix).ok()?;
-    Some((digits_at + len + 1, utf8(v)))
+    Some((digits_at + len + 1, Char::utf8(v)))
 }
 
 fn percent(buf: &[u8]) -> Option<Builder> {
@@ -379,13 +434,13 @@ fn percent(buf: &[u8]) -> Option<Builder> {
     Builder::run(buf, b'%', percent_at)
 }
 
-fn percent_at(buf: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+fn percent_at(buf: &[u8], i: usize) -> Option<(usize, Char)> {
     if buf[i] != b'%' {
         return None;
     }
     let hi = hex(*buf.get(i + 1)?)?;
     let lo = hex(*buf.get(i + 2)?)?;
-    Some((3, vec![hi * 16 + lo]))
+    Some((3, Char::byte(hi * 16 + lo)))
 }
 
 /// Standard alphabet, padding already stripped, and a last partial group accepted whatever its
@@ -641,6 +696,31 @@ mod tests {
     }
 
     #[test]
+    fn an_escape_running_into_a_word_is_decoded() {
+        for (buf, word) in [
+            (&br#"{"log":"x\nword_9\n"}"#[..], &b"word_9"[..]),
+            (br#"{"log":"x\tWord\t"}"#, b"Word"),
+            (br#"{"log":"x\r\n7word\r\n"}"#, b"7word"),
+        ] {
+            let ls = layers(buf);
+            let l = layer(&ls, "json-escape");
+            let at = memchr::memmem::find(&l.text, word).expect("decoded");
+            assert!(matches!(l.text[at - 1], b'\n' | b'\t'), "{:?}", l.text);
+            assert_eq!(back(buf, l, std::str::from_utf8(word).unwrap()), word);
+        }
+        // Escapes that end a string, come before a space, punctuation or a two-letter word (a
+        // stack frame's `at`), or follow an escaped backslash hide no word start.
+        for buf in [
+            &br#"printf("done\n"); puts("a\t b\n c\r\n");"#[..],
+            br#"{"log":"x\n\t-- y\n"}"#,
+            br#"{"exception":"E: failed\n\tat a.B.c(B.java:1)\n\tat d.E.f(E.java:2)"}"#,
+            br#"{"path":"C:\\new_folder\\token_file"}"#,
+        ] {
+            assert!(layers(buf).is_empty(), "{}", String::from_utf8_lossy(buf));
+        }
+    }
+
+    #[test]
     fn ansi_colour_codes_are_removed() {
         let buf = b"token=\x1b[1;31mghp_abc\x1b[0mdef end";
         let ls = layers(buf);
@@ -760,7 +840,7 @@ mod tests {
     }
 
     /// What one escape at `buf[i]` decodes to.
-    type Step = fn(&[u8], usize) -> Option<(usize, Vec<u8>)>;
+    type Step = fn(&[u8], usize) -> Option<(usize, Char)>;
 
     /// The decoders' first version: every byte of every line tried in turn.
     fn every_byte(buf: &[u8], at: Step) -> Option<Builder> {
@@ -774,7 +854,7 @@ mod tests {
                 match at(buf, i) {
                     Some((used, with)) => {
                         let used = used.min(buf.len() - i).max(1);
-                        b.replace(i..i + used, &with);
+                        b.replace(i..i + used, with.bytes());
                         changed = true;
                         i += used;
                     }
@@ -801,14 +881,15 @@ mod tests {
         #[test]
         fn the_trigger_search_decodes_what_every_byte_decodes(
             parts in proptest::collection::vec(proptest::sample::select(vec![
-                "\\", "\\/", "\\u0040", "\\u00", "\\n", "\\\\\\\"", "\x1b[1;31m", "\x1b", "\x1b[",
+                "\\", "\\/", "\\u0040", "\\u00", "\\n", "\\t", "\\\\\\\"", "\x1b[1;31m", "\x1b", "\x1b[",
                 "&amp;", "&#47;", "&#x2F;", "&#", "&", "%2F", "%3", "%", "\n", "\r\n", "ab", "Z9",
                 " ", "=",
             ]), 0..60),
         ) {
             let buf = parts.concat().into_bytes();
-            let steps: [(u8, Step); 4] = [
+            let steps: [(u8, Step); 5] = [
                 (b'\\', json_escape_at),
+                (b'\\', escape_into_word_at),
                 (0x1b, ansi_at),
                 (b'&', html_entity_at),
                 (b'%', percent_at),

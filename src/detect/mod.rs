@@ -14,6 +14,7 @@
 
 pub mod checksum;
 pub mod entropy;
+pub mod format;
 pub mod literals;
 pub mod memo;
 pub mod reach;

@@ -621,6 +621,16 @@ fn can_match_newline(hir: &Hir) -> bool {
     }
 }
 
+/// Whether every match of `hir` contains one of `keywords` (any case), ASCII case-insensitively:
+/// the proof [`reach_of`] makes for a whole regex, for any subexpression (a secret group).
+pub fn always_contains(hir: &Hir, keywords: &[String]) -> bool {
+    let keywords: Vec<Vec<u8>> = keywords
+        .iter()
+        .map(|k| k.as_bytes().to_ascii_lowercase())
+        .collect();
+    !keywords.is_empty() && contains_keyword(&Languages::of(hir), hir, &keywords)
+}
+
 /// Whether every match of `hir` contains one of `keywords` (lowercase), ASCII case-insensitively.
 fn contains_keyword(l: &Languages, hir: &Hir, keywords: &[Vec<u8>]) -> bool {
     let all_contain = |set: &[Vec<u8>]| contain_anchors(set, keywords);

@@ -12,7 +12,7 @@ mod placeholder;
 mod reference;
 
 use crate::detect::Candidate;
-use crate::rules::Rule;
+use crate::rules::{Checksum, Rule};
 use allow::AllowList;
 
 /// What the filters decided about one candidate.
@@ -32,14 +32,22 @@ pub fn is_placeholder(v: &[u8]) -> bool {
 
 /// Judges one candidate in its buffer; `path` is the file's path relative to the scan root.
 /// Known secret values skip the not-a-leak checks (the value is known to be a secret), but inline
-/// and config allows still apply.
+/// and config allows still apply. A match whose format the token proves (`Rule::format_proven`:
+/// a passing checksum, or a distinctive prefix and bounded length) is a literal token: it is never
+/// a reference or a code expression (`ghp_…(prod)` is a token before a parenthesis), and only
+/// what such a token cannot be by chance makes it a placeholder.
 pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowList) -> Verdict {
     let secret = &buf[c.secret.clone()];
     if !rule.known_value {
-        if let Some(why) = placeholder::check(secret) {
+        let proven = rule.format_proven();
+        let placeholder = match proven {
+            true => placeholder::check_proven(secret, checksum_passes(rule, secret)),
+            false => placeholder::check(secret),
+        };
+        if let Some(why) = placeholder {
             return Verdict::Drop(why);
         }
-        if let Some(why) = reference::check(buf, c.secret.clone()) {
+        if !proven && let Some(why) = reference::check(buf, c.secret.clone()) {
             return Verdict::Drop(why);
         }
         if rule.generic
@@ -63,6 +71,15 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
         }
     }
     Verdict::Keep
+}
+
+/// Whether the rule has a checksum and `secret` passes it (the validators already reject a match
+/// that fails it; judged again here, where it decides what a placeholder is).
+fn checksum_passes(rule: &Rule, secret: &[u8]) -> bool {
+    match rule.checksum {
+        Some(Checksum::Base62Crc32) => crate::detect::checksum::base62_crc32_ok(secret),
+        None => false,
+    }
 }
 
 /// The line holding `offset`, without its terminator.

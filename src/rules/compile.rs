@@ -4,6 +4,7 @@
 use super::lazy::LazyRegex;
 use super::syntax::RuleSyntax;
 use super::{Checksum, Classes, Rule, Severity};
+use crate::detect::format;
 use crate::detect::reach::{Windowing, reach_of};
 use crate::diag::{self, SourceError};
 use toml::Spanned;
@@ -82,13 +83,14 @@ pub fn compile_rule(
         if !lazy {
             re.compile_now()?;
         }
-        Ok((re, group, reach_of(&hir, keywords)))
+        let distinctive = !r.generic && format::distinctive(&hir, group, keywords);
+        Ok((re, group, reach_of(&hir, keywords), distinctive))
     });
-    let (regex, secret_group, windowing) = match regex {
-        Ok((re, group, windowing)) => (Some(re), group, windowing),
+    let (regex, secret_group, windowing, distinctive) = match regex {
+        Ok((re, group, windowing, distinctive)) => (Some(re), group, windowing, distinctive),
         Err(e) => {
             errors.push(err(r.regex.span(), "regex", diag::regex_message(&e)));
-            (None, 0, Windowing::WHOLE)
+            (None, 0, Windowing::WHOLE, false)
         }
     };
 
@@ -154,6 +156,7 @@ pub fn compile_rule(
             require_classes,
             checksum,
             generic: r.generic,
+            distinctive,
             paths,
             path_globs,
             references: r.references,

@@ -130,6 +130,9 @@ pub struct Rule {
     pub require_classes: Classes,
     pub checksum: Option<Checksum>,
     pub generic: bool,
+    /// Every match of the secret carries one of the rule's keywords and is bounded in length
+    /// (`detect::format`): a token format, not a free-form value.
+    pub distinctive: bool,
     pub paths: Option<globset::GlobSet>,
     pub path_globs: Vec<String>,
     pub references: Vec<String>,
@@ -144,6 +147,13 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether a match's format is proven by the token itself: a passing checksum (the validators
+    /// reject a match whose checksum fails) or a distinctive format (`distinctive`). The
+    /// not-a-leak heuristics for free-form values leave such a match alone (`filter`).
+    pub fn format_proven(&self) -> bool {
+        !self.generic && (self.checksum.is_some() || self.distinctive)
+    }
+
     /// A rule that names findings made by code, not by a regex (known secret values, hygiene
     /// checks): no keywords, a regex that never matches, no validators and no examples.
     pub fn without_regex(id: String, title: String, severity: Severity, origin: String) -> Rule {
@@ -161,6 +171,7 @@ impl Rule {
             require_classes: Classes::default(),
             checksum: None,
             generic: false,
+            distinctive: false,
             paths: None,
             path_globs: Vec::new(),
             references: Vec::new(),
