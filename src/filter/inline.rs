@@ -42,11 +42,12 @@ fn marker(line: &[u8]) -> Option<&[u8]> {
 /// The reason written after the marker, its values masked (the rest of the line may hold the
 /// very secret it allows).
 fn reason(rest: &[u8]) -> String {
-    let text = crate::snippet::masked_text(rest);
-    let text = text
+    let raw = String::from_utf8_lossy(rest);
+    let raw = raw
         .trim_start_matches([':', ' ', '\t', '='])
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '>' | '*' | '/'))
         .trim();
+    let text = crate::snippet::masked_text(raw.as_bytes());
     if text.is_empty() {
         "allowed inline (leakgate:allow)".to_string()
     } else {
