@@ -7,9 +7,11 @@
 //! flushed. Bytes after the last newline wait for the rest of their line, within a bound: a line
 //! longer than [`MAX_LINE`] is cut, keeping back an [`OVERLAP`] tail (longer than any secret a rule
 //! matches) and never cutting inside a secret. A multi-line secret (a PEM block) is held until its
-//! `-----END` line arrives, up to [`MAX_BLOCK`] bytes. A look-behind of [`LOOK_BEHIND`] bytes of
-//! already written input is scanned again with each new window, so a match whose context started
-//! on an earlier line (`provider "aws" {` ... `secret_key = "..."`) still masks its secret.
+//! `-----END` line arrives, up to [`MAX_BLOCK`] bytes, and is masked line by line (one mask per
+//! line, line breaks kept), so the output has the input's lines and line numbers. A look-behind
+//! of [`LOOK_BEHIND`] bytes of already written input is scanned again with each new window, so a
+//! match whose context started on an earlier line (`provider "aws" {` ... `secret_key = "..."`)
+//! still masks its secret.
 //!
 //! The rules run as `scan` runs them, windowed around their keywords and anchors (`detect::reach`),
 //! except that a rule without a proven reach runs only near its keywords' hits (`around`): the
@@ -271,11 +273,44 @@ impl<'a> Redactor<'a> {
         merged
             .into_iter()
             .map(|(union, winner)| {
+                let span = union.start.max(new.start)..union.end;
                 let masked = mask::mask(&self.pending[found[winner].secret.clone()]);
-                (union.start.max(new.start)..union.end, masked)
+                let masked = mask_lines(&self.pending[span.clone()], masked);
+                (span, masked)
             })
             .collect()
     }
+}
+
+/// What replaces `replaced`, the bytes of one masked span, given the secret's mask: the mask
+/// itself for a span on one line; for a span over several lines (a PEM body), one mask per
+/// line with the line breaks kept, so the lines after it keep their numbers. Each line but the
+/// last non-empty one shows `****`; that one shows the secret's mask (its suffix, when long
+/// enough, is the secret's last characters, which end that line). Empty lines stay empty.
+fn mask_lines(replaced: &[u8], masked: String) -> String {
+    if memchr::memchr(b'\n', replaced).is_none() {
+        return masked;
+    }
+    let lines: Vec<&[u8]> = replaced.split(|&b| b == b'\n').collect();
+    let blank = |l: &[u8]| l.is_empty() || l == b"\r";
+    let last = lines.iter().rposition(|l| !blank(l));
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !blank(line) {
+            out.push_str(if Some(i) == last {
+                &masked
+            } else {
+                mask::STARS
+            });
+        }
+        if line.ends_with(b"\r") {
+            out.push('\r');
+        }
+    }
+    out
 }
 
 /// Lines kept before and after a keyword hit of a rule without a proven reach.
@@ -420,6 +455,18 @@ mod tests {
             assert_eq!(line[w[0].end - 1], b'\n');
             assert_eq!(open_block(&line[w[0].clone()]), None);
         }
+    }
+
+    #[test]
+    fn a_multi_line_span_keeps_its_lines() {
+        let m = || "****WXYZ".to_string();
+        assert_eq!(mask_lines(b"abcdefghWXYZ", m()), "****WXYZ");
+        assert_eq!(mask_lines(b"abcd\nefgh\nWXYZ", m()), "****\n****\n****WXYZ");
+        assert_eq!(
+            mask_lines(b"abcd\r\nefWXYZ\r\n", m()),
+            "****\r\n****WXYZ\r\n"
+        );
+        assert_eq!(mask_lines(b"abcd\n\nWXYZ", m()), "****\n\n****WXYZ");
     }
 
     #[test]

@@ -1,27 +1,121 @@
 //! Large and compressed inputs in bounded memory. A file over [`WHOLE_FILE_LIMIT`], or a gzip
-//! stream (`app.log.1.gz`, decompressed on the fly), is scanned in chunks of [`CHUNK`] bytes that
-//! overlap by [`OVERLAP`] bytes, the longest match a rule may have: a secret that straddles a
-//! chunk boundary lies whole inside the next chunk's overlap, and each secret is reported by
-//! exactly one chunk (the one where its start lies before the overlap kept for the next chunk).
-//! Line and column numbers are carried across chunks, so findings point into the whole file (for
-//! gzip: the decompressed text). Memory per worker stays at one chunk plus the overlap whatever
-//! the file's size, even for a multi-GiB single line.
+//! stream (`app.log.1.gz`, decompressed on the fly), is scanned in chunks. Each chunk *owns*
+//! [`CHUNK`] bytes and reports exactly the secrets that start in them, so every secret is
+//! reported once; around its owned bytes it sees context, on each side, that covers every match
+//! whose secret starts in them ([`Chunking`]):
+//!
+//! - at least [`OVERLAP`] bytes, more than the longest match any bounded rule can make (the pack's
+//!   regexes are measured: PEM and PGP blocks run to 33 KB);
+//! - and the whole lines around the cut, as many as a windowed rule's match can span
+//!   (`detect::reach` searches up to 16 lines around a keyword hit), plus the line before (an
+//!   `allow-next-line` comment), so the keyword that selects a rule, a name before its value and
+//!   a section several lines above its key are seen by the chunk that owns the secret;
+//! - up to [`MAX_CONTEXT`] bytes: past it (lines longer than that), the context is cut inside a
+//!   line. An unbounded rule's match is then still found when what it loses is the start of its
+//!   lead run (`[a-z0-9_.-]*?secret...` matches from anywhere in the run).
+//!
+//! The context before a chunk's owned bytes was the previous chunk's tail; it is scanned again
+//! (at most [`MAX_CONTEXT`] bytes a chunk, 64 KiB plus a few lines on ordinary logs). Line and
+//! column numbers are carried across chunks, so findings point into the whole file (for gzip: the
+//! decompressed text). Memory per worker stays at one chunk plus its context whatever the file's
+//! size, even for a multi-GiB single line.
 
+use crate::detect::reach::Reach;
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::engine::{BINARY_PROBE, scan_window};
 use crate::finding::{Finding, Source};
+use crate::rules::Rule;
+use crate::rules::lazy::LazyRegex;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
 /// Files up to this size are read whole.
 pub const WHOLE_FILE_LIMIT: u64 = 2 << 20;
-/// Bytes of new data per chunk. Each worker holds a chunk and its decoded layers, so this sets
-/// most of the per-thread memory: 2 MiB chunks instead of 8 MiB took the peak RSS of a 2-thread
-/// scan of vendored source from 110 to 91 MiB, and ran 1.07× faster (docs/benchmarks.md).
+/// Bytes each chunk owns. Each worker holds a chunk and its decoded layers, so this sets most of
+/// the per-thread memory: 2 MiB chunks instead of 8 MiB took the peak RSS of a 2-thread scan of
+/// vendored source from 110 to 91 MiB, and ran 1.07× faster (docs/benchmarks.md).
 pub const CHUNK: usize = 2 << 20;
-/// Bytes each chunk shares with the next: more than the longest match any rule can produce (the
-/// longest bounded patterns are PEM blocks of a few KiB).
+/// Bytes of context, at least, on each side of a chunk's owned bytes: more than the longest match
+/// of any bounded rule of the built-in pack (a pack whose rules reach further gets more, see
+/// [`Chunking::for_rules`]).
 pub const OVERLAP: usize = 64 << 10;
+/// The most context on each side of a chunk's owned bytes, where whole lines would take more.
+pub const MAX_CONTEXT: usize = 512 << 10;
+
+/// How a stream is cut into chunks (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunking {
+    /// Bytes each chunk owns: it reports the secrets that start in them.
+    pub chunk: usize,
+    /// Bytes of context, at least, on each side of the owned bytes.
+    pub overlap: usize,
+    /// Whole lines of context on each side of a cut: the line it falls in and this many more.
+    pub lines: usize,
+    /// The most bytes of context on each side.
+    pub max_context: usize,
+}
+
+impl Chunking {
+    /// The chunking that covers every match of `rules`: [`OVERLAP`] bytes or the longest match
+    /// of a bounded rule, whichever is more; as many lines as a windowed rule's match can span
+    /// (its reach before and after its keyword, the line breaks it may begin and end with) and
+    /// one more; both within [`MAX_CONTEXT`].
+    pub fn for_rules(rules: &[Rule]) -> Chunking {
+        let mut longest = 0;
+        let mut lines = 1;
+        for rule in rules {
+            if let Ok((_, _, hir)) = LazyRegex::parse(&rule.pattern)
+                && let Some(max) = hir.properties().maximum_len()
+            {
+                longest = longest.max(max);
+            }
+            if let Reach::Lines(before, after) = rule.windowing.reach {
+                lines = lines.max(before + after + 3);
+            }
+        }
+        Chunking {
+            chunk: CHUNK,
+            overlap: OVERLAP.max(longest + 1).min(MAX_CONTEXT),
+            lines,
+            max_context: MAX_CONTEXT,
+        }
+    }
+
+    /// Where the context of a chunk whose owned bytes start at `at` begins in `buf`: the start
+    /// of the line [`lines`](Self::lines) lines above `at`'s, or [`overlap`](Self::overlap)
+    /// bytes before `at` if that is earlier, but no more than [`max_context`](Self::max_context)
+    /// bytes before `at`.
+    pub fn context_before(&self, buf: &[u8], at: usize) -> usize {
+        let floor = at.saturating_sub(self.max_context);
+        let mut pos = at;
+        let mut line_start = floor;
+        for _ in 0..=self.lines {
+            match memchr::memrchr(b'\n', &buf[floor..pos]) {
+                Some(i) => {
+                    pos = floor + i;
+                    line_start = pos + 1;
+                }
+                None => {
+                    line_start = floor;
+                    break;
+                }
+            }
+        }
+        line_start.min(at.saturating_sub(self.overlap)).max(floor)
+    }
+
+    /// Whether `buf` holds enough context after `at` (owned bytes end there): the rest of the
+    /// line `at` falls in and [`lines`](Self::lines) more, and at least
+    /// [`overlap`](Self::overlap) bytes; or [`max_context`](Self::max_context) bytes.
+    fn enough_after(&self, buf: &[u8], at: usize) -> bool {
+        let after = buf.len() - at;
+        after >= self.max_context
+            || (after >= self.overlap
+                && memchr::memchr_iter(b'\n', &buf[at..])
+                    .nth(self.lines)
+                    .is_some())
+    }
+}
 
 /// How a streamed input ended, when it did not end well.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,11 +144,48 @@ pub struct Streamed {
 pub struct StreamBuffers {
     pub buf: Vec<u8>,
     pub candidates: Vec<Candidate>,
+    /// The chunking of the last scanner's rules, by a hash of their patterns and reaches.
+    chunking: Option<(u64, Chunking)>,
 }
 
-/// Scans `reader` chunk by chunk.
+impl StreamBuffers {
+    /// The chunking for `scanner`'s rules ([`Chunking::for_rules`]), worked out once per rule set.
+    fn chunking(&mut self, scanner: &Scanner) -> Chunking {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for rule in scanner.rules() {
+            rule.pattern.hash(&mut h);
+            format!("{:?}", rule.windowing.reach).hash(&mut h);
+        }
+        let key = h.finish();
+        match self.chunking {
+            Some((k, c)) if k == key => c,
+            _ => {
+                let c = Chunking::for_rules(scanner.rules());
+                self.chunking = Some((key, c));
+                c
+            }
+        }
+    }
+}
+
+/// Scans `reader` chunk by chunk, cut as `scanner`'s rules need ([`Chunking::for_rules`]).
 pub fn scan_stream(
     scanner: &Scanner,
+    path: &str,
+    source: &Source,
+    reader: impl Read,
+    time_budget: Option<Duration>,
+    b: &mut StreamBuffers,
+) -> Streamed {
+    let chunking = b.chunking(scanner);
+    scan_chunked(scanner, &chunking, path, source, reader, time_budget, b)
+}
+
+/// Scans `reader` chunk by chunk, cut by `chunking`.
+pub fn scan_chunked(
+    scanner: &Scanner,
+    chunking: &Chunking,
     path: &str,
     source: &Source,
     mut reader: impl Read,
@@ -69,10 +200,24 @@ pub fn scan_stream(
     let mut line_base = 0usize;
     let mut col_base = 0usize;
     let mut first = true;
+    // This chunk owns buf[from..to].
+    let mut from = 0;
     loop {
-        let carried = b.buf.len();
-        let (eof, read_err) = fill(&mut reader, &mut b.buf, carried + CHUNK);
-        out.bytes += (b.buf.len() - carried) as u64;
+        let to = from + chunking.chunk.max(1);
+        // Read the owned bytes and the context after them.
+        let mut want = to + chunking.overlap;
+        let (eof, read_err) = loop {
+            let before = b.buf.len();
+            let (eof, read_err) = match before < want {
+                true => fill(&mut reader, &mut b.buf, want),
+                false => (false, None),
+            };
+            out.bytes += (b.buf.len() - before) as u64;
+            if eof || read_err.is_some() || chunking.enough_after(&b.buf, to) {
+                break (eof, read_err);
+            }
+            want = (b.buf.len() + chunking.overlap).min(to + chunking.max_context);
+        };
         if first {
             first = false;
             if let Some(wide) = crate::text::sniff_wide(&b.buf, eof) {
@@ -86,18 +231,14 @@ pub fn scan_stream(
             }
         }
         let done = eof || read_err.is_some();
-        let limit = if done {
-            b.buf.len()
-        } else {
-            b.buf.len() - OVERLAP
-        };
+        let end = if done { b.buf.len() } else { to };
         let mut found = Scratch::with_local(|scratch| {
             scan_window(
                 scanner,
                 path,
                 source,
                 &b.buf,
-                0..limit,
+                from.min(end)..end,
                 scratch,
                 &mut b.candidates,
             )
@@ -132,8 +273,9 @@ pub fn scan_stream(
             });
             return out;
         }
-        // Advance: everything before `limit` is done; keep the overlap.
-        let consumed = &b.buf[..limit];
+        // Advance: the next chunk owns the bytes from `to`; keep its context before them.
+        let keep = chunking.context_before(&b.buf, to);
+        let consumed = &b.buf[..keep];
         let newlines = memchr::memchr_iter(b'\n', consumed).count();
         let tail = match memchr::memrchr(b'\n', consumed) {
             Some(i) => &consumed[i + 1..],
@@ -146,7 +288,8 @@ pub fn scan_stream(
             col_base + tail_chars
         };
         line_base += newlines;
-        b.buf.drain(..limit);
+        b.buf.drain(..keep);
+        from = to - keep;
     }
 }
 
@@ -250,6 +393,33 @@ regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
         assert_eq!(got.bytes, text.len() as u64);
         assert_eq!(got.findings.len(), 1);
         assert_eq!((got.findings[0].line, got.findings[0].column), (n + 1, 5));
+    }
+
+    #[test]
+    fn context_is_whole_lines_or_the_overlap_within_the_most_context() {
+        let c = Chunking {
+            chunk: 100,
+            overlap: 4,
+            lines: 1,
+            max_context: 12,
+        };
+        // Cut at 9 ("gh|ij"): its line and the one above, which reach further than 4 bytes.
+        let buf = b"ab\ncd\nefghij\nkl\n";
+        assert_eq!(c.context_before(buf, 9), 3);
+        // At a line start: that line and the one above.
+        assert_eq!(c.context_before(buf, 13), 6);
+        // Short lines: the overlap reaches further.
+        assert_eq!(c.context_before(b"a\nb\nc\nd\ne\n", 9), 5);
+        // A long line: cut inside it, at the most context.
+        let long = [b'x'; 40];
+        assert_eq!(c.context_before(&long, 30), 18);
+        assert_eq!(c.context_before(&long, 3), 0);
+        // After: the overlap, and the rest of the line and one more; or the most context.
+        assert!(c.enough_after(b"ab\ncd\nef", 0));
+        assert!(!c.enough_after(b"ab\ncd\nef", 4));
+        assert!(!c.enough_after(b"\n\n\n", 0), "lines, but not the overlap");
+        assert!(c.enough_after(&long, 28));
+        assert!(!c.enough_after(&long, 29));
     }
 
     #[test]
