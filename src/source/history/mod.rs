@@ -425,8 +425,9 @@ fn read_and_scan(
 }
 
 /// Reads one `<oid> <type> <size>\n<content>\n` record. Over the budget, the content is skipped
-/// and the error says so; a broken stream is an error starting with `git:`.
-fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> {
+/// and the error says so; a broken stream is an error starting with `git:`. Public for the fuzz
+/// targets (fuzz/), which feed it arbitrary streams.
+pub fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> {
     let mut header = String::new();
     match r.read_line(&mut header) {
         Ok(0) => return Err("git: cat-file ended early".into()),
