@@ -243,6 +243,19 @@ fn github_token(seed: u64) -> String {
     format!("ghp_{body}{sum}")
 }
 
+/// catfile: a record header claiming a blob larger than the stream (up to `u64::MAX` bytes) is a
+/// broken stream, not an up-front allocation of the claimed size (which panicked with "capacity
+/// overflow", or aborted the process when the allocation failed).
+#[test]
+fn cat_file_header_with_a_huge_size_is_a_broken_stream() {
+    for size in [u64::MAX, 1 << 40, u64::from(u32::MAX) * 4] {
+        let stream = format!("0123456789abcdef0123456789abcdef01234567 blob {size}\nabc");
+        let mut r = std::io::BufReader::new(stream.as_bytes());
+        let e = leakgate::source::history::read_blob(&mut r, None).unwrap_err();
+        assert!(e.starts_with("git:"), "{e}");
+    }
+}
+
 /// scan_planted: the reason of an inline `leakgate:allow` is the rest of its line; written before
 /// the secret on that line, it carries the raw secret into `suppression_reason` (every format
 /// that prints the reason). The fix belongs to src/filter/inline.rs; the fuzz targets skip the
