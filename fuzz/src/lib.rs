@@ -363,24 +363,33 @@ fn shape(rule: usize, example: usize) -> Option<Shape> {
         .map(|i| line[secret.start + i])
         .collect();
     let pools = pools(&random);
-    // A byte is part of the random part when three other values of its class keep the match.
-    let mutable = (0..n)
-        .map(|i| {
-            i + tail < n
-                && !fixed[i]
-                && [1, 2, 3].iter().all(|&k| {
-                    let Some(b) = same_class(line[secret.start + i], k, &pools) else {
-                        return false;
-                    };
-                    let mut l = line.clone();
-                    l[secret.start + i] = b;
-                    if checksum {
-                        fix_checksum(&mut l[secret.clone()]);
-                    }
-                    candidate_at(rule, &path, &l, &secret)
-                })
-        })
-        .collect::<Vec<bool>>();
+    // A byte is part of the random part when three other values of its class keep the match:
+    // tried for all such bytes at once first (most rules), then byte by byte.
+    let open: Vec<bool> = (0..n)
+        .map(|i| i + tail < n && !fixed[i] && line[secret.start + i].is_ascii_alphanumeric())
+        .collect();
+    let keeps = |which: &[bool], k: u64| {
+        let mut l = line.clone();
+        for (i, _) in which.iter().enumerate().filter(|(_, m)| **m) {
+            let at = secret.start + i;
+            l[at] = same_class(l[at], k, &pools).expect("alphanumeric");
+        }
+        if checksum {
+            fix_checksum(&mut l[secret.clone()]);
+        }
+        candidate_at(rule, &path, &l, &secret)
+    };
+    let mutable = if (1..=3).all(|k| keeps(&open, k)) {
+        open
+    } else {
+        (0..n)
+            .map(|i| {
+                let mut one = vec![false; n];
+                one[i] = open[i];
+                open[i] && (1..=3).all(|k| keeps(&one, k))
+            })
+            .collect()
+    };
     // At least 8 random bytes, or the generated secrets would be few and repeat.
     (mutable.iter().filter(|&&m| m).count() >= 8).then_some(Shape {
         rule,
