@@ -24,6 +24,7 @@ use leakgate::report::{
     Report, RulesInfo, Stats, github, human, json, jsonl, junit, markdown, sarif,
 };
 use leakgate::rules::{Checksum, RulePack, Severity};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
@@ -44,9 +45,21 @@ fn explaining() -> &'static Scanner {
     })
 }
 
+thread_local! {
+    /// One scratch per scanner: a scratch that another scanner used drops its regex caches.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static EXPLAIN_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
 fn findings_of(scanner: &Scanner, path: &str, text: &[u8]) -> Vec<Finding> {
-    Scratch::with_local(|scratch| {
-        let mut candidates = Vec::new();
+    let local = if std::ptr::eq(scanner, explaining()) {
+        &EXPLAIN_SCRATCH
+    } else {
+        &SCRATCH
+    };
+    let mut candidates = Vec::new();
+    local.with(|s| {
+        let scratch = &mut s.borrow_mut();
         scan_bytes(scanner, path, &Source::File, text, scratch, &mut candidates)
     })
 }
@@ -283,7 +296,7 @@ fn rule_path(rule: &leakgate::rules::Rule) -> String {
 /// Whether `rule` finds exactly `secret` in `line` (regex and validators; filters not applied).
 fn candidate_at(rule: usize, path: &str, line: &[u8], secret: &Range<usize>) -> bool {
     let mut out = Vec::new();
-    Scratch::with_local(|scratch| scanner().scan(path, line, scratch, &mut out));
+    SCRATCH.with(|s| scanner().scan(path, line, &mut s.borrow_mut(), &mut out));
     out.iter()
         .any(|c| c.rule == rule && c.secret == *secret && c.rejected.is_none())
 }
@@ -340,7 +353,7 @@ fn shape(rule: usize, example: usize) -> Option<Shape> {
     let line = r.examples.get(example)?.as_bytes().to_vec();
     let path = rule_path(r);
     let mut cands = Vec::new();
-    Scratch::with_local(|scratch| s.scan(&path, &line, scratch, &mut cands));
+    SCRATCH.with(|sc| s.scan(&path, &line, &mut sc.borrow_mut(), &mut cands));
     let secret = cands
         .iter()
         .find(|c| c.rule == rule && c.rejected.is_none())?
