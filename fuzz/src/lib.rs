@@ -377,13 +377,15 @@ fn shape(rule: usize, example: usize) -> Option<Shape> {
         .collect();
     let pools = pools(&random);
     // A byte is part of the random part when three other values of its class keep the match:
-    // tried for all such bytes at once first (most rules), then byte by byte.
-    let open: Vec<bool> = (0..n)
-        .map(|i| i + tail < n && !fixed[i] && line[secret.start + i].is_ascii_alphanumeric())
+    // tried for groups of such bytes at once, halving a group that does not keep it (most rules
+    // keep it for all at once), within a budget of tries (a long structured secret, a base64
+    // encoded URL, keeps the rest of its bytes as they are).
+    let open: Vec<usize> = (0..n)
+        .filter(|&i| i + tail < n && !fixed[i] && line[secret.start + i].is_ascii_alphanumeric())
         .collect();
-    let keeps = |which: &[bool], k: u64| {
+    let keeps = |group: &[usize], k: u64| {
         let mut l = line.clone();
-        for (i, _) in which.iter().enumerate().filter(|(_, m)| **m) {
+        for &i in group {
             let at = secret.start + i;
             l[at] = same_class(l[at], k, &pools).expect("alphanumeric");
         }
@@ -392,17 +394,21 @@ fn shape(rule: usize, example: usize) -> Option<Shape> {
         }
         candidate_at(rule, &path, &l, &secret)
     };
-    let mutable = if (1..=3).all(|k| keeps(&open, k)) {
-        open
-    } else {
-        (0..n)
-            .map(|i| {
-                let mut one = vec![false; n];
-                one[i] = open[i];
-                open[i] && (1..=3).all(|k| keeps(&one, k))
-            })
-            .collect()
-    };
+    let mut mutable = vec![false; n];
+    let mut groups = vec![open.as_slice()];
+    let mut budget = 256;
+    while let Some(group) = groups.pop() {
+        if group.is_empty() || budget == 0 {
+            continue;
+        }
+        budget -= 1;
+        if (1..=3).all(|k| keeps(group, k)) {
+            group.iter().for_each(|&i| mutable[i] = true);
+        } else if group.len() > 1 {
+            let (a, b) = group.split_at(group.len() / 2);
+            groups.extend([b, a]);
+        }
+    }
     // At least 8 random bytes, or the generated secrets would be few and repeat.
     (mutable.iter().filter(|&&m| m).count() >= 8).then_some(Shape {
         rule,
@@ -415,9 +421,11 @@ fn shape(rule: usize, example: usize) -> Option<Shape> {
     })
 }
 
+/// Shapes by (rule, example), built on first use.
+type ShapeCache = HashMap<(usize, usize), Option<&'static Shape>>;
+
 fn shape_cached(rule: usize, example: usize) -> Option<&'static Shape> {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), Option<&'static Shape>>>> =
-        OnceLock::new();
+    static CACHE: OnceLock<Mutex<ShapeCache>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(s) = cache.lock().expect("not poisoned").get(&(rule, example)) {
         return *s;
