@@ -119,7 +119,7 @@ fn found_instead(found: &[Finding]) -> String {
 }
 
 /// A file path that the rule's `paths` globs accept, for running its examples.
-fn example_path(rule: &Rule) -> String {
+pub fn example_path(rule: &Rule) -> String {
     match rule.path_globs.first() {
         None => "example.txt".to_string(),
         Some(g) => g

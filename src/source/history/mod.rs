@@ -425,9 +425,13 @@ fn read_and_scan(
     Ok((scanned, new_bytes.into_inner()))
 }
 
+/// The most a blob's stated size reserves before its bytes arrive (larger blobs grow from there).
+const RESERVE_LIMIT: u64 = 64 << 20;
+
 /// Reads one `<oid> <type> <size>\n<content>\n` record. Over the budget, the content is skipped
-/// and the error says so; a broken stream is an error starting with `git:`.
-fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> {
+/// and the error says so; a broken stream is an error starting with `git:`. Public for the fuzz
+/// targets (fuzz/), which feed it arbitrary streams.
+pub fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> {
     let mut header = String::new();
     match r.read_line(&mut header) {
         Ok(0) => return Err("git: cat-file ended early".into()),
@@ -447,7 +451,9 @@ fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, String> 
     let got = if over {
         std::io::copy(&mut r.by_ref().take(size), &mut std::io::sink())
     } else {
-        bytes.reserve_exact(size as usize);
+        // What the header claims is reserved only up to a bound: a broken stream can claim any
+        // size (up to u64::MAX), and the content grows the buffer as it arrives.
+        bytes.reserve_exact(size.min(RESERVE_LIMIT) as usize);
         r.by_ref()
             .take(size)
             .read_to_end(&mut bytes)
