@@ -9,6 +9,7 @@ use crate::mask;
 use crate::rules::{RulePack, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// Longest snippet kept around a finding, in characters on each side of the mask.
@@ -169,10 +170,13 @@ pub fn build_all(
         }
     }
     let masks = merged;
+    // The merged masks are sorted and disjoint: the one holding `r.start` is the last that
+    // starts at or before it.
     let mask_span = |r: &Range<usize>| {
-        masks
-            .iter()
-            .find(|(m, _)| m.start <= r.start && r.start < m.end.max(m.start + 1))
+        let i = masks.partition_point(|(m, _)| m.start <= r.start);
+        masks[..i]
+            .last()
+            .filter(|(m, _)| r.start < m.end.max(m.start + 1))
             .map_or(r.clone(), |(m, _)| m.clone())
     };
 
@@ -204,14 +208,13 @@ pub fn build_all(
         )
     });
     let mut out: Vec<Finding> = Vec::new();
-    let mut seen: Vec<(usize, &[u8])> = Vec::new(); // (line, secret) already reported
+    let mut seen: HashSet<(usize, &[u8])> = HashSet::new(); // (line, secret) already reported
     for (ri, secret, at, span, verdict, layer) in plain.chain(decoded) {
         let rule = &pack.rules[ri];
         let (line, column) = lines.locate(buf, at.start);
-        if seen.iter().any(|(l, s)| *l == line && *s == secret) {
+        if !seen.insert((line, secret)) {
             continue;
         }
-        seen.push((line, secret));
         let (end_line, end_column) = lines.locate(buf, at.end);
         let (snippet, snippet_mask) = snippet(buf, &lines, line, &span, &masks);
         let (state, suppression_reason) = match verdict {
