@@ -6,12 +6,14 @@
 //! Staged blobs arrive as buffers and share the same path from the binary check on.
 //!
 //! A file that cannot be read, or that a budget cut short, is an error entry: the gate cannot
-//! vouch for it, so the scan fails closed without stopping.
+//! vouch for it, so the scan fails closed without stopping. Findings past a file's listing limit
+//! are counted, not kept (`report::listing`), and built a batch at a time.
 
 use crate::decode;
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::filter::{self, Verdict};
 use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
+use crate::report::listing::{Lister, Unlisted};
 use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
@@ -28,6 +30,8 @@ pub struct Budget {
     pub max_file_size: Option<u64>,
     /// Streamed inputs (large or compressed files) that take longer are cut short and reported.
     pub max_file_time: Option<std::time::Duration>,
+    /// Findings listed per file; the rest are counted, not listed (`report::listing`).
+    pub max_listed: Option<usize>,
 }
 
 /// The result of scanning a set of files.
@@ -38,6 +42,8 @@ pub struct Scanned {
     pub files_scanned: u64,
     pub bytes_scanned: u64,
     pub skipped_binary: u64,
+    /// Files with more findings than `Budget::max_listed`: the ones not listed.
+    pub unlisted: Vec<Unlisted>,
 }
 
 impl Scanned {
@@ -47,6 +53,7 @@ impl Scanned {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
         self.skipped_binary += other.skipped_binary;
+        self.unlisted.extend(other.unlisted);
         self
     }
 }
@@ -124,7 +131,7 @@ pub fn scan_blobs(
             .par_iter()
             .with_max_len(1)
             .map(|blob| match blob {
-                Ok(b) => with_worker(|w| scan_buffer(scanner, &b.path, source, &b.bytes, w)),
+                Ok(b) => with_worker(|w| scan_buffer(scanner, &b.path, source, &b.bytes, None, w)),
                 Err(e) => Scanned {
                     errors: vec![e.clone()],
                     ..Scanned::default()
@@ -186,7 +193,7 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
             &f.path,
             &Source::File,
             reader,
-            budget.max_file_time,
+            budget,
             &mut w.stream,
         );
         if got.binary {
@@ -196,6 +203,7 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         out.files_scanned = 1;
         out.bytes_scanned = got.bytes;
         out.findings = got.findings;
+        out.unlisted.extend(got.unlisted);
         match got.error {
             None => {}
             Some(StreamError::Read { at, message }) => out.errors.push(error(format!(
@@ -218,7 +226,7 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         return out;
     }
     let buf = std::mem::take(&mut w.buf);
-    let out = scan_buffer(scanner, &f.path, &Source::File, &buf, w);
+    let out = scan_buffer(scanner, &f.path, &Source::File, &buf, budget.max_listed, w);
     w.buf = buf;
     if w.buf.capacity() > 64 << 20 {
         w.buf = Vec::with_capacity(64 << 10);
@@ -257,12 +265,14 @@ fn read_whole(file: &mut std::fs::File, len: u64, buf: &mut Vec<u8>) -> std::io:
     Ok(())
 }
 
-/// Scans one file's bytes: binary files are skipped and counted, UTF-16 is decoded first.
+/// Scans one file's bytes: binary files are skipped and counted, UTF-16 is decoded first; at most
+/// `max_listed` findings are listed (`report::listing`).
 fn scan_buffer(
     scanner: &Scanner,
     path: &str,
     source: &Source,
     buf: &[u8],
+    max_listed: Option<usize>,
     w: &mut Worker,
 ) -> Scanned {
     let mut out = Scanned::default();
@@ -279,9 +289,20 @@ fn scan_buffer(
     };
     out.files_scanned = 1;
     out.bytes_scanned = buf.len() as u64;
+    let mut lister = Lister::new(max_listed);
     out.findings = Scratch::with_local(|scratch| {
-        scan_bytes(scanner, path, source, text, scratch, &mut w.candidates)
+        scan_window_listed(
+            scanner,
+            path,
+            source,
+            text,
+            0..text.len(),
+            scratch,
+            &mut w.candidates,
+            &mut lister,
+        )
     });
+    out.unlisted.extend(lister.finish());
     out
 }
 
@@ -316,6 +337,25 @@ pub fn scan_window(
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
 ) -> Vec<Finding> {
+    let mut all = Lister::new(None);
+    scan_window_listed(
+        scanner, path, source, text, window, scratch, candidates, &mut all,
+    )
+}
+
+/// As [`scan_window`], listing the findings through `lister` (`report::listing`) as they are
+/// built, [`BATCH`] at a time, so that a buffer with many findings never holds them all in full.
+#[allow(clippy::too_many_arguments)]
+pub fn scan_window_listed(
+    scanner: &Scanner,
+    path: &str,
+    source: &Source,
+    text: &[u8],
+    window: std::ops::Range<usize>,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+    lister: &mut Lister,
+) -> Vec<Finding> {
     candidates.clear();
     scanner.scan(path, text, scratch, candidates);
     let decoded = if scanner.decode {
@@ -344,11 +384,68 @@ pub fn scan_window(
             _ => judged.push(j),
         }
     }
-    let mut findings = finding::build_all(&scanner.pack, path, source, text, judged, decoded);
-    if !dropped.is_empty() {
-        findings.extend(finding::build(&scanner.pack, path, source, text, dropped));
+    let mut findings = Vec::new();
+    for (judged, decoded) in batches(text, judged, decoded) {
+        let mut found = finding::build_all(&scanner.pack, path, source, text, judged, decoded);
+        lister.take(path, &mut found);
+        findings.append(&mut found);
+    }
+    for (dropped, _) in batches(text, dropped, Vec::new()) {
+        let mut found = finding::build(&scanner.pack, path, source, text, dropped);
+        lister.take(path, &mut found);
+        findings.append(&mut found);
     }
     findings
+}
+
+/// Most candidates turned into findings at a time.
+const BATCH: usize = 4096;
+
+/// Splits the judged candidates and decoded secrets of `text` into batches of about [`BATCH`],
+/// in order, cut only where the next secret starts on a line after every secret before it ends:
+/// each batch holds every secret of its lines, so its clusters, masks and snippets are those of
+/// the whole buffer.
+fn batches(
+    text: &[u8],
+    mut judged: Vec<Judged>,
+    mut decoded: Vec<DecodedJudged>,
+) -> Vec<(Vec<Judged>, Vec<DecodedJudged>)> {
+    if judged.len() + decoded.len() <= BATCH {
+        return vec![(judged, decoded)];
+    }
+    judged.sort_by_key(|j| j.candidate.secret.start);
+    decoded.sort_by_key(|d| d.orig.start);
+    let (mut plain, mut layers) = (
+        judged.into_iter().peekable(),
+        decoded.into_iter().peekable(),
+    );
+    let mut out = Vec::new();
+    let mut batch: (Vec<Judged>, Vec<DecodedJudged>) = (Vec::new(), Vec::new());
+    // Where the secrets of the batch so far end, at the furthest.
+    let mut reach = 0;
+    loop {
+        let next_plain = plain.peek().map(|j| j.candidate.secret.clone());
+        let next_layer = layers.peek().map(|d| d.orig.clone());
+        let (range, is_plain) = match (next_plain, next_layer) {
+            (None, None) => break,
+            (Some(p), Some(l)) if l.start < p.start => (l, false),
+            (Some(p), _) => (p, true),
+            (None, Some(l)) => (l, false),
+        };
+        if batch.0.len() + batch.1.len() >= BATCH
+            && reach <= range.start
+            && memchr::memchr(b'\n', &text[reach..range.start]).is_some()
+        {
+            out.push(std::mem::take(&mut batch));
+        }
+        reach = reach.max(range.end);
+        match is_plain {
+            true => batch.0.extend(plain.next()),
+            false => batch.1.extend(layers.next()),
+        }
+    }
+    out.push(batch);
+    out
 }
 
 /// Secrets under an encoding: each decoding layer of `text` is scanned and judged like the text

@@ -4,7 +4,7 @@
 //! so that each case is a small stream; and a 20 MiB log is streamed with the real chunk size.
 
 use leakgate::detect::{Scanner, Scratch};
-use leakgate::engine::scan_bytes;
+use leakgate::engine::{Budget, scan_bytes};
 use leakgate::finding::{Finding, Source};
 use leakgate::rules::RulePack;
 use leakgate::rules::lazy::LazyRegex;
@@ -167,7 +167,7 @@ fn every_rule_example_at_every_offset_around_a_chunk_edge() {
                     &path,
                     &Source::File,
                     &c.text[..],
-                    None,
+                    Budget::default(),
                     &mut b,
                 );
                 assert!(got.error.is_none());
@@ -249,7 +249,14 @@ fn a_20_mib_log_streams_as_it_scans_whole() {
     let expected = whole.scan(&s, "app.log", &text);
     assert!(expected.len() > 600, "{} findings", expected.len());
     let mut b = StreamBuffers::default();
-    let got = scan_stream(&s, "app.log", &Source::File, &text[..], None, &mut b);
+    let got = scan_stream(
+        &s,
+        "app.log",
+        &Source::File,
+        &text[..],
+        Budget::default(),
+        &mut b,
+    );
     let got = keys(&got.findings);
     let (want, have): (BTreeSet<&Key>, BTreeSet<&Key>) =
         (expected.iter().collect(), got.iter().collect());
