@@ -26,7 +26,6 @@ use crate::engine::{BINARY_PROBE, Budget, scan_window_listed};
 use crate::finding::{Finding, Source};
 use crate::report::listing::{Lister, Unlisted};
 use crate::rules::Rule;
-use crate::rules::lazy::LazyRegex;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -65,11 +64,7 @@ impl Chunking {
         let mut longest = 0;
         let mut lines = 1;
         for rule in rules {
-            if let Ok((_, _, hir)) = LazyRegex::parse(&rule.pattern)
-                && let Some(max) = hir.properties().maximum_len()
-            {
-                longest = longest.max(max);
-            }
+            longest = longest.max(rule.windowing.max_len.unwrap_or(0));
             if let Reach::Lines(before, after) = rule.windowing.reach {
                 lines = lines.max(before + after + 3);
             }
@@ -148,29 +143,6 @@ pub struct Streamed {
 pub struct StreamBuffers {
     pub buf: Vec<u8>,
     pub candidates: Vec<Candidate>,
-    /// The chunking of the last scanner's rules, by a hash of their patterns and reaches.
-    chunking: Option<(u64, Chunking)>,
-}
-
-impl StreamBuffers {
-    /// The chunking for `scanner`'s rules ([`Chunking::for_rules`]), worked out once per rule set.
-    fn chunking(&mut self, scanner: &Scanner) -> Chunking {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for rule in scanner.rules() {
-            rule.pattern.hash(&mut h);
-            format!("{:?}", rule.windowing.reach).hash(&mut h);
-        }
-        let key = h.finish();
-        match self.chunking {
-            Some((k, c)) if k == key => c,
-            _ => {
-                let c = Chunking::for_rules(scanner.rules());
-                self.chunking = Some((key, c));
-                c
-            }
-        }
-    }
 }
 
 /// Scans `reader` chunk by chunk, cut as `scanner`'s rules need ([`Chunking::for_rules`]),
@@ -183,7 +155,7 @@ pub fn scan_stream(
     budget: Budget,
     b: &mut StreamBuffers,
 ) -> Streamed {
-    let chunking = b.chunking(scanner);
+    let chunking = Chunking::for_rules(scanner.rules());
     scan_chunked(scanner, &chunking, path, source, reader, budget, b)
 }
 

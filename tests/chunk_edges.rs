@@ -76,6 +76,7 @@ fn the_default_chunking_covers_every_rule_of_the_pack() {
     );
     for rule in &pack.rules {
         let (_, _, hir) = LazyRegex::parse(&rule.pattern).unwrap();
+        assert_eq!(rule.windowing.max_len, hir.properties().maximum_len());
         if let Some(max) = hir.properties().maximum_len() {
             assert!(c.overlap > max, "{}: a match of {max} bytes", rule.id);
         }
