@@ -280,7 +280,8 @@ impl Baseline {
     }
 }
 
-fn is_expired(e: &Entry, today: &str) -> bool {
+/// Whether the entry is past its expiry (it no longer suppresses).
+pub fn is_expired(e: &Entry, today: &str) -> bool {
     e.expires.as_deref().is_some_and(|d| today > d)
 }
 

@@ -179,6 +179,10 @@ pub struct ScanArgs {
     /// With --git: only the commits of a revision range (A..B or A...B).
     #[arg(long, value_name = "RANGE", requires = "git", conflicts_with = "since")]
     pub range: Option<String>,
+    /// Findings listed per file (default 1000; 0: all). The rest are counted in the summary and
+    /// judged by the gate, and the report says how many were not listed.
+    #[arg(long, value_name = "N")]
+    pub max_findings_per_file: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

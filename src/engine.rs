@@ -6,12 +6,14 @@
 //! Staged blobs arrive as buffers and share the same path from the binary check on.
 //!
 //! A file that cannot be read, or that a budget cut short, is an error entry: the gate cannot
-//! vouch for it, so the scan fails closed without stopping.
+//! vouch for it, so the scan fails closed without stopping. Findings past a file's listing limit
+//! are counted, not kept (`report::listing`), and built a batch at a time.
 
 use crate::decode;
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::filter::{self, Verdict};
 use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
+use crate::report::listing::{Lister, Unlisted};
 use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
 use crate::stream::{self, StreamBuffers, StreamError};
@@ -29,6 +31,8 @@ pub struct Budget {
     pub max_file_size: Option<u64>,
     /// Streamed inputs (large or compressed files) that take longer are cut short and reported.
     pub max_file_time: Option<std::time::Duration>,
+    /// Findings listed per file; the rest are counted, not listed (`report::listing`).
+    pub max_listed: Option<usize>,
 }
 
 /// The result of scanning a set of files.
@@ -39,6 +43,8 @@ pub struct Scanned {
     pub files_scanned: u64,
     pub bytes_scanned: u64,
     pub skipped_binary: u64,
+    /// Files with more findings than `Budget::max_listed`: the ones not listed.
+    pub unlisted: Vec<Unlisted>,
 }
 
 impl Scanned {
@@ -48,6 +54,7 @@ impl Scanned {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
         self.skipped_binary += other.skipped_binary;
+        self.unlisted.extend(other.unlisted);
         self
     }
 }
@@ -125,7 +132,7 @@ pub fn scan_blobs(
             .par_iter()
             .with_max_len(1)
             .map(|blob| match blob {
-                Ok(b) => with_worker(|w| scan_buffer(scanner, &b.path, source, &b.bytes, w)),
+                Ok(b) => with_worker(|w| scan_buffer(scanner, &b.path, source, &b.bytes, None, w)),
                 Err(e) => Scanned {
                     errors: vec![e.clone()],
                     ..Scanned::default()
@@ -199,7 +206,7 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
     };
     let buf = std::mem::take(&mut w.buf);
     out = if whole {
-        scan_buffer(scanner, &f.path, &Source::File, &buf, w)
+        scan_buffer(scanner, &f.path, &Source::File, &buf, budget.max_listed, w)
     } else {
         // It grew past the whole-file limit while read: the rest is streamed after what was read.
         let mut rest = std::io::Cursor::new(&buf[..]).chain(&mut reader);
@@ -266,7 +273,7 @@ fn scan_streamed(
         &f.path,
         &Source::File,
         reader,
-        budget.max_file_time,
+        budget,
         &mut w.stream,
     );
     if got.binary {
@@ -276,6 +283,7 @@ fn scan_streamed(
     out.files_scanned = 1;
     out.bytes_scanned = got.bytes;
     out.findings = got.findings;
+    out.unlisted.extend(got.unlisted);
     match got.error {
         None => {}
         Some(StreamError::Read { at, message }) => out.errors.push(error(format!(
@@ -383,12 +391,13 @@ fn read_whole(
 }
 
 /// Scans one file's bytes: binary files are skipped and counted, UTF-16 and UTF-32 text is
-/// decoded first.
+/// decoded first; at most `max_listed` findings are listed (`report::listing`).
 fn scan_buffer(
     scanner: &Scanner,
     path: &str,
     source: &Source,
     buf: &[u8],
+    max_listed: Option<usize>,
     w: &mut Worker,
 ) -> Scanned {
     let mut out = Scanned::default();
@@ -405,9 +414,20 @@ fn scan_buffer(
     };
     out.files_scanned = 1;
     out.bytes_scanned = buf.len() as u64;
+    let mut lister = Lister::new(max_listed);
     out.findings = Scratch::with_local(|scratch| {
-        scan_bytes(scanner, path, source, text, scratch, &mut w.candidates)
+        scan_window_listed(
+            scanner,
+            path,
+            source,
+            text,
+            0..text.len(),
+            scratch,
+            &mut w.candidates,
+            &mut lister,
+        )
     });
+    out.unlisted.extend(lister.finish());
     out
 }
 
@@ -442,6 +462,25 @@ pub fn scan_window(
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
 ) -> Vec<Finding> {
+    let mut all = Lister::new(None);
+    scan_window_listed(
+        scanner, path, source, text, window, scratch, candidates, &mut all,
+    )
+}
+
+/// As [`scan_window`], listing the findings through `lister` (`report::listing`) as they are
+/// built, [`BATCH`] at a time, so that a buffer with many findings never holds them all in full.
+#[allow(clippy::too_many_arguments)]
+pub fn scan_window_listed(
+    scanner: &Scanner,
+    path: &str,
+    source: &Source,
+    text: &[u8],
+    window: std::ops::Range<usize>,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+    lister: &mut Lister,
+) -> Vec<Finding> {
     candidates.clear();
     scanner.scan(path, text, scratch, candidates);
     let decoded = if scanner.decode {
@@ -470,7 +509,100 @@ pub fn scan_window(
             _ => judged.push(j),
         }
     }
-    finding::build_all(&scanner.pack, path, source, text, judged, decoded, dropped)
+    let mut findings = Vec::new();
+    for batch in batches(text, judged, decoded, dropped) {
+        let mut found = finding::build_all(
+            &scanner.pack,
+            path,
+            source,
+            text,
+            batch.judged,
+            batch.decoded,
+            batch.dropped,
+        );
+        lister.take(path, &mut found);
+        findings.append(&mut found);
+    }
+    findings
+}
+
+/// Most candidates turned into findings at a time.
+const BATCH: usize = 4096;
+
+/// One batch of a buffer's candidates, turned into findings together.
+#[derive(Default)]
+struct Batch {
+    judged: Vec<Judged>,
+    decoded: Vec<DecodedJudged>,
+    dropped: Vec<Judged>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.judged.len() + self.decoded.len() + self.dropped.len()
+    }
+}
+
+/// Splits the judged, decoded and dropped candidates of `text` into batches of about [`BATCH`],
+/// in order, cut only where the next secret starts on a line after every secret before it ends:
+/// each batch holds every secret of its lines, so its clusters, masks and snippets are those of
+/// the whole buffer.
+fn batches(
+    text: &[u8],
+    judged: Vec<Judged>,
+    decoded: Vec<DecodedJudged>,
+    dropped: Vec<Judged>,
+) -> Vec<Batch> {
+    let all = Batch {
+        judged,
+        decoded,
+        dropped,
+    };
+    if all.len() <= BATCH {
+        return vec![all];
+    }
+    enum Item {
+        Judged(Judged),
+        Decoded(DecodedJudged),
+        Dropped(Judged),
+    }
+    let mut items: Vec<(std::ops::Range<usize>, Item)> = Vec::with_capacity(all.len());
+    items.extend(
+        all.judged
+            .into_iter()
+            .map(|j| (j.candidate.secret.clone(), Item::Judged(j))),
+    );
+    items.extend(
+        all.decoded
+            .into_iter()
+            .map(|d| (d.orig.clone(), Item::Decoded(d))),
+    );
+    items.extend(
+        all.dropped
+            .into_iter()
+            .map(|j| (j.candidate.secret.clone(), Item::Dropped(j))),
+    );
+    items.sort_by_key(|(range, _)| range.start);
+    let mut out = Vec::new();
+    let mut batch = Batch::default();
+    // Where the secrets of the batch so far end, at the furthest.
+    let mut reach = 0;
+    for (range, item) in items {
+        if batch.len() >= BATCH
+            && reach <= range.start
+            && memchr::memchr(b'\n', &text[reach..range.start]).is_some()
+        {
+            out.push(std::mem::take(&mut batch));
+        }
+        reach = reach.max(range.end);
+        match item {
+            Item::Judged(j) => batch.judged.push(j),
+            Item::Decoded(d) => batch.decoded.push(d),
+            Item::Dropped(j) => batch.dropped.push(j),
+        }
+    }
+    out.push(batch);
+    out
 }
 
 /// Secrets under an encoding: each decoding layer of `text` is scanned and judged like the text

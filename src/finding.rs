@@ -10,6 +10,7 @@ use crate::rules::{RulePack, Severity};
 use crate::snippet;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// Where the scanned bytes came from.
@@ -158,6 +159,8 @@ pub fn build_all(
         }
     }
     let masks = merged;
+    // The merged masks are sorted and disjoint: the one holding `r.start` is the last that
+    // starts at or before it.
     let mask_span = |r: &Range<usize>| {
         let i = masks.partition_point(|(m, _)| m.end.max(m.start + 1) <= r.start);
         masks
@@ -189,14 +192,13 @@ pub fn build_all(
     let listed = winners(&judged, &kept).into_iter().chain(decoded);
     let mut out: Vec<Finding> = Vec::new();
     for group in [listed.collect::<Vec<_>>(), winners(&dropped, &gone)] {
-        let mut seen: Vec<(usize, &[u8])> = Vec::new(); // (line, secret) already reported
+        let mut seen: HashSet<(usize, &[u8])> = HashSet::new(); // (line, secret) already reported
         for (ri, secret, at, span, verdict, layer) in group {
             let rule = &pack.rules[ri];
             let (line, column) = lines.locate(buf, at.start);
-            if seen.iter().any(|(l, s)| *l == line && *s == secret) {
+            if !seen.insert((line, secret)) {
                 continue;
             }
-            seen.push((line, secret));
             let (end_line, end_column) = lines.locate(buf, at.end);
             let (snippet, snippet_mask) = renderer.render(line, &span);
             let (state, suppression_reason) = match verdict {

@@ -22,10 +22,10 @@
 
 use crate::detect::reach::Reach;
 use crate::detect::{Candidate, Scanner, Scratch};
-use crate::engine::{BINARY_PROBE, scan_window};
+use crate::engine::{BINARY_PROBE, Budget, scan_window_listed};
 use crate::finding::{Finding, Source};
+use crate::report::listing::{Lister, Unlisted};
 use crate::rules::Rule;
-use crate::rules::lazy::LazyRegex;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -64,11 +64,7 @@ impl Chunking {
         let mut longest = 0;
         let mut lines = 1;
         for rule in rules {
-            if let Ok((_, _, hir)) = LazyRegex::parse(&rule.pattern)
-                && let Some(max) = hir.properties().maximum_len()
-            {
-                longest = longest.max(max);
-            }
+            longest = longest.max(rule.windowing.max_len.unwrap_or(0));
             if let Reach::Lines(before, after) = rule.windowing.reach {
                 lines = lines.max(before + after + 3);
             }
@@ -131,7 +127,10 @@ pub enum StreamError {
 /// What streaming one input produced.
 #[derive(Debug, Default)]
 pub struct Streamed {
+    /// The findings listed (`Budget::max_listed`), in order.
     pub findings: Vec<Finding>,
+    /// The findings past the listing limit, counted.
+    pub unlisted: Option<Unlisted>,
     /// Bytes scanned (decompressed bytes for compressed input).
     pub bytes: u64,
     /// The input was binary (a NUL byte in its first [`BINARY_PROBE`] bytes).
@@ -144,42 +143,20 @@ pub struct Streamed {
 pub struct StreamBuffers {
     pub buf: Vec<u8>,
     pub candidates: Vec<Candidate>,
-    /// The chunking of the last scanner's rules, by a hash of their patterns and reaches.
-    chunking: Option<(u64, Chunking)>,
 }
 
-impl StreamBuffers {
-    /// The chunking for `scanner`'s rules ([`Chunking::for_rules`]), worked out once per rule set.
-    fn chunking(&mut self, scanner: &Scanner) -> Chunking {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for rule in scanner.rules() {
-            rule.pattern.hash(&mut h);
-            format!("{:?}", rule.windowing.reach).hash(&mut h);
-        }
-        let key = h.finish();
-        match self.chunking {
-            Some((k, c)) if k == key => c,
-            _ => {
-                let c = Chunking::for_rules(scanner.rules());
-                self.chunking = Some((key, c));
-                c
-            }
-        }
-    }
-}
-
-/// Scans `reader` chunk by chunk, cut as `scanner`'s rules need ([`Chunking::for_rules`]).
+/// Scans `reader` chunk by chunk, cut as `scanner`'s rules need ([`Chunking::for_rules`]),
+/// within `budget`'s time and listing limits.
 pub fn scan_stream(
     scanner: &Scanner,
     path: &str,
     source: &Source,
     reader: impl Read,
-    time_budget: Option<Duration>,
+    budget: Budget,
     b: &mut StreamBuffers,
 ) -> Streamed {
-    let chunking = b.chunking(scanner);
-    scan_chunked(scanner, &chunking, path, source, reader, time_budget, b)
+    let chunking = Chunking::for_rules(scanner.rules());
+    scan_chunked(scanner, &chunking, path, source, reader, budget, b)
 }
 
 /// Scans `reader` chunk by chunk, cut by `chunking`.
@@ -188,9 +165,36 @@ pub fn scan_chunked(
     chunking: &Chunking,
     path: &str,
     source: &Source,
-    mut reader: impl Read,
-    time_budget: Option<Duration>,
+    reader: impl Read,
+    budget: Budget,
     b: &mut StreamBuffers,
+) -> Streamed {
+    let mut lister = Lister::new(budget.max_listed);
+    let mut out = chunks(
+        scanner,
+        chunking,
+        path,
+        source,
+        reader,
+        budget,
+        b,
+        &mut lister,
+    );
+    out.unlisted = lister.finish();
+    out
+}
+
+/// The loop of [`scan_chunked`]: each chunk's findings go through `lister`.
+#[allow(clippy::too_many_arguments)]
+fn chunks(
+    scanner: &Scanner,
+    chunking: &Chunking,
+    path: &str,
+    source: &Source,
+    mut reader: impl Read,
+    budget: Budget,
+    b: &mut StreamBuffers,
+    lister: &mut Lister,
 ) -> Streamed {
     let started = Instant::now();
     let mut out = Streamed::default();
@@ -233,7 +237,7 @@ pub fn scan_chunked(
         let done = eof || read_err.is_some();
         let end = if done { b.buf.len() } else { to };
         let mut found = Scratch::with_local(|scratch| {
-            scan_window(
+            scan_window_listed(
                 scanner,
                 path,
                 source,
@@ -241,6 +245,7 @@ pub fn scan_chunked(
                 from.min(end)..end,
                 scratch,
                 &mut b.candidates,
+                lister,
             )
         });
         for f in &mut found {
@@ -264,7 +269,7 @@ pub fn scan_chunked(
         if done {
             return out;
         }
-        if let Some(budget) = time_budget
+        if let Some(budget) = budget.max_file_time
             && started.elapsed() > budget
         {
             out.error = Some(StreamError::OutOfTime {
@@ -366,7 +371,7 @@ regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
                     "big.log",
                     &Source::File,
                     Trickle(&text, 1 << 20),
-                    None,
+                    Budget::default(),
                     &mut b,
                 );
                 assert_eq!(got.findings.len(), 1, "at {boundary} - {shift}");
@@ -389,7 +394,14 @@ regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
         }
         text.push_str(&format!("key {token}\n"));
         let mut b = StreamBuffers::default();
-        let got = scan_stream(&s, "a.log", &Source::File, text.as_bytes(), None, &mut b);
+        let got = scan_stream(
+            &s,
+            "a.log",
+            &Source::File,
+            text.as_bytes(),
+            Budget::default(),
+            &mut b,
+        );
         assert_eq!(got.bytes, text.len() as u64);
         assert_eq!(got.findings.len(), 1);
         assert_eq!((got.findings[0].line, got.findings[0].column), (n + 1, 5));
@@ -426,7 +438,14 @@ regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
     fn binary_streams_are_skipped() {
         let s = scanner();
         let mut b = StreamBuffers::default();
-        let got = scan_stream(&s, "a.bin", &Source::File, &b"ab\0cd"[..], None, &mut b);
+        let got = scan_stream(
+            &s,
+            "a.bin",
+            &Source::File,
+            &b"ab\0cd"[..],
+            Budget::default(),
+            &mut b,
+        );
         assert!(got.binary);
     }
 

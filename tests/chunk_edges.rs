@@ -4,7 +4,7 @@
 //! so that each case is a small stream; and a 20 MiB log is streamed with the real chunk size.
 
 use leakgate::detect::{Scanner, Scratch};
-use leakgate::engine::scan_bytes;
+use leakgate::engine::{Budget, scan_bytes};
 use leakgate::finding::{Finding, Source};
 use leakgate::rules::RulePack;
 use leakgate::rules::lazy::LazyRegex;
@@ -76,6 +76,7 @@ fn the_default_chunking_covers_every_rule_of_the_pack() {
     );
     for rule in &pack.rules {
         let (_, _, hir) = LazyRegex::parse(&rule.pattern).unwrap();
+        assert_eq!(rule.windowing.max_len, hir.properties().maximum_len());
         if let Some(max) = hir.properties().maximum_len() {
             assert!(c.overlap > max, "{}: a match of {max} bytes", rule.id);
         }
@@ -167,7 +168,7 @@ fn every_rule_example_at_every_offset_around_a_chunk_edge() {
                     &path,
                     &Source::File,
                     &c.text[..],
-                    None,
+                    Budget::default(),
                     &mut b,
                 );
                 assert!(got.error.is_none());
@@ -249,7 +250,14 @@ fn a_20_mib_log_streams_as_it_scans_whole() {
     let expected = whole.scan(&s, "app.log", &text);
     assert!(expected.len() > 600, "{} findings", expected.len());
     let mut b = StreamBuffers::default();
-    let got = scan_stream(&s, "app.log", &Source::File, &text[..], None, &mut b);
+    let got = scan_stream(
+        &s,
+        "app.log",
+        &Source::File,
+        &text[..],
+        Budget::default(),
+        &mut b,
+    );
     let got = keys(&got.findings);
     let (want, have): (BTreeSet<&Key>, BTreeSet<&Key>) =
         (expected.iter().collect(), got.iter().collect());

@@ -18,6 +18,8 @@ pub fn run(args: BaselineArgs) -> miette::Result<Exit> {
         return Err(miette!("--reason must say why these findings are accepted"));
     }
     let mut scan = args.scan;
+    // Every finding is accepted, listed or not.
+    scan.max_findings_per_file.get_or_insert(0);
     scan.baseline = args.output.clone().or(scan.baseline);
     if let Some(p) = &scan.baseline
         && !p.is_file()

@@ -14,8 +14,8 @@ use crate::known::{KnownSet, KnownValues};
 use crate::pathcheck::PathSecrets;
 use crate::progress::{self, Progress};
 use crate::report::{
-    self, Report, RulesInfo, Skipped, Stats, Status, github, human, json, jsonl, junit, markdown,
-    sarif,
+    self, Report, RulesInfo, Skipped, Stats, Status, github, human, json, jsonl, junit, listing,
+    markdown, sarif,
 };
 use crate::rules::Severity;
 use crate::source::history::{self, HistoryPlan};
@@ -133,9 +133,15 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     if let Some(p) = &args.sarif {
         skip.push(p.clone());
     }
+    let max_listed = match args.max_findings_per_file {
+        None => Some(listing::DEFAULT_MAX_LISTED),
+        Some(0) => None,
+        Some(n) => Some(n),
+    };
     let budget = Budget {
         max_file_size: config.max_file_size,
         max_file_time: config.max_file_time,
+        max_listed,
     };
     // The hygiene checks of a directory scan walk it for env and key files: on their own thread,
     // while the pool scans (after the scan, their walk was a single-threaded tail).
@@ -248,8 +254,12 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     );
     scanned.findings.extend(in_paths.findings);
     engine::sort(&mut scanned);
+    // Staged blobs, the history and the hygiene checks are limited here; files as they were read.
+    listing::limit(&mut scanned.findings, max_listed, &mut scanned.unlisted);
+    scanned.unlisted.sort_by(|a, b| a.path.cmp(&b.path));
     let t_scan = started.elapsed();
 
+    let unlisted = std::mem::take(&mut scanned.unlisted);
     let (dropped, findings): (Vec<_>, Vec<_>) = scanned
         .findings
         .into_iter()
@@ -276,15 +286,23 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         scanned.errors,
     );
     report.dropped = dropped;
+    report.unlisted = unlisted;
     report.strict = args.strict;
     if let Some(b) = &baseline {
         let paths: BTreeSet<String> = listed.iter().cloned().collect();
         let today = baseline::today();
-        let outcome = b.apply(
+        let mut outcome = b.apply(
             &baseline_path.display().to_string(),
             &mut report.findings,
             &paths,
             |p| root.join(p).exists(),
+            &today,
+        );
+        listing::apply_baseline(
+            &mut report.unlisted,
+            &report.findings,
+            b,
+            &mut outcome,
             &today,
         );
         report.baseline = Some(outcome);

@@ -53,6 +53,9 @@ pub struct Windowing {
     pub anchored: bool,
     /// With `anchored`, what opens a match before the run of lead bytes.
     pub opening: Opening,
+    /// The longest match the regex can make, in bytes; `None`: no bound (a streamed input's
+    /// chunks must see that much around their edges, see `stream`).
+    pub max_len: Option<usize>,
 }
 
 /// What opens an anchored rule's match before the run of lead bytes before its anchor, and so
@@ -79,6 +82,7 @@ impl Windowing {
         lead: None,
         anchored: false,
         opening: Opening::Run,
+        max_len: None,
     };
 }
 
@@ -135,13 +139,15 @@ const MAX_ANCHORS: usize = 16;
 /// Where a rule regex must run, given its syntax tree (as the rules parse it, see
 /// `rules::lazy`) and its `keywords` (any case).
 pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
+    let max_len = hir.properties().maximum_len();
     let w = windowing_of(hir, keywords);
-    if w.anchored {
-        return w;
-    }
-    opened_by_boundary(hir, keywords)
-        .or_else(|| opened_by_word(hir, keywords))
-        .unwrap_or(w)
+    let w = match w.anchored {
+        true => w,
+        false => opened_by_boundary(hir, keywords)
+            .or_else(|| opened_by_word(hir, keywords))
+            .unwrap_or(w),
+    };
+    Windowing { max_len, ..w }
 }
 
 /// The windowing of a regex that opens with `\b` (ASCII) before what can be searched from its
@@ -261,6 +267,7 @@ fn windowing_of(hir: &Hir, keywords: &[String]) -> Windowing {
         lead,
         anchored,
         opening: Opening::Run,
+        max_len: None,
     }
 }
 

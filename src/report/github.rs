@@ -1,6 +1,7 @@
 //! GitHub Actions workflow commands (`--format github`): one annotation per new finding
 //! (`::error` when it fails the gate, `::warning` below `--fail-on`), one `::error` per input that
-//! could not be read, then the human summary line. Baselined and suppressed findings are not
+//! could not be read, one `::warning` per file with findings not listed, then the human summary
+//! line. Baselined and suppressed findings are not
 //! annotated (the report and the job summary list them).
 //!
 //! Escaping follows the Actions toolkit: in the message `%`, `\r`, `\n` are percent-encoded; in
@@ -45,6 +46,14 @@ pub fn render(report: &Report) -> String {
             "::error {file}title={}::{}\n",
             property("leakgate could not scan this input"),
             data(&e.message)
+        ));
+    }
+    for u in &report.unlisted {
+        out.push_str(&format!(
+            "::warning file={},title={}::{}\n",
+            property(&u.path),
+            property("leakgate did not list every finding in this file"),
+            data(&u.message())
         ));
     }
     out.push_str(&human::summary_line(report));

@@ -77,6 +77,13 @@ pub fn render(report: &Report, rules: &[Rule], opts: HumanOptions) -> String {
             ));
         }
     }
+    for u in &report.unlisted {
+        out.push_str(&format!(
+            "note: {}: {}\n",
+            display_path(&u.path),
+            u.message()
+        ));
+    }
     for e in &report.errors {
         out.push_str(&format!(
             "error: {}: {}\n",

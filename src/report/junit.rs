@@ -1,7 +1,8 @@
 //! JUnit XML (`--format junit`) for CI systems that show test results: one test suite, one test
 //! case per finding (a `<failure>` for a new finding, `<skipped>` for a baselined or suppressed
-//! one), one test case with an `<error>` per input that could not be read, and a single passing
-//! case when there is nothing to report. Text is XML-escaped, and characters XML 1.0 cannot
+//! one), one test case with an `<error>` per input that could not be read, one per file with
+//! findings not listed (a `<failure>` when new ones are among them), and a single passing case
+//! when there is nothing to report. Text is XML-escaped, and characters XML 1.0 cannot
 //! hold are dropped. Only masked text appears.
 
 use super::{Report, human};
@@ -57,7 +58,29 @@ pub fn render(report: &Report) -> String {
             esc(&e.message)
         ));
     }
-    let mut tests = report.findings.len() + report.errors.len();
+    for u in &report.unlisted {
+        cases.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\">\n",
+            esc(&format!("findings not listed in {}", u.path)),
+            esc(&classname(&u.path)),
+            esc(&u.path)
+        ));
+        if u.new > 0 {
+            failures += 1;
+            cases.push_str(&format!(
+                "      <failure message=\"{}\" type=\"unlisted\"/>\n",
+                esc(&u.message())
+            ));
+        } else {
+            skipped += 1;
+            cases.push_str(&format!(
+                "      <skipped message=\"{}\"/>\n",
+                esc(&u.message())
+            ));
+        }
+        cases.push_str("    </testcase>\n");
+    }
+    let mut tests = report.findings.len() + report.errors.len() + report.unlisted.len();
     if tests == 0 {
         tests = 1;
         cases.push_str("    <testcase name=\"no secrets found\" classname=\"leakgate\"/>\n");

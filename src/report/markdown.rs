@@ -23,7 +23,17 @@ struct Doc {
     summary: SummaryView,
     findings: Vec<FindingView>,
     errors: Vec<ErrorView>,
+    unlisted: Vec<UnlistedView>,
     repos: Vec<RepoView>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct UnlistedView {
+    path: String,
+    listed: u64,
+    not_listed: u64,
+    new: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,6 +154,23 @@ fn write_single(out: &mut String, doc: &Doc, h: &str) {
                 out,
                 "\n…and {} more findings in the report.",
                 doc.findings.len() - MAX_ROWS
+            );
+        }
+        out.push('\n');
+    }
+    if !doc.unlisted.is_empty() {
+        let _ = writeln!(
+            out,
+            "Files with more findings than the report lists (all are counted above):\n"
+        );
+        for u in &doc.unlisted {
+            let _ = writeln!(
+                out,
+                "- `{}`: {} listed, {} more not listed ({} new)",
+                code(&u.path),
+                u.listed,
+                u.not_listed,
+                u.new
             );
         }
         out.push('\n');

@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
+pub mod listing;
 pub mod markdown;
 pub mod merge;
 pub mod sarif;
@@ -103,6 +104,10 @@ pub struct Report {
     /// filter's reason in `suppression_reason`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dropped: Vec<Finding>,
+    /// Files with more findings than a report lists (`listing`): how many are counted in the
+    /// summary but not listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlisted: Vec<listing::Unlisted>,
     /// Stale or expired baseline entries fail the gate (`--strict`).
     #[serde(skip)]
     pub strict: bool,
@@ -146,14 +151,16 @@ impl Report {
             errors,
             baseline: None,
             dropped: Vec::new(),
+            unlisted: Vec::new(),
             strict: false,
         }
         .judged()
     }
 
-    /// Recounts the summary and decides the status (after findings changed state, e.g. when a
-    /// baseline was applied): `fail` when a new finding is at or above `fail_on`, when an input
-    /// could not be read, or, when `strict`, when the baseline has stale or expired entries.
+    /// Recounts the summary (listed and unlisted findings) and decides the status (after findings
+    /// changed state, e.g. when a baseline was applied): `fail` when a new finding is at or above
+    /// `fail_on`, when an input could not be read, or, when `strict`, when the baseline has
+    /// stale or expired entries.
     pub fn judged(mut self) -> Report {
         let mut summary = Summary::default();
         for s in Severity::ALL {
@@ -175,6 +182,7 @@ impl Report {
             .findings
             .iter()
             .any(|f| f.state == State::New && f.severity >= self.fail_on);
+        let failing = listing::count(&self.unlisted, self.fail_on, &mut summary) || failing;
         let baseline_warns =
             self.strict && self.baseline.as_ref().is_some_and(|b| b.has_warnings());
         self.status = if failing || !self.errors.is_empty() || baseline_warns {

@@ -316,20 +316,25 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
             }
         })
         .collect();
+    let notification = |level, path: &str, text: String| Notification {
+        level,
+        message: Text { text },
+        locations: vec![NotificationLocation {
+            physical_location: NotificationPhysical {
+                artifact_location: artifact(path),
+            },
+        }],
+    };
     let notifications = report
         .errors
         .iter()
-        .map(|e| Notification {
-            level: "error",
-            message: Text {
-                text: format!("{}: {}", e.path, e.message),
-            },
-            locations: vec![NotificationLocation {
-                physical_location: NotificationPhysical {
-                    artifact_location: artifact(&e.path),
-                },
-            }],
-        })
+        .map(|e| notification("error", &e.path, format!("{}: {}", e.path, e.message)))
+        .chain(
+            report
+                .unlisted
+                .iter()
+                .map(|u| notification("warning", &u.path, format!("{}: {}", u.path, u.message()))),
+        )
         .collect();
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
