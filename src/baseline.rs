@@ -163,10 +163,13 @@ pub enum BaselineError {
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
-            path: shown.clone(),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::inputfile::read_text(path, crate::inputfile::REPORT_CAP).map_err(|e| {
+                BaselineError::Read {
+                    path: shown.clone(),
+                    message: e.to_string(),
+                }
+            })?;
         let invalid = |message: String| BaselineError::Invalid {
             path: shown.clone(),
             message,

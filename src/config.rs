@@ -259,10 +259,13 @@ impl Config {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let text =
+            crate::inputfile::read_text(&path, crate::inputfile::CONFIG_CAP).map_err(|e| {
+                ConfigError::Read {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                }
+            })?;
         let mut cfg =
             Config::parse(&path.display().to_string(), &text).map_err(ConfigError::Invalid)?;
         cfg.path = Some(path);

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod filter;
 pub mod finding;
 pub mod hygiene;
+pub mod inputfile;
 pub mod known;
 pub mod mask;
 pub mod pathcheck;

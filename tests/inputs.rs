@@ -251,6 +251,34 @@ fn an_explicit_fifo_or_device_is_an_error_entry_and_never_read() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// The files a run is configured by are opened by the gate too: a FIFO or a device given as one
+/// is a usage error naming it, never a read that blocks or does not end.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_given_as_config_env_file_or_baseline_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe"));
+    std::fs::write(dir.path().join("ok.md"), "fine\n").unwrap();
+    let cases: [&[&str]; 6] = [
+        &["scan", "--no-report", "--config", "pipe", "ok.md"],
+        &["scan", "--no-report", "--env-file", "pipe", "ok.md"],
+        &["scan", "--no-report", "--baseline", "pipe", "ok.md"],
+        &["scan", "--no-report", "--config", "/dev/zero", "ok.md"],
+        &["scan", "--no-report", "--env-file", "/dev/zero", "ok.md"],
+        &["report", "summary", "pipe"],
+    ];
+    for args in cases {
+        let out = leakgate_within(dir.path(), args, DEADLINE)
+            .unwrap_or_else(|| panic!("leakgate {args:?} hangs"));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("not a regular file"),
+            "{args:?} names what is wrong: {err}"
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn special_files_met_in_a_walk_are_counted_not_read() {

@@ -11,8 +11,11 @@ pub fn run(args: MergeArgs) -> miette::Result<Exit> {
     let mut inputs = Vec::new();
     for arg in &args.reports {
         let (name, source) = merge::parse_arg(arg);
-        let text = std::fs::read_to_string(&source)
-            .map_err(|e| miette!("cannot read report {source}: {e}"))?;
+        let text = crate::inputfile::read_text(
+            std::path::Path::new(&source),
+            crate::inputfile::REPORT_CAP,
+        )
+        .map_err(|e| miette!("cannot read report {source}: {e}"))?;
         let report =
             serde_json::from_str(&text).map_err(|e| miette!("{source} is not valid JSON: {e}"))?;
         inputs.push(merge::Input {

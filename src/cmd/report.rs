@@ -14,7 +14,7 @@ pub fn run(cmd: ReportCommand) -> miette::Result<Exit> {
     match cmd {
         ReportCommand::Summary { report } => {
             let name = report.display();
-            let text = std::fs::read_to_string(&report)
+            let text = crate::inputfile::read_text(&report, crate::inputfile::REPORT_CAP)
                 .map_err(|e| miette!("cannot read report {name}: {e}"))?;
             let doc: Value = serde_json::from_str(&text).map_err(|e| {
                 miette!(

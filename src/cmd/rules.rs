@@ -123,7 +123,7 @@ fn check_files(files: &[std::path::PathBuf], format: ListFormat) -> miette::Resu
     builder.add_files(BUILTIN_RULE_FILES);
     let mut texts = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f)
+        let text = crate::inputfile::read_text(f, crate::inputfile::CONFIG_CAP)
             .map_err(|e| miette!("cannot read rule file {}: {e}", f.display()))?;
         texts.push((f.display().to_string(), text));
     }

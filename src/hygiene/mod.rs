@@ -175,7 +175,7 @@ pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
             }
         }
         for (path, fs) in env_files {
-            let Ok(text) = std::fs::read_to_string(&fs) else {
+            let Ok(text) = crate::inputfile::read_text(&fs, crate::inputfile::CONFIG_CAP) else {
                 continue;
             };
             for issue in envvars::check(&text, plan.today) {

@@ -79,10 +79,13 @@ impl KnownSet {
             .chain(extra_files.iter().cloned());
         for path in files {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| KnownError::Read {
-                path: shown.clone(),
-                message: e.to_string(),
-            })?;
+            let text =
+                crate::inputfile::read_text(&path, crate::inputfile::CONFIG_CAP).map_err(|e| {
+                    KnownError::Read {
+                        path: shown.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
             let vars = envfile::parse(&shown, &text).map_err(KnownError::Invalid)?;
             for v in vars {
                 if names.is_match(v.name.to_ascii_uppercase()) {
