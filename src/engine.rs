@@ -606,7 +606,8 @@ fn batches(
 }
 
 /// Secrets under an encoding: each decoding layer of `text` is scanned and judged like the text
-/// itself; a secret whose encoded range overlaps a plain candidate was already judged there.
+/// itself; a secret whose encoded range overlaps a plain candidate was already judged there
+/// (one its validators rejected does not count: it exists only with `explain`).
 fn scan_layers(
     scanner: &Scanner,
     path: &str,
@@ -627,7 +628,11 @@ fn scan_layers(
             let orig = layer.original(c.secret.clone());
             let overlaps = |r: &std::ops::Range<usize>| r.start < orig.end && orig.start < r.end;
             if !window.contains(&orig.start)
-                || plain.iter().any(|p| overlaps(&p.secret))
+                // A match its validators rejected is listed only when explaining: it must not
+                // hide a layer's secret that a plain scan reports.
+                || plain
+                    .iter()
+                    .any(|p| p.rejected.is_none() && overlaps(&p.secret))
                 || out.iter().any(|d: &DecodedJudged| {
                     overlaps(&d.orig) && d.secret == layer.text[c.secret.clone()]
                 })

@@ -277,3 +277,23 @@ fn inline_allow_reason_holds_no_secret() {
     let json = serde_json::to_string(&findings).unwrap();
     assert!(!json.contains(&token), "a finding holds the raw token");
 }
+
+/// Found by scan: an env assignment whose value runs into a line of escape characters
+/// (`AWS_SECRET_ACCESS_KEY=ossample?<ESC…>CESS_KEY=ossample`): with `--explain-suppressed` a
+/// finding was kept that the plain scan did not report. Explaining must not change the verdicts.
+#[test]
+fn explain_keeps_what_a_plain_scan_keeps() {
+    let mut data = b"2026,02-22T08:00:01Z INFO dep2026,02-22T08:00:01Z INFO deplo".to_vec();
+    data.extend(
+        b"y started un>\nAuth\xefrization: Bearer YOUR_API_KEY\nAWS_SECRET_ACCESS_KEY=ossample?",
+    );
+    data.extend(std::iter::repeat_n(0x1b, 63));
+    data.extend(b"D");
+    data.extend(std::iter::repeat_n(0x1b, 12));
+    data.extend(b"\xd5");
+    data.extend(std::iter::repeat_n(0x1b, 12));
+    data.extend(b"\x13");
+    data.extend(std::iter::repeat_n(0x1b, 10));
+    data.extend(b"CESS_KEY=ossample\n");
+    props::scan(&data);
+}
