@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Peak memory and outcome of leakgate on the adversarial inputs of docs/fuzzing.md's table.
+
+    python3 tools/bench/adversarial_rss.py [--bin target/release/leakgate] [--dir /tmp/leakgate-adv]
+
+Each case is built in a fresh directory and run under `/usr/bin/time -f %M` with a deadline, so a
+hang is reported as one instead of stalling the run. Prints a Markdown table: case, exit code,
+peak RSS (MiB), wall time, and what the case checks. Exits non-zero when a case hangs, exits with an
+unexpected code, or peaks at 100 MiB or more.
+
+The secrets are generated (GitHub tokens with a valid checksum, from gen_corpus.py); nothing here is
+a real credential.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_corpus import github_pat  # noqa: E402
+
+LIMIT_MIB = 100
+DEADLINE_S = 120
+
+
+def run(binary: str, cwd: Path, args: list[str], feed=None) -> tuple[int | None, float, float]:
+    """Runs leakgate; returns (exit code or None on a hang, peak RSS MiB, seconds)."""
+    rss_file = cwd / ".rss"
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file), binary, *args]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL)
+    writer = threading.Thread(target=feed, daemon=True) if feed else None
+    if writer:
+        writer.start()
+    try:
+        code = proc.wait(timeout=DEADLINE_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return None, 0.0, time.monotonic() - start
+    secs = time.monotonic() - start
+    try:
+        kib = int(rss_file.read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        kib = 0
+    return code, kib / 1024, secs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", default="target/release/leakgate")
+    ap.add_argument("--dir", default="/tmp/leakgate-adv")
+    a = ap.parse_args()
+    binary = str(Path(a.bin).resolve())
+    root = Path(a.dir)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    rng = random.Random(18)
+    rows = []
+    failed = False
+
+    def case(name: str, what: str, args: list[str], expect: set[int], setup, feed=None):
+        nonlocal failed
+        d = root / f"case{len(rows)}"
+        d.mkdir()
+        setup(d)
+        code, mib, secs = run(binary, d, args, (lambda: feed(d)) if feed else None)
+        ok = code is not None and code in expect and mib < LIMIT_MIB
+        failed |= not ok
+        shown = "hang" if code is None else str(code)
+        rows.append(f"| {name} | {shown} | {mib:.1f} | {secs:.1f} s | {what} |{'' if ok else ' **FAILED**'}")
+
+    base = ["scan", "--no-report", "--no-env", "--format", "json"]
+
+    def many_findings(d: Path):
+        with open(d / "many.log", "w") as f:
+            for _ in range(300_000):
+                f.write(f"GITHUB_TOKEN={github_pat(rng)}\n")
+
+    case("300k findings, one file", "listing limit per file; the gate still fails", base + ["many.log"],
+         {1}, many_findings)
+
+    def edges(d: Path):
+        with open(d / "edges.log", "w") as f:
+            size = 0
+            while size < 20 << 20:
+                line = "x" * 65536 + "\n" if rng.random() < 0.05 else f"GITHUB_TOKEN={github_pat(rng)}\n"
+                f.write(line)
+                size += len(line)
+
+    case("20 MiB log, 64 KiB lines", "streamed in overlapping chunks", base + ["edges.log"], {1}, edges)
+
+    def fifo(d: Path):
+        os.mkfifo(d / "pipe.log")
+
+    case("FIFO, no writer", "never opened: an error entry", base + ["pipe.log"], {1}, fifo)
+
+    def fed(d: Path):
+        # Holds the FIFO open for writing and feeds it, as a log shipper would; leakgate must not
+        # read it (it is not a regular file), so the writer may block or be cut off.
+        try:
+            fd = os.open(d / "pipe.log", os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            return
+        chunk = b"INFO tick\n" * 100_000
+        try:
+            for _ in range((3 << 30) // len(chunk)):
+                os.write(fd, chunk)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    case("FIFO fed 3 GiB", "never read: an error entry", base + ["pipe.log"], {1}, fifo, fed)
+
+    def zero(d: Path):
+        os.symlink("/dev/zero", d / "zero.log")
+
+    case("symlink to /dev/zero", "a device: an error entry", base + ["zero.log"], {1}, zero)
+
+    def config_fifo(d: Path):
+        os.mkfifo(d / "pipe.toml")
+        (d / "ok.md").write_text("fine\n")
+
+    case("FIFO as --config", "a usage error, not a blocked read", base + ["--config", "pipe.toml", "ok.md"],
+         {2}, config_fifo)
+    case("/dev/zero as --env-file", "a usage error, not an endless read",
+         base + ["--env-file", "/dev/zero", "ok.md"], {2}, lambda d: (d / "ok.md").write_text("fine\n"))
+
+    def one(d: Path):
+        (d / "one.md").write_text(f"token {github_pat(rng)}\n")
+
+    case("-j 100000", "capped at 4x the cores", base + ["-j", "100000", "one.md"], {1}, one)
+
+    print("| case | exit | peak RSS (MiB) | wall | what it checks |")
+    print("|---|---:|---:|---:|---|")
+    print("\n".join(rows))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
