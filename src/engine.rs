@@ -608,7 +608,7 @@ fn batches(
 /// Secrets under an encoding: each decoding layer of `text` is scanned and judged like the text
 /// itself; a secret whose encoded range overlaps a plain candidate was already judged there
 /// (one its validators rejected does not count: it exists only with `explain`).
-fn scan_layers(
+pub(crate) fn scan_layers(
     scanner: &Scanner,
     path: &str,
     text: &[u8],

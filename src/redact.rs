@@ -7,7 +7,7 @@
 //! flushed. Bytes after the last newline wait for the rest of their line, within a bound: a line
 //! longer than [`MAX_LINE`] is cut, keeping back an [`OVERLAP`] tail (longer than any secret a rule
 //! matches) and never cutting inside a secret. A multi-line secret (a PEM block) is held until its
-//! `-----END` line arrives, up to [`MAX_BLOCK`] bytes, and is masked line by line (one mask per
+//! `-----END` marker arrives, up to [`MAX_BLOCK`] bytes, and is masked line by line (one mask per
 //! line, line breaks kept), so the output has the input's lines and line numbers. A look-behind
 //! of [`LOOK_BEHIND`] bytes of already written input is scanned again with each new window, so a
 //! match whose context started on an earlier line (`provider "aws" {` ... `secret_key = "..."`)
@@ -22,6 +22,7 @@
 //! sequential scan's. This module never writes a secret: only masks and the bytes around them.
 
 use crate::detect::{Candidate, Scanner, Scratch};
+use crate::engine;
 use crate::filter::{self, Verdict};
 use crate::finding;
 use crate::mask;
@@ -46,6 +47,14 @@ const LOOK_AHEAD: usize = 4 << 10;
 const READ_SIZE: usize = 256 << 10;
 /// The most input gathered into one batch before it is scanned.
 const BATCH: usize = 4 << 20;
+
+/// A secret to mask: the candidate that found it (its range in the pending buffer), and for a
+/// secret under a decoding layer, the decoded bytes (whose mask `scan` shows; the range is the
+/// encoded text's).
+struct Hit {
+    c: Candidate,
+    decoded: Option<Vec<u8>>,
+}
 
 /// What a redaction did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +204,11 @@ impl<'a> Redactor<'a> {
         // Hold an unfinished multi-line block back whole, within a bound.
         if let Some(begin) = open_block(&self.pending[self.start..end]) {
             let begin = self.start + begin;
+            // Its END marker may have arrived on a line that is not complete yet (a long line
+            // after the marker): the block ends at the marker's closing dashes.
+            if let Some(close) = block_close(&self.pending[end..]) {
+                return Some((end + close, end + close));
+            }
             if len - begin <= MAX_BLOCK {
                 let line_start =
                     memchr::memrchr(b'\n', &self.pending[..begin]).map_or(0, |i| i + 1);
@@ -211,7 +225,7 @@ impl<'a> Redactor<'a> {
         let new = self.start..scan_end;
         let chunks = chunks(&self.pending, new.clone(), rayon::current_num_threads());
         let (scanner, path) = (self.scanner, self.path.as_str());
-        let mut found: Vec<Candidate> = if chunks.len() == 1 {
+        let mut found: Vec<Hit> = if chunks.len() == 1 {
             let mut kept = Vec::new();
             Scratch::with_local(|scratch| {
                 scan_window(
@@ -245,8 +259,8 @@ impl<'a> Redactor<'a> {
                         )
                     });
                     let first = own.start == new.start;
-                    kept.retain(|c| {
-                        let s = &c.secret;
+                    kept.retain(|h| {
+                        let s = &h.c.secret;
                         own.contains(&s.start)
                             || (first && s.start < own.start && s.end > own.start)
                     });
@@ -255,15 +269,16 @@ impl<'a> Redactor<'a> {
                 .flatten()
                 .collect()
         };
-        found.retain(|c| c.secret.end > new.start);
-        finding::retain_unsubsumed(&scanner.pack, &mut found, |c| c);
-        found.sort_by_key(|c| (c.secret.start, c.secret.end));
+        found.retain(|h| h.c.secret.end > new.start);
+        finding::retain_unsubsumed(&scanner.pack, &mut found, |h| &h.c);
+        found.sort_by_key(|h| (h.c.secret.start, h.c.secret.end));
         let mut merged: Vec<(Range<usize>, usize)> = Vec::new(); // (union, winner)
-        for (i, c) in found.iter().enumerate() {
+        for (i, h) in found.iter().enumerate() {
+            let c = &h.c;
             match merged.last_mut() {
                 Some((union, winner)) if c.secret.start < union.end => {
                     union.end = union.end.max(c.secret.end);
-                    if finding::better(&scanner.pack, c, &found[*winner]) {
+                    if finding::better(&scanner.pack, c, &found[*winner].c) {
                         *winner = i;
                     }
                 }
@@ -274,7 +289,11 @@ impl<'a> Redactor<'a> {
             .into_iter()
             .map(|(union, winner)| {
                 let span = union.start.max(new.start)..union.end;
-                let masked = mask::mask(&self.pending[found[winner].secret.clone()]);
+                let hit = &found[winner];
+                let masked = match &hit.decoded {
+                    Some(secret) => mask::mask(secret),
+                    None => mask::mask(&self.pending[hit.c.secret.clone()]),
+                };
                 let masked = mask_lines(&self.pending[span.clone()], masked);
                 (span, masked)
             })
@@ -354,7 +373,9 @@ fn line_start(buf: &[u8], at: usize) -> usize {
 }
 
 /// Scans one window (`buf` starts at `offset` of the pending buffer) and appends, with absolute
-/// offsets, the candidates `scan` would report (kept or suppressed; dropped ones are not secrets).
+/// offsets, the secrets `scan` would report (kept or suppressed; dropped ones are not secrets),
+/// those under a decoding layer (base64, escapes, ANSI codes: `decode`) included, as `scan` finds
+/// them (`engine::scan_layers`).
 fn scan_window(
     scanner: &Scanner,
     path: &str,
@@ -362,10 +383,25 @@ fn scan_window(
     offset: usize,
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
-    out: &mut Vec<Candidate>,
+    out: &mut Vec<Hit>,
 ) {
     candidates.clear();
     scanner.scan_near(path, buf, scratch, candidates, Some(around));
+    if scanner.decode {
+        let layered = engine::scan_layers(scanner, path, buf, &(0..buf.len()), candidates, scratch);
+        out.extend(layered.into_iter().map(|d| {
+            let at = d.orig.start + offset..d.orig.end + offset;
+            Hit {
+                c: Candidate {
+                    rule: d.rule,
+                    secret: at.clone(),
+                    matched: at,
+                    rejected: None,
+                },
+                decoded: Some(d.secret),
+            }
+        }));
+    }
     for mut c in candidates.drain(..) {
         if c.rejected.is_some() {
             continue;
@@ -376,7 +412,7 @@ fn scan_window(
         }
         c.secret = c.secret.start + offset..c.secret.end + offset;
         c.matched = c.matched.start + offset..c.matched.end + offset;
-        out.push(c);
+        out.push(Hit { c, decoded: None });
     }
 }
 
@@ -426,9 +462,30 @@ fn open_block(buf: &[u8]) -> Option<usize> {
     }
 }
 
+/// Where the first `-----END <LABEL>-----` marker in `buf` ends, when it is whole.
+fn block_close(buf: &[u8]) -> Option<usize> {
+    let end = memchr::memmem::find(buf, b"-----END")?;
+    let label = end + b"-----END".len();
+    let rest = &buf[label..buf.len().min(label + 80)];
+    let close = memchr::memmem::find(rest, b"-----")?;
+    rest[..close]
+        .iter()
+        .all(|&b| b == b' ' || b.is_ascii_alphanumeric())
+        .then_some(label + close + b"-----".len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_closes_at_its_end_marker() {
+        assert_eq!(block_close(b"-----END RSA PRIVATE KEY-----xxxx"), Some(29));
+        assert_eq!(block_close(b"abc\n-----END X-----"), Some(19));
+        assert_eq!(block_close(b"-----END RSA PRIV"), None);
+        assert_eq!(block_close(b"-----END <b>-----"), None);
+        assert_eq!(block_close(b"no marker"), None);
+    }
 
     #[test]
     fn open_blocks_are_found() {
