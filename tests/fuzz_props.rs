@@ -285,7 +285,7 @@ fn inline_allow_reason_holds_no_secret() {
 fn explain_keeps_what_a_plain_scan_keeps() {
     let mut data = b"2026,02-22T08:00:01Z INFO dep2026,02-22T08:00:01Z INFO deplo".to_vec();
     data.extend(
-        b"y started un>\nAuth\xefrization: Bearer YOUR_API_KEY\nAWS_SECRET_ACCESS_KEY=ossample?",
+        b"y started un>\nAuth\xefrization: Bearer YOUR_API_KEY\nAWS_SECRET_ACCESS_KEY=ossample?", // leakgate:allow the fuzz input, not a credential
     );
     data.extend(std::iter::repeat_n(0x1b, 63));
     data.extend(b"D");
