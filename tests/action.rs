@@ -4,8 +4,9 @@
 //! at a step that writes it, every `uses:` is pinned, and the step that fails the job comes last.
 //! Then for real (tests/action_runner): the composite steps run with the built binary on generated
 //! trees for pass, fail and error (also a fake `leakgate` that exits 2), checking the outputs, the
-//! job summary, the annotations, the upload and that only the last step fails the job; and
-//! docs/org-audit.md's merge step.
+//! job summary, the annotations, the upload and that only the last step fails the job; the
+//! `version` download's SHA-256 check against SHA256SUMS with releases served from a local
+//! directory (`file://`); and docs/org-audit.md's merge step.
 
 #![cfg(unix)]
 
@@ -15,6 +16,7 @@ mod util;
 use action_runner::{Run, Runner};
 use leakgate::detect::checksum::base62;
 use serde_yaml_ng::Value;
+use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -68,6 +70,9 @@ fn it_is_a_composite_action_with_described_inputs_and_outputs() {
     }
     for key in ["status", "report", "sarif-file"] {
         assert!(a["outputs"].get(key).is_some(), "missing output {key}");
+    }
+    for key in ["version", "repository"] {
+        assert!(a["inputs"].get(key).is_some(), "missing input {key}");
     }
 }
 
@@ -186,6 +191,7 @@ fn actions_used_are_pinned_and_the_gate_fails_last() {
 
 // ---- the steps, run ------------------------------------------------------------------------
 
+const RELEASE: &str = "Download and verify the leakgate release";
 const BUILD_KEY: &str = "Key the leakgate build by its sources";
 const GATE: &str = "Run the gate";
 const SUMMARY: &str = "Write the job summary";
@@ -259,7 +265,7 @@ fn a_clean_tree_passes_with_outputs_summary_and_upload() {
     r.cached(&leakgate_bin());
     write(&r.ws, "docs/guide.md", "Deploy with `make release`.\n");
     let run = r.run();
-    assert!(run.step(BUILD_KEY).ran);
+    assert!(run.step(BUILD_KEY).ran && !run.step(RELEASE).ran);
     assert_eq!(run.output("gate", "status"), "pass");
     assert_eq!(run.action_outputs["status"], "pass");
     assert_eq!(run.output("gate", "exit-code"), "0");
@@ -398,6 +404,353 @@ fn inputs_become_arguments_and_an_empty_report_writes_none() {
     assert!(run.summary.contains("No JSON report"));
     assert!(run.uploaded.is_empty());
     assert_only_the_last_step_decides(&run, 1);
+}
+
+// ---- the release download ------------------------------------------------------------------
+
+const LINUX_X64: &str = "x86_64-unknown-linux-gnu";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Releases served from `<root>/host/OWNER/NAME/releases/...`, as github.com lays them out.
+struct Releases {
+    host: PathBuf,
+    /// Where the packed `leakgate` writes its arguments each time it runs.
+    marker: PathBuf,
+}
+
+impl Releases {
+    fn new(r: &mut Runner) -> Releases {
+        let host = r.root.path().join("host");
+        std::fs::create_dir_all(&host).unwrap();
+        r.step_env(
+            "release",
+            "LG_RELEASE_HOST",
+            &format!("file://{}", host.display()),
+        );
+        Releases {
+            host,
+            marker: r.root.path().join("packed-leakgate-ran"),
+        }
+    }
+
+    fn dir(&self, repo: &str, version: &str) -> PathBuf {
+        let d = self
+            .host
+            .join(repo)
+            .join(format!("releases/download/v{version}"));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// Packs `leakgate-v{version}-{target}.tar.gz` (a `leakgate` that records its arguments and
+    /// runs the built binary) into the release; returns the asset's name and SHA-256.
+    fn pack(&self, repo: &str, version: &str, target: &str) -> (String, String) {
+        let name = format!("leakgate-v{version}-{target}");
+        let stage = self.host.parent().unwrap().join(format!("stage-{name}"));
+        let folder = stage.join(&name);
+        std::fs::create_dir_all(&folder).unwrap();
+        let exe = folder.join("leakgate");
+        std::fs::write(
+            &exe,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+                self.marker.display(),
+                leakgate_bin().display()
+            ),
+        )
+        .unwrap();
+        executable(&exe);
+        let asset = format!("{name}.tar.gz");
+        let archive = self.dir(repo, version).join(&asset);
+        let tar = Command::new("tar")
+            .arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&stage)
+            .arg(&name)
+            .status()
+            .unwrap();
+        assert!(tar.success());
+        let sum = sha256_hex(&std::fs::read(&archive).unwrap());
+        (asset, sum)
+    }
+
+    fn sums(&self, repo: &str, version: &str, lines: &[(&str, &str)]) {
+        let text: String = lines
+            .iter()
+            .map(|(sum, name)| format!("{sum}  {name}\n"))
+            .collect();
+        std::fs::write(self.dir(repo, version).join("SHA256SUMS"), text).unwrap();
+    }
+
+    fn packed_ran(&self) -> bool {
+        self.marker.exists()
+    }
+}
+
+/// A runner asking for `version` of OWNER/leakgate, on a clean tree.
+fn release_runner(version: &str) -> (Runner, Releases) {
+    let mut r = Runner::new();
+    r.input("version", version)
+        .github("action_repository", "OWNER/leakgate");
+    let rel = Releases::new(&mut r);
+    write(&r.ws, "docs/guide.md", "Deploy with `make release`.\n");
+    (r, rel)
+}
+
+#[test]
+fn a_release_version_is_downloaded_verified_and_put_on_path() {
+    let (r, rel) = release_runner("0.2.0");
+    let (asset, sum) = rel.pack("OWNER/leakgate", "0.2.0", LINUX_X64);
+    let other = sha256_hex(b"another target");
+    rel.sums(
+        "OWNER/leakgate",
+        "0.2.0",
+        &[
+            (&other, "leakgate-v0.2.0-aarch64-unknown-linux-gnu.tar.gz"),
+            (&sum, &asset),
+        ],
+    );
+    let run = r.run();
+    let step = run.step(RELEASE);
+    assert_eq!(step.code, Some(0), "{}{}", step.stdout, step.stderr);
+    assert!(
+        step.stdout
+            .contains(&format!("{asset}: SHA-256 {sum} matches SHA256SUMS"))
+    );
+    assert_eq!(run.output("release", "version"), "0.2.0");
+    assert!(!run.step(BUILD_KEY).ran, "no build when a version is given");
+    assert_eq!(run.path_added.len(), 1);
+    assert!(run.path_added[0].ends_with(&format!("/leakgate-v0.2.0-{LINUX_X64}")));
+    let ran = std::fs::read_to_string(&rel.marker).unwrap();
+    assert!(
+        ran.starts_with("--version\n") && ran.contains("\nscan "),
+        "{ran}"
+    );
+    assert_eq!(run.output("gate", "status"), "pass");
+    assert_only_the_last_step_decides(&run, 0);
+}
+
+#[test]
+fn a_checksum_mismatch_is_an_error_and_the_archive_is_never_unpacked() {
+    let (r, rel) = release_runner("v0.2.0");
+    let (asset, _) = rel.pack("OWNER/leakgate", "0.2.0", LINUX_X64);
+    let wrong = sha256_hex(b"not the archive");
+    rel.sums("OWNER/leakgate", "0.2.0", &[(&wrong, &asset)]);
+    let run = r.run();
+    let step = run.step(RELEASE);
+    assert_eq!(step.code, Some(1));
+    assert!(
+        step.stdout
+            .contains("::error title=leakgate install::checksum mismatch"),
+        "{}",
+        step.stdout
+    );
+    assert!(!rel.packed_ran(), "an unverified binary ran");
+    assert!(run.path_added.is_empty());
+    let unpacked = std::fs::read_dir(&r.temp)
+        .unwrap()
+        .any(|e| e.unwrap().path().join("unpacked").exists());
+    assert!(!unpacked, "the archive was unpacked");
+    assert!(!run.step(GATE).ran && !run.step(SUMMARY).ran);
+    assert_eq!(run.action_outputs["status"], "");
+    assert!(run.step(LAST).stdout.contains("did not run"));
+    assert_eq!(run.step(LAST).code, Some(1));
+    assert!(run.failed);
+}
+
+#[test]
+fn a_missing_asset_checksum_or_release_is_an_error() {
+    type Setup = fn(&Releases);
+    let cases: [(&str, Setup, &str); 3] = [
+        ("no such release", |_| {}, "could not download file://"),
+        (
+            "no checksum line for the asset",
+            |rel| {
+                let (_, sum) = rel.pack("OWNER/leakgate", "0.2.0", LINUX_X64);
+                rel.sums(
+                    "OWNER/leakgate",
+                    "0.2.0",
+                    &[(&sum, "leakgate-v0.2.0-x86_64-apple-darwin.tar.gz")],
+                );
+            },
+            "has no single checksum for leakgate-v0.2.0-x86_64-unknown-linux-gnu.tar.gz",
+        ),
+        (
+            "the asset is missing",
+            |rel| {
+                let sum = sha256_hex(b"x");
+                rel.sums(
+                    "OWNER/leakgate",
+                    "0.2.0",
+                    &[(&sum, "leakgate-v0.2.0-x86_64-unknown-linux-gnu.tar.gz")],
+                );
+            },
+            "could not download leakgate-v0.2.0-x86_64-unknown-linux-gnu.tar.gz of v0.2.0",
+        ),
+    ];
+    for (what, setup, message) in cases {
+        let (r, rel) = release_runner("0.2.0");
+        setup(&rel);
+        let run = r.run();
+        let step = run.step(RELEASE);
+        assert_eq!(step.code, Some(1), "{what}");
+        assert!(step.stdout.contains(message), "{what}: {}", step.stdout);
+        assert!(!rel.packed_ran() && !run.step(GATE).ran, "{what}");
+        assert_eq!(run.step(LAST).code, Some(1), "{what}");
+    }
+}
+
+#[test]
+fn latest_takes_the_version_from_the_latest_release_checksums() {
+    let (r, rel) = release_runner("latest");
+    let (asset, sum) = rel.pack("OWNER/leakgate", "0.3.1", LINUX_X64);
+    let other = sha256_hex(b"mac");
+    let lines = [
+        (
+            other.as_str(),
+            "leakgate-v0.3.1-aarch64-apple-darwin.tar.gz",
+        ),
+        (sum.as_str(), asset.as_str()),
+    ];
+    rel.sums("OWNER/leakgate", "0.3.1", &lines);
+    // github.com redirects releases/latest/download/NAME to the newest release's asset.
+    let latest = rel.host.join("OWNER/leakgate/releases/latest/download");
+    std::fs::create_dir_all(&latest).unwrap();
+    std::fs::copy(
+        rel.dir("OWNER/leakgate", "0.3.1").join("SHA256SUMS"),
+        latest.join("SHA256SUMS"),
+    )
+    .unwrap();
+    let run = r.run();
+    assert_eq!(
+        run.step(RELEASE).code,
+        Some(0),
+        "{}",
+        run.step(RELEASE).stdout
+    );
+    assert_eq!(run.output("release", "version"), "0.3.1");
+    assert!(rel.packed_ran());
+    assert_only_the_last_step_decides(&run, 0);
+}
+
+#[test]
+fn each_runner_asks_for_its_own_archive() {
+    let cases = [
+        (
+            "Linux",
+            "X64",
+            "leakgate-v0.2.0-x86_64-unknown-linux-gnu.tar.gz",
+        ),
+        (
+            "Linux",
+            "ARM64",
+            "leakgate-v0.2.0-aarch64-unknown-linux-gnu.tar.gz",
+        ),
+        ("macOS", "X64", "leakgate-v0.2.0-x86_64-apple-darwin.tar.gz"),
+        (
+            "macOS",
+            "ARM64",
+            "leakgate-v0.2.0-aarch64-apple-darwin.tar.gz",
+        ),
+        (
+            "Windows",
+            "X64",
+            "leakgate-v0.2.0-x86_64-pc-windows-msvc.zip",
+        ),
+        (
+            "Windows",
+            "ARM64",
+            "no leakgate release binary for Windows ARM64",
+        ),
+        ("Linux", "ARM", "no leakgate release binary for Linux ARM"),
+    ];
+    for (os, arch, expected) in cases {
+        let (mut r, rel) = release_runner("0.2.0");
+        rel.sums("OWNER/leakgate", "0.2.0", &[]);
+        r.runner(os, arch);
+        let run = r.run();
+        let step = run.step(RELEASE);
+        assert_eq!(step.code, Some(1), "{os} {arch}");
+        assert!(
+            step.stdout.contains(expected),
+            "{os} {arch}: {}",
+            step.stdout
+        );
+    }
+}
+
+#[test]
+fn bad_versions_are_refused_before_any_download() {
+    for version in ["0.2", "../0.2.0", "0.2.0;id", "main"] {
+        let (r, _rel) = release_runner(version);
+        let run = r.run();
+        let step = run.step(RELEASE);
+        assert_eq!(step.code, Some(1), "{version}");
+        assert!(
+            step.stdout.contains("version must be latest or a release"),
+            "{version}"
+        );
+    }
+}
+
+#[test]
+fn releases_come_from_the_actions_own_repository() {
+    // (github.action_repository, input repository, github.action_path, where the release is)
+    let cases = [
+        (
+            "ACME/leakgate",
+            "OTHER/leakgate",
+            "/w/_actions/X/y/v1",
+            Some("ACME/leakgate"),
+        ),
+        (
+            "",
+            "OTHER/leakgate",
+            "/w/_actions/X/y/v1",
+            Some("OTHER/leakgate"),
+        ),
+        // Composite actions may see an empty github.action_repository: the runner's download
+        // path names the repository.
+        (
+            "",
+            "",
+            "/home/runner/work/_actions/ACME/leakgate/v1",
+            Some("ACME/leakgate"),
+        ),
+        ("", "", env!("CARGO_MANIFEST_DIR"), None),
+    ];
+    for (own, input, path, expected) in cases {
+        let (mut r, rel) = release_runner("0.2.0");
+        r.github("action_repository", own)
+            .github("action_path", path)
+            .input("repository", input);
+        for repo in ["ACME/leakgate", "OTHER/leakgate", "X/y"] {
+            let (asset, sum) = rel.pack(repo, "0.2.0", LINUX_X64);
+            if Some(repo) == expected {
+                rel.sums(repo, "0.2.0", &[(&sum, &asset)]);
+            }
+        }
+        let run = r.run();
+        let step = run.step(RELEASE);
+        match expected {
+            Some(repo) => assert_eq!(step.code, Some(0), "{repo}: {}", step.stdout),
+            None => {
+                assert_eq!(step.code, Some(1));
+                assert!(
+                    step.stdout.contains("set the input repository"),
+                    "{}",
+                    step.stdout
+                );
+            }
+        }
+    }
 }
 
 // ---- docs/org-audit.md's merge step ---------------------------------------------------------

@@ -353,9 +353,38 @@ impl Runner {
         self
     }
 
+    /// Sets a `github` context value (action_path, action_repository, workspace).
+    pub fn github(&mut self, key: &str, value: &str) -> &mut Self {
+        assert!(
+            self.github.contains_key(key),
+            "github.{key} is not modelled"
+        );
+        self.github.insert(key.into(), value.into());
+        self
+    }
+
+    pub fn runner(&mut self, os: &str, arch: &str) -> &mut Self {
+        self.os = os.into();
+        self.arch = arch.into();
+        self
+    }
+
     /// The actions/cache step restores `bin` as `<path>/bin/leakgate` (a cache hit).
     pub fn cached(&mut self, bin: &Path) -> &mut Self {
         self.cache_bin = Some(bin.to_path_buf());
+        self
+    }
+
+    /// Replaces the value of `key` in the `env:` of step `id` (which must already set it).
+    pub fn step_env(&mut self, id: &str, key: &str, value: &str) -> &mut Self {
+        let step = self
+            .steps()
+            .iter()
+            .find(|s| s["id"].as_str() == Some(id))
+            .unwrap_or_else(|| panic!("no step {id}"));
+        assert!(step["env"].get(key).is_some(), "step {id} sets no {key}");
+        self.env_overrides
+            .insert((id.into(), key.into()), value.into());
         self
     }
 
