@@ -8,7 +8,8 @@
 //! runs it (`captures_iter` over the whole buffer) and, separately, a plain `find_iter`, then
 //! prints the rules by cost with the share of the total and whether the keyword prefilter selects
 //! the rule on this text. It also times the prefilter, `Scanner::scan`, and one multi-pattern
-//! `regex-automata` pass over all rule patterns (the DESIGN.md §9 alternative). Single-threaded.
+//! `regex-automata` pass over all rule patterns (measured, not kept:
+//! tools/bench/results/history.md). Single-threaded.
 
 mod support;
 

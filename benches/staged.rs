@@ -1,6 +1,6 @@
-//! Pre-commit latency (DESIGN.md §9): `leakgate scan --staged` on a 1,000-file staged change,
-//! measured in the same run as git's own commands over the same change, so the result reads as a
-//! ratio that does not depend on the machine:
+//! Pre-commit latency (docs/benchmarks.md, "Pre-commit latency"): `leakgate scan --staged` on a
+//! 1,000-file staged change, measured in the same run as git's own commands over the same change,
+//! so the result reads as a ratio that does not depend on the machine:
 //!
 //! - `git_diff_cached_names`: `git diff --cached --name-only` (git listing the change: the floor),
 //! - `git_diff_cached_patch`: `git diff --cached` (git reading and diffing every staged blob),

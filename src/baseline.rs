@@ -1,8 +1,9 @@
-//! The baseline (DESIGN.md §6): `.leakgate-baseline.json` lists accepted findings by fingerprint
-//! (rule id, path, secret), with the rule id and path for review, a reason and an optional expiry,
-//! never the secret or its mask. Entries are sorted by path, rule and fingerprint so the file
-//! diffs cleanly; moving a leaked line does not change its fingerprint, so the file does not
-//! churn, while a new secret on a baselined line has a new fingerprint and fails the gate.
+//! The baseline (ARCHITECTURE.md, "Fingerprints and the baseline"): `.leakgate-baseline.json` lists
+//! accepted findings by fingerprint (rule id, path, secret), with the rule id and path for review,
+//! a reason and an optional expiry, never the secret or its mask. Entries are sorted by path, rule
+//! and fingerprint so the file diffs cleanly; moving a leaked line does not change its fingerprint,
+//! so the file does not churn, while a new secret on a baselined line has a new fingerprint and
+//! fails the gate.
 //!
 //! A scan marks matching findings `baselined`, and reports entries that match nothing any more
 //! (stale: the secret was removed, or the file is gone) and entries past their expiry (their

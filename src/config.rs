@@ -165,7 +165,7 @@ pub struct Config {
     source: Option<(String, String)>,
 }
 
-/// Which variables' values become known secrets (DESIGN.md §8).
+/// Which variables' values become known secrets (README.md, "Known secret values").
 #[derive(Debug, Clone)]
 pub struct KnownSettings {
     /// Read the scanning process's environment.

@@ -1,5 +1,5 @@
-//! Decoding layers (DESIGN.md §2, detect): secrets hidden under an encoding in logs and reports.
-//! Each layer is a decoded copy of a buffer plus a map back to the original bytes:
+//! Decoding layers (ARCHITECTURE.md, "Pipeline": engine): secrets hidden under an encoding in logs
+//! and reports. Each layer is a decoded copy of a buffer plus a map back to the original bytes:
 //!
 //! - `json-escape`: `\/`, `\uXXXX`, `\\`, `\"` and the other JSON string escapes, which also
 //!   unwraps one level of double-escaped JSON inside log messages;

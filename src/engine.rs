@@ -352,9 +352,9 @@ impl<R: Read> Read for Bounded<R> {
 
 /// Reads a file whose size was `len` when opened into `buf`: one `read` of the whole file, where
 /// `read_to_end` also asks the size and the position again and reads once more to see the end
-/// (three more system calls per file, a third of a small-files scan's). A file that grew since it
-/// was opened is read on, up to `cap` bytes: `Ok(false)` when it holds more than that (`buf` then
-/// holds the first `cap` bytes and more, the rest is still to read).
+/// (three more system calls per file, paid by every file of a tree of small files). A file that
+/// grew since it was opened is read on, up to `cap` bytes: `Ok(false)` when it holds more than
+/// that (`buf` then holds the first `cap` bytes and more, the rest is still to read).
 fn read_whole(
     file: &mut impl Read,
     len: u64,

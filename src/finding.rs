@@ -1,7 +1,8 @@
 //! Findings: the last stage that sees raw secret bytes. It deduplicates candidates (a specific rule
 //! beats a generic one on the same secret; one secret on one line is one finding), locates them
-//! (line and column), fingerprints them (DESIGN.md §6) and masks them (`mask`). What leaves this
-//! module is a [`Finding`] that holds only masked text, so reports cannot print a secret.
+//! (line and column), fingerprints them (ARCHITECTURE.md, "Fingerprints and the baseline") and
+//! masks them (`mask`). What leaves this module is a [`Finding`] that holds only masked text, so
+//! reports cannot print a secret.
 
 use crate::detect::Candidate;
 use crate::filter::Verdict;

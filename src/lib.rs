@@ -1,9 +1,9 @@
 //! leakgate: a secrets-hygiene scanner and release gate.
 //!
-//! The pipeline (DESIGN.md §2) flows one way: `source` (which files) → `engine` (reads them) →
-//! `detect` (keyword prefilter, rule regexes, validators) → `filter` (not-a-leak decisions) →
-//! `finding` (dedup, locate, fingerprint, mask) → `report` (JSON, SARIF, human). Only `detect`,
-//! `filter` and `finding` ever touch secret bytes; everything after `finding` is masked.
+//! The pipeline (ARCHITECTURE.md, "Pipeline") flows one way: `source` (which files) → `engine`
+//! (reads them) → `detect` (keyword prefilter, rule regexes, validators) → `filter` (not-a-leak
+//! decisions) → `finding` (dedup, locate, fingerprint, mask) → `report` (JSON, SARIF, human). Only
+//! `detect`, `filter` and `finding` ever touch secret bytes; everything after `finding` is masked.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;

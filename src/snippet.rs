@@ -84,7 +84,7 @@ impl<'a> Renderer<'a> {
             .then(|| {
                 let masks = distinct.iter().map(|s| mask::mask(s)).collect();
                 // Searched only in the windows around findings: a quick build beats a fast
-                // search (a DFA build cost 10% of a scan with many findings).
+                // search (a DFA's build costs more than the few short searches it would speed up).
                 AhoCorasick::builder()
                     .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)

@@ -32,8 +32,9 @@ use std::time::{Duration, Instant};
 /// Files up to this size are read whole.
 pub const WHOLE_FILE_LIMIT: u64 = 2 << 20;
 /// Bytes each chunk owns. Each worker holds a chunk and its decoded layers, so this sets most of
-/// the per-thread memory: 2 MiB chunks instead of 8 MiB took the peak RSS of a 2-thread scan of
-/// vendored source from 110 to 91 MiB, and ran 1.07× faster (docs/benchmarks.md).
+/// the per-thread memory; a chunk this small also stays in cache with its layers, while the
+/// context re-scanned at each cut stays a small share of it (measured against 8 MiB chunks:
+/// tools/bench/results/history.md, the fourth scan run).
 pub const CHUNK: usize = 2 << 20;
 /// Bytes of context, at least, on each side of a chunk's owned bytes: more than the longest match
 /// of any bounded rule of the built-in pack (a pack whose rules reach further gets more, see

@@ -1,5 +1,6 @@
-//! The masking property (DESIGN.md §5): for generated secrets in generated contexts, no output of
-//! any format holds the raw secret or any 5-character run of it beyond the allowed suffix.
+//! The masking property (ARCHITECTURE.md, "Masking"): for generated secrets in generated contexts,
+//! no output of any format holds the raw secret or any 5-character run of it beyond the allowed
+//! suffix.
 //!
 //! A run counts as leaked only when it appears in the output for this secret and not in the output
 //! for an independent secret of the same shape in the same context: runs that happen to occur in

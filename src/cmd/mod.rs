@@ -21,8 +21,8 @@ pub enum Exit {
 }
 
 /// At most this many workers per CPU: the work is reading and matching, and more threads than
-/// this only add memory and switching (`-j 100000` started over 1,500 threads and did not finish
-/// a one-file scan in a minute).
+/// this only add memory and switching (an absurd `-j` would start thousands of threads, each
+/// with its own stack and scratch, before scanning anything).
 pub const MAX_THREADS_PER_CPU: usize = 4;
 
 /// The worker count (`-j N`, at most [`MAX_THREADS_PER_CPU`] per CPU, with a warning when capped;

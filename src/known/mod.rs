@@ -1,9 +1,9 @@
-//! Known secret values (DESIGN.md §8): the values of secret-named variables from `--env-file`
-//! files and from the scanning process's own environment (a CI job's secrets). No pattern can
-//! recognise them, but a build log that echoes one leaks it. Each value is matched literally in
-//! every scanned buffer, plain and in its base64 (standard and URL-safe, at each of the three byte
-//! alignments, so it is found inside a longer encoded blob) and percent-encoded forms, all in one
-//! Aho-Corasick automaton.
+//! Known secret values (README.md, "Known secret values"): the values of secret-named variables
+//! from `--env-file` files and from the scanning process's own environment (a CI job's secrets). No
+//! pattern can recognise them, but a build log that echoes one leaks it. Each value is matched
+//! literally in every scanned buffer, plain and in its base64 (standard and URL-safe, at each of
+//! the three byte alignments, so it is found inside a longer encoded blob) and percent-encoded
+//! forms, all in one Aho-Corasick automaton.
 //!
 //! Findings use rule id `known-secret-value` and name the variable, never the value. The values
 //! live only in memory, in [`KnownValues`], which has no Debug output.

@@ -1,9 +1,10 @@
 //! Bounded findings: a report lists at most [`DEFAULT_MAX_LISTED`] findings per file
 //! (`scan --max-findings-per-file`), and the ones past that are kept as [`Tally`] records of 16
 //! bytes (rule, severity, state, fingerprint) instead of full findings of several hundred bytes
-//! with their snippets. A log holding 300,000 secrets so no longer takes hundreds of MiB to scan
-//! and report. The summary counts, the gate and the baseline still see every finding, listed or
-//! not; the report says, per file, how many findings it did not list ([`Unlisted`]).
+//! with their snippets, so a log holding hundreds of thousands of secrets costs a few bytes per
+//! finding past the cap, not its text. The summary counts, the gate and the baseline still see
+//! every finding, listed or not; the report says, per file, how many findings it did not list
+//! ([`Unlisted`]).
 //!
 //! A file's findings are listed in report order (line, column, rule): the first ones are listed,
 //! whether they arrive at once (a file read whole) or chunk after chunk (a streamed file, whose

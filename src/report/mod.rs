@@ -1,5 +1,5 @@
-//! The report model (DESIGN.md §4) and its formats, one file each (json, jsonl, sarif, human,
-//! github, junit, markdown), plus `merge` for org-wide reports. Everything here receives
+//! The report model (ARCHITECTURE.md, "Report") and its formats, one file each (json, jsonl, sarif,
+//! human, github, junit, markdown), plus `merge` for org-wide reports. Everything here receives
 //! masked findings only; there is no path from a raw secret to any output.
 
 pub mod github;

@@ -1,9 +1,9 @@
 //! Rule regexes compiled on first use. Compiling the whole built-in pack up front costs most of a
-//! short scan's time (≈180 ms of a 200 ms pre-commit run, a dozen key-block and token-auth
-//! patterns alone take 10-30 ms each), while a typical commit wakes only the few rules whose
-//! keywords occur in it. So a [`LazyRegex`] checks its pattern's syntax at load (a parse, no
-//! automaton: errors still point at the rule's `regex` key) and builds the automaton the first
-//! time a scan needs it, once, shared by all threads.
+//! short scan's time (each regex builds its own automata, and the key-block and token-auth patterns
+//! are large), while a typical commit wakes only the few rules whose keywords occur in it. So a
+//! [`LazyRegex`] checks its pattern's syntax at load (a parse, no automaton: errors still point at
+//! the rule's `regex` key) and builds the automaton the first time a scan needs it, once, shared by
+//! all threads.
 //!
 //! Only syntax is checked up front; the compiled-size limit is checked at build. The built-in
 //! pack is built lazily, and every built-in regex is compiled by `rules check` and the test suite

@@ -245,8 +245,8 @@ impl Ctx {
 
     /// Whether a walked entry is a skipped output or under one, resolving its path only when it
     /// can be: its parent was already kept, so only a symlink, an entry right under the walk's
-    /// root or one named like a skipped path can be under one (resolving every entry cost 8
-    /// `readlink` calls per file, a fifth of a source tree scan's time).
+    /// root or one named like a skipped path can be under one (resolving a path costs a
+    /// `readlink` per component, which every file of a large tree would pay).
     fn skipped_entry(&self, entry: &ignore::DirEntry) -> bool {
         if self.skip.is_empty() {
             return false;

@@ -355,8 +355,9 @@ fn read_and_scan(
     }
     // Blobs are read oldest first, but a pack stores old versions as deltas against newer ones,
     // so each read rebuilds a delta chain; git's delta base cache (96 MiB by default) decides
-    // how much of that work is reused. 512 MiB took a 287-release history from 20 s to 10 s
-    // (docs/benchmarks.md), at about the peak memory of gitleaks on the same history.
+    // how much of that work is reused. A larger cache spends the git child's memory (bounded by
+    // the limit) to rebuild shared bases once instead of once per version; the effect on a long
+    // history is measured in docs/benchmarks.md ("Git history").
     let mut child = git(repo)
         .args(["-c", DELTA_BASE_CACHE, "cat-file", "--batch", "--buffer"])
         .stdin(Stdio::piped())
