@@ -244,4 +244,7 @@ pub enum ReportCommand {
         #[arg(default_value = "reports/security/latest.json")]
         report: PathBuf,
     },
+    /// Print the JSON Schema (draft 2020-12) of latest.json; its `$id` is the report's `schema`
+    /// value. The repository keeps it as docs/report.schema.json.
+    Schema,
 }
