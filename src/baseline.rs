@@ -8,6 +8,10 @@
 //! A scan marks matching findings `baselined`, and reports entries that match nothing any more
 //! (stale: the secret was removed, or the file is gone) and entries past their expiry (their
 //! findings count as new again).
+//!
+//! `gitleaks` imports a gitleaks JSON report's findings as entries.
+
+pub mod gitleaks;
 
 use crate::finding::{Finding, State};
 use serde::{Deserialize, Serialize};

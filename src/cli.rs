@@ -62,9 +62,16 @@ pub struct RedactArgs {
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
-    /// Why these findings are accepted (kept with every entry).
-    #[arg(long, value_name = "TEXT")]
-    pub reason: String,
+    /// Why these findings are accepted (kept with every entry; with --import, optional and
+    /// appended to the imported reason).
+    #[arg(long, value_name = "TEXT", required_unless_present = "import")]
+    pub reason: Option<String>,
+    /// Import a gitleaks JSON report instead: each of its findings that leakgate finds again
+    /// (same file and secret; for a redacted report, the one finding on its line) is added to
+    /// the baseline file; the others are listed (exit 1 with --strict). Without PATH, the files
+    /// the report names are scanned.
+    #[arg(long, value_name = "GITLEAKS_REPORT")]
+    pub import: Option<PathBuf>,
     /// Date after which the entries stop suppressing (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
@@ -237,4 +244,7 @@ pub enum ReportCommand {
         #[arg(default_value = "reports/security/latest.json")]
         report: PathBuf,
     },
+    /// Print the JSON Schema (draft 2020-12) of latest.json; its `$id` is the report's `schema`
+    /// value. The repository keeps it as docs/report.schema.json.
+    Schema,
 }

@@ -3,6 +3,8 @@
 //! the verdict, so it exits 0 for a report it can read. A file that is not one (unreadable, not
 //! JSON, no known `schema`, no `status` of pass or fail) is an error naming the file (exit 2): a
 //! summary that says "unknown" would hide a broken gate. Errors never quote the file's content.
+//!
+//! `leakgate report schema` prints the report's JSON Schema (`report::schema`).
 
 use super::{Exit, print};
 use crate::cli::ReportCommand;
@@ -28,6 +30,10 @@ pub fn run(cmd: ReportCommand) -> miette::Result<Exit> {
                 miette!("{name} is not a leakgate report: a field has the wrong type")
             })?;
             print(&md).into_diagnostic()?;
+            Ok(Exit::Pass)
+        }
+        ReportCommand::Schema => {
+            print(report::schema::JSON).into_diagnostic()?;
             Ok(Exit::Pass)
         }
     }

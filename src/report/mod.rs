@@ -1,5 +1,6 @@
 //! The report model (ARCHITECTURE.md, "Report") and its formats, one file each (json, jsonl, sarif,
-//! human, github, junit, markdown), plus `merge` for org-wide reports. Everything here receives
+//! human, github, junit, markdown), plus `merge` for org-wide reports and `schema`, the report's
+//! JSON Schema. Everything here receives
 //! masked findings only; there is no path from a raw secret to any output.
 
 pub mod github;
@@ -11,6 +12,7 @@ pub mod listing;
 pub mod markdown;
 pub mod merge;
 pub mod sarif;
+pub mod schema;
 
 use crate::baseline;
 use crate::config::Scope;
@@ -22,6 +24,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+/// The report format's version; also the `$id` of its JSON Schema (`schema`).
 pub const SCHEMA: &str = "leakgate/report/v1";
 
 /// The gate's verdict.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod examples;
+pub mod report_schema;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -139,7 +140,7 @@ pub fn owner_only(dir: &Path, path: &str) {
 }
 
 /// Runs `leakgate scan --format json --no-report --no-env ARGS PATH` in `dir` and returns the
-/// exit code and the report.
+/// exit code and the report, checked against docs/report.schema.json.
 pub fn scan_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
     let mut all = vec!["scan", "--format", "json", "--no-report", "--no-env"];
     all.extend_from_slice(args);
@@ -147,6 +148,7 @@ pub fn scan_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
     let code = out.status.code().unwrap_or(-1);
     let v = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("no JSON ({e}); stderr: {}", stderr(&out)));
+    report_schema::assert_valid_report(&v);
     (code, v)
 }
 
