@@ -268,10 +268,11 @@ fn step_script(w: &Value, job: &str, name: &str) -> String {
         .to_owned()
 }
 
-/// Runs a workflow script with bash in `dir`, as a push of `ref_type`/`ref_name` would; returns
-/// the output and what it wrote to GITHUB_OUTPUT.
+/// Runs a workflow script with bash in `dir` with `env` (the GITHUB_REF_* of a push, the step's
+/// env); returns the output and what it wrote to GITHUB_OUTPUT (a file outside `dir`).
 fn run_step(script: &str, dir: &Path, env: &[(&str, &str)]) -> (Output, String) {
-    let gh_output = dir.join("github-output");
+    let runner_temp = tempfile::tempdir().unwrap();
+    let gh_output = runner_temp.path().join("github-output");
     std::fs::write(&gh_output, "").unwrap();
     let o = Command::new("bash")
         .args(["-e", "-c", script])
