@@ -33,6 +33,17 @@ pub enum Command {
     /// Mask secrets in a stream: stdin (or FILE) to stdout with every secret the scanner finds
     /// replaced by its mask and every other byte unchanged, flushed line by line.
     Redact(RedactArgs),
+    /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, or write one page per command into a directory.
+    Man {
+        /// Write leakgate.1, leakgate-scan.1, ... into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

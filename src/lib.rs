@@ -42,5 +42,7 @@ pub fn run(cli: cli::Cli) -> miette::Result<Exit> {
         cli::Command::Merge(args) => cmd::merge::run(args),
         cli::Command::Report(cmd) => cmd::report::run(cmd),
         cli::Command::Redact(args) => cmd::redact::run(args),
+        cli::Command::Completions { shell } => cmd::completions::run(shell),
+        cli::Command::Man { dir } => cmd::man::run(dir.as_deref()),
     }
 }

@@ -1,6 +1,8 @@
 //! Command implementations: each turns parsed arguments into work and an [`Exit`].
 
 pub mod baseline;
+pub mod completions;
+pub mod man;
 pub mod merge;
 pub mod redact;
 pub mod report;
