@@ -20,8 +20,9 @@ enum Reach {
     NextLine,
 }
 
-/// The reason if the line holding `offset` (or the line before it) allows findings.
-pub fn allowed(buf: &[u8], offset: usize) -> Option<String> {
+/// The reason if the line holding `offset` (or the line before it) allows findings. Every
+/// occurrence of `secret` (the candidate's bytes) in the reason is masked, whatever its shape.
+pub fn allowed(buf: &[u8], offset: usize, secret: &[u8]) -> Option<String> {
     let line_start = buf[..offset]
         .iter()
         .rposition(|&b| b == b'\n')
@@ -30,7 +31,7 @@ pub fn allowed(buf: &[u8], offset: usize) -> Option<String> {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(buf.len(), |i| offset + i);
-    if let Some(reason) = marker_on(&buf[line_start..line_end], Reach::ThisLine) {
+    if let Some(reason) = marker_on(&buf[line_start..line_end], Reach::ThisLine, secret) {
         return Some(reason);
     }
     if line_start > 0 {
@@ -38,17 +39,17 @@ pub fn allowed(buf: &[u8], offset: usize) -> Option<String> {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-        return marker_on(&buf[prev_start..line_start - 1], Reach::NextLine);
+        return marker_on(&buf[prev_start..line_start - 1], Reach::NextLine, secret);
     }
     None
 }
 
 /// The suppression reason of the first marker on `line` that reaches as far as `reach`.
-fn marker_on(line: &[u8], reach: Reach) -> Option<String> {
+fn marker_on(line: &[u8], reach: Reach, secret: &[u8]) -> Option<String> {
     if let Some(rest) = marker(line) {
         match (rest.strip_prefix(NEXT_LINE), reach) {
-            (None, Reach::ThisLine) => return Some(reason(rest)),
-            (Some(rest), Reach::NextLine) => return Some(reason(rest)),
+            (None, Reach::ThisLine) => return Some(reason(rest, secret)),
+            (Some(rest), Reach::NextLine) => return Some(reason(rest, secret)),
             _ => {}
         }
     }
@@ -108,8 +109,23 @@ fn pragma(line: &[u8]) -> Option<(&'static str, Reach)> {
 }
 
 /// The reason written after the marker, its values masked (the rest of the line may hold the
-/// very secret it allows).
-fn reason(rest: &[u8]) -> String {
+/// very secret it allows: that one is masked whatever its shape, a UUID-shaped key included).
+fn reason(rest: &[u8], secret: &[u8]) -> String {
+    let mut hidden;
+    let mut rest = rest;
+    if !secret.is_empty() && memchr::memmem::find(rest, secret).is_some() {
+        hidden = Vec::with_capacity(rest.len());
+        let mut at = 0;
+        for i in memchr::memmem::find_iter(rest, secret) {
+            if i >= at {
+                hidden.extend_from_slice(&rest[at..i]);
+                hidden.extend_from_slice(crate::mask::STARS.as_bytes());
+                at = i + secret.len();
+            }
+        }
+        hidden.extend_from_slice(&rest[at..]);
+        rest = &hidden;
+    }
     let raw = String::from_utf8_lossy(rest);
     let raw = raw
         .trim_start_matches([':', ' ', '\t', '='])
@@ -136,31 +152,50 @@ mod tests {
             .map(str::len)
             .sum();
         let offset = start + text[start..].find("v = ").expect("a value on the line") + 4;
-        allowed(text.as_bytes(), offset)
+        allowed(text.as_bytes(), offset, b"")
     }
 
     #[test]
     fn same_line_and_next_line() {
         let text = b"a = 1\nkey = v # leakgate:allow fixture for parser tests\n";
         assert_eq!(
-            allowed(text, 12).as_deref(),
+            allowed(text, 12, b"").as_deref(),
             Some("allowed inline: fixture for parser tests")
         );
         let text = b"<!-- leakgate:allow-next-line -->\nkey = v\nother = w\n";
-        assert!(allowed(text, 36).is_some());
-        assert!(allowed(text, 44).is_none());
-        assert!(allowed(b"key = v\n", 3).is_none());
+        assert!(allowed(text, 36, b"").is_some());
+        assert!(allowed(text, 44, b"").is_none());
+        assert!(allowed(b"key = v\n", 3, b"").is_none());
+    }
+
+    /// Found by the scan_planted property: an Opsgenie key is UUID-shaped, and a UUID is not a
+    /// value the reason's masking hides, so the key it allowed showed whole.
+    #[test]
+    fn a_reason_masks_the_allowed_secret_whatever_its_shape() {
+        let key = b"3f1c9a2e-7b4d-4e8a-9c6f-1d2e3f4a5b6c";
+        let mut text = b"leakgate:allow opsgenie key ".to_vec();
+        text.extend_from_slice(key);
+        text.push(b'\n');
+        let reason = allowed(&text, 28, key).unwrap();
+        assert!(!reason.contains("3f1c9a2e"), "{reason}");
+        assert!(
+            reason.starts_with("allowed inline: opsgenie key"),
+            "{reason}"
+        );
     }
 
     #[test]
     fn a_reason_never_holds_the_secret_it_allows() {
         let text = b"leakgate:allow rotated token=Zx9Kq2Lm7Pw4Rt8Vb3Nc6\n";
         assert_eq!(
-            allowed(text, 30).as_deref(),
+            allowed(text, 30, b"").as_deref(),
             Some("allowed inline: rotated token=****")
         );
         let text = b"leakgate:allow Zx9Kq2Lm7Pw4Rt8Vb3Nc6\n";
-        assert_eq!(allowed(text, 20).as_deref(), Some("allowed inline: ****"));
+        assert_eq!(
+            allowed(text, 20, b"").as_deref(),
+            Some("allowed inline: ****")
+        );
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
             return Verdict::Drop(why);
         }
     }
-    if let Some(reason) = inline::allowed(buf, c.secret.start) {
+    if let Some(reason) = inline::allowed(buf, c.secret.start, &buf[c.secret.clone()]) {
         return Verdict::Suppress(reason);
     }
     if !allow.entries.is_empty() {
