@@ -1,6 +1,11 @@
-//! `leakgate scan`: resolve the configuration, walk the tree (or list the index with `--staged`),
-//! scan, write the report and SARIF, print the chosen format, and turn the verdict into the exit
-//! code.
+//! `leakgate scan`: find the project root and its configuration, walk the tree (or list the index
+//! with `--staged`, read the history with `--git`), scan, write the report
+//! and SARIF, print the chosen format, and turn the verdict into the exit code.
+//!
+//! Every path in the outputs is relative to the project root (`source::root`): the nearest
+//! directory holding `.leakgate.toml` from the first scanned path upward, up to the git
+//! top-level; else that top-level; else the current directory. `--staged` uses the git
+//! top-level. A named path that does not exist is a usage error, found before anything is read.
 
 use super::{Exit, print};
 use crate::baseline::{self, Baseline};
@@ -19,6 +24,7 @@ use crate::report::{
 };
 use crate::rules::Severity;
 use crate::source::history::{self, HistoryPlan};
+use crate::source::root::Root;
 use crate::source::staged::{self, Repo, StagedPlan};
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
@@ -93,9 +99,12 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         true => Some(staged::repo(Path::new(".")).map_err(|e| miette!("{e}"))?),
         false => None,
     };
-    let root = repo
-        .as_ref()
-        .map_or_else(|| scan_root(&args.paths), |r| r.top.clone());
+    let project = match &repo {
+        Some(r) => Root::at_dir(&r.top),
+        None => Root::discover(&args.paths[0]),
+    }
+    .map_err(|e| miette!("cannot find the project root: {e}"))?;
+    let root = project.dir.clone();
     let config = Config::discover(&root, args.config.as_deref())?;
     let (scopes, restrict) = resolve_scopes(args, &config)?;
     let fail_on = args
@@ -123,6 +132,9 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     scanner.decode = !args.no_decode;
     // After `with_known`: the hygiene rules never run as patterns, they name hygiene findings.
     scanner.pack.rules.extend(hygiene_rules);
+    if repo.is_none() {
+        missing_paths(&scanner, &args.paths)?;
+    }
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
 
@@ -145,27 +157,34 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     };
     // The hygiene checks of a directory scan walk it for env and key files: on their own thread,
     // while the pool scans (after the scan, their walk was a single-threaded tail).
-    let hygiene = (repo.is_none() && !args.git && args.paths.len() == 1 && args.paths[0].is_dir())
-        .then(|| {
-            let mut env_files: Vec<PathBuf> = config
-                .known
-                .env_files
-                .iter()
-                .map(|p| root.join(p))
-                .collect();
-            env_files.extend(args.env_files.iter().cloned());
-            let (root, exclude) = (root.clone(), config.exclude.clone());
-            let rules = config.hygiene_rules();
-            std::thread::spawn(move || {
-                let plan = hygiene::Plan {
-                    root: &root,
-                    exclude: &exclude,
-                    env_files: &env_files,
-                    today: &baseline::today(),
-                };
-                hygiene::check(&plan, &rules)
-            })
-        });
+    let tree_dir = match &args.paths[..] {
+        [one] if repo.is_none() && !args.git && one.is_dir() => {
+            project.relative(one).map(|prefix| (one.clone(), prefix))
+        }
+        _ => None,
+    };
+    let hygiene = tree_dir.map(|(dir, prefix)| {
+        let env_files: Vec<(String, PathBuf)> = config
+            .known
+            .env_files
+            .iter()
+            .map(|p| root.join(p))
+            .chain(args.env_files.iter().cloned())
+            .map(|p| (project.name(&p), p))
+            .collect();
+        let exclude = config.exclude.clone();
+        let rules = config.hygiene_rules();
+        std::thread::spawn(move || {
+            let plan = hygiene::Plan {
+                dir: &dir,
+                prefix: &prefix,
+                exclude: &exclude,
+                env_files: &env_files,
+                today: &baseline::today(),
+            };
+            hygiene::check(&plan, &rules)
+        })
+    });
     let mut git = None;
     let mut special = 0;
     let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
@@ -204,6 +223,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     } else {
         let plan = WalkPlan {
             roots: args.paths.clone(),
+            root: project.clone(),
             scopes: scopes.clone(),
             restrict,
             exclude: config.exclude.clone(),
@@ -276,8 +296,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         git,
     };
     let mut report = Report::new(
-        repo.as_ref()
-            .map_or_else(|| display_root(&root), staged_root),
+        project.shown(),
         &scopes,
         fail_on,
         rules_info,
@@ -333,7 +352,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
 }
 
 /// The baseline given with `--baseline` (it must exist), else `.leakgate-baseline.json` at the
-/// scan root when present.
+/// project root when present.
 fn load_baseline(
     explicit: Option<&Path>,
     root: &Path,
@@ -352,21 +371,36 @@ fn load_baseline(
     }
 }
 
-/// The directory whose config applies and against which paths are reported.
-fn scan_root(paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
+/// A named path that does not exist is a usage error (exit 2, no report): nothing was scanned,
+/// so there is no verdict to give. A name that exists but cannot be read (a dangling link,
+/// permission denied) stays an error entry of the report, which fails the gate. Names are
+/// masked where they hold a secret.
+fn missing_paths(scanner: &Scanner, paths: &[PathBuf]) -> miette::Result<()> {
+    let mut missing: Vec<String> = paths
+        .iter()
+        .filter(|p| {
+            std::fs::symlink_metadata(p).is_err_and(|e| {
+                matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                )
+            })
+        })
+        .map(|p| crate::pathname::shown(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
     }
-}
-
-/// A staged scan's root as reported: `.` when run at the top of the work tree.
-fn staged_root(repo: &Repo) -> String {
-    if repo.prefix.is_empty() {
-        ".".into()
-    } else {
-        display_root(&repo.top)
-    }
+    let masks = PathSecrets::check(scanner, missing.iter().map(String::as_str), &Source::File);
+    masks.mask_all(missing.iter_mut());
+    let list: Vec<String> = missing
+        .iter()
+        .map(|p| format!("`{p}` does not exist"))
+        .collect();
+    Err(miette!(
+        "nothing was scanned: {} (paths are relative to the current directory)",
+        list.join(", ")
+    ))
 }
 
 /// An output path (relative to the current directory) as a repository-relative path, if inside.
@@ -387,11 +421,6 @@ fn repo_path(repo: &Repo, p: &Path) -> Option<String> {
     }
     let rel = rel?.to_string_lossy().replace('\\', "/");
     (!rel.is_empty()).then_some(rel)
-}
-
-fn display_root(root: &Path) -> String {
-    let s = root.to_string_lossy().replace('\\', "/");
-    if s.is_empty() { ".".into() } else { s }
 }
 
 /// Requested scopes and whether the scan is restricted to them. `--scope` (or the config's

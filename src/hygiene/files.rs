@@ -1,4 +1,4 @@
-//! Finds env and key files under a scan root and their git state. In a git work tree, one
+//! Finds env and key files under a scanned directory and their git state. In a git work tree, one
 //! `git ls-files -t` lists tracked and untracked-but-not-ignored files and one
 //! `git ls-files --ignored --directory` the ignored ones (ignored directories are looked into only
 //! when they are named like secret stores: `env/`, `.secrets/`, `secrets/`). Outside git, a walk
@@ -27,7 +27,7 @@ pub enum GitState {
 
 #[derive(Debug, Clone)]
 pub struct Found {
-    /// Relative to the root, `/`-separated.
+    /// Relative to the project root, `/`-separated.
     pub path: String,
     pub fs_path: PathBuf,
     pub kind: Kind,
@@ -39,20 +39,28 @@ const SECRET_DIRS: [&str; 3] = ["env", ".secrets", "secrets"];
 /// Directories a walk never enters.
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", ".venv"];
 
-/// Env and key files under `root`, sorted by path.
-pub fn discover(root: &Path, exclude: &[String]) -> Vec<Found> {
+/// Env and key files under `dir`, named `prefix/…` (`prefix`: the directory's path relative to
+/// the project root, `""` at the root), sorted by path. `exclude` globs match those names.
+pub fn discover(dir: &Path, prefix: &str, exclude: &[String]) -> Vec<Found> {
     let exclude = globs(exclude);
-    let listed = git_listing(root).unwrap_or_else(|| {
-        walk(root, true)
+    let listed = git_listing(dir).unwrap_or_else(|| {
+        walk(dir, true)
             .into_iter()
             .map(|p| (p, GitState::NoRepo))
             .collect()
     });
     let mut out: Vec<Found> = listed
         .into_iter()
-        .filter(|(p, _)| !excluded(&exclude, p))
-        .filter_map(|(path, git)| {
-            let fs_path = root.join(&path);
+        .map(|(rel, git)| {
+            let path = match prefix {
+                "" => rel.clone(),
+                p => format!("{}/{rel}", p.trim_end_matches('/')),
+            };
+            (rel, path, git)
+        })
+        .filter(|(_, p, _)| !excluded(&exclude, p))
+        .filter_map(|(rel, path, git)| {
+            let fs_path = dir.join(&rel);
             let kind = classify(&path, &fs_path)?;
             Some(Found {
                 path,
