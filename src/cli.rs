@@ -100,11 +100,14 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan. With --staged: index entries (what pre-commit passes).
-    /// Findings are named relative to the project root (the nearest directory with
-    /// .leakgate.toml up to the git top-level, else the git top-level).
+    /// Files or directories to scan; `-`: standard input. With --staged: index entries (what
+    /// pre-commit passes). Findings are named relative to the project root (the nearest
+    /// directory with .leakgate.toml up to the git top-level, else the git top-level).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The name of standard input (`-`) in reports (default: <stdin>).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
     /// Scan what is staged in the git index (the next commit's content), not the working tree.
     #[arg(long)]
     pub staged: bool,

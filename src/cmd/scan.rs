@@ -1,5 +1,5 @@
 //! `leakgate scan`: find the project root and its configuration, walk the tree (or list the index
-//! with `--staged`, read the history with `--git`), scan, write the report
+//! with `--staged`, read the history with `--git`, read stdin with `-`), scan, write the report
 //! and SARIF, print the chosen format, and turn the verdict into the exit code.
 //!
 //! Every path in the outputs is relative to the project root (`source::root`): the nearest
@@ -26,6 +26,7 @@ use crate::rules::Severity;
 use crate::source::history::{self, HistoryPlan};
 use crate::source::root::Root;
 use crate::source::staged::{self, Repo, StagedPlan};
+use crate::source::stdin;
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
 use std::collections::BTreeSet;
@@ -95,13 +96,16 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
 /// applies the baseline and judges the report.
 pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     let started = Instant::now();
+    let from_stdin = stdin::named(&args.paths).map_err(|e| miette!("{e}"))?;
+    usage(args, from_stdin)?;
     let repo = match args.staged {
         true => Some(staged::repo(Path::new(".")).map_err(|e| miette!("{e}"))?),
         false => None,
     };
-    let project = match &repo {
-        Some(r) => Root::at_dir(&r.top),
-        None => Root::discover(&args.paths[0]),
+    let project = match (&repo, from_stdin) {
+        (Some(r), _) => Root::at_dir(&r.top),
+        (None, true) => Root::discover(Path::new(".")),
+        (None, false) => Root::discover(&args.paths[0]),
     }
     .map_err(|e| miette!("cannot find the project root: {e}"))?;
     let root = project.dir.clone();
@@ -132,7 +136,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     scanner.decode = !args.no_decode;
     // After `with_known`: the hygiene rules never run as patterns, they name hygiene findings.
     scanner.pack.rules.extend(hygiene_rules);
-    if repo.is_none() {
+    if repo.is_none() && !from_stdin {
         missing_paths(&scanner, &args.paths)?;
     }
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
@@ -158,7 +162,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     // The hygiene checks of a directory scan walk it for env and key files: on their own thread,
     // while the pool scans (after the scan, their walk was a single-threaded tail).
     let tree_dir = match &args.paths[..] {
-        [one] if repo.is_none() && !args.git && one.is_dir() => {
+        [one] if repo.is_none() && !args.git && !from_stdin && one.is_dir() => {
             project.relative(one).map(|prefix| (one.clone(), prefix))
         }
         _ => None,
@@ -220,6 +224,15 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             .map_err(|e| miette!("cannot scan the git history: {e}"))?;
         git = Some(h.stats);
         (h.scanned, 0, h.paths.into_iter().collect(), t_walk)
+    } else if from_stdin {
+        let name = args.stdin_name.as_deref().unwrap_or(stdin::DEFAULT_NAME);
+        let t_walk = started.elapsed();
+        if walk::excluded(&config.exclude, name).map_err(|e| miette!("{e}"))? {
+            (engine::Scanned::default(), 1, Vec::new(), t_walk)
+        } else {
+            let scanned = stdin::scan(&scanner, name, budget);
+            (scanned, 0, vec![name.to_string()], t_walk)
+        }
     } else {
         let plan = WalkPlan {
             roots: args.paths.clone(),
@@ -253,6 +266,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     // Secrets in file and directory names: reported, and masked wherever a path is shown.
     let source = if repo.is_some() {
         Source::Staged
+    } else if from_stdin {
+        Source::Stdin
     } else {
         Source::File
     };
@@ -369,6 +384,22 @@ fn load_baseline(
             }
         }
     }
+}
+
+/// Usage errors of the inputs named: `-` (stdin) with `--staged` or `--git`, `--stdin-name`
+/// without `-`.
+fn usage(args: &ScanArgs, from_stdin: bool) -> miette::Result<()> {
+    if from_stdin && (args.staged || args.git) {
+        return Err(miette!(
+            "`-` (stdin) cannot be scanned with --staged or --git: they read the git index and history"
+        ));
+    }
+    if args.stdin_name.is_some() && !from_stdin {
+        return Err(miette!(
+            "--stdin-name names standard input: use it with `-` as the only path (`leakgate scan - --stdin-name NAME`)"
+        ));
+    }
+    Ok(())
 }
 
 /// A named path that does not exist is a usage error (exit 2, no report): nothing was scanned,

@@ -131,6 +131,12 @@ fn exclude_set(globs: &[String]) -> Result<GlobSet, String> {
     exclude.build().map_err(|e| e.to_string())
 }
 
+/// Whether `exclude` globs exclude a name (stdin's name), as they exclude an explicit file of a
+/// walk.
+pub fn excluded(exclude: &[String], path: &str) -> Result<bool, String> {
+    Ok(exclude_set(exclude)?.is_match(path))
+}
+
 /// The literal directory prefix of a glob (`data/*/logs/**` → `data`), if its first component has
 /// no glob syntax.
 fn literal_base(g: &str) -> Option<String> {
