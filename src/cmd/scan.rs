@@ -204,8 +204,11 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         let listed: Vec<String> = selected.entries.iter().map(|e| e.path.clone()).collect();
         let blobs = staged::read_blobs(repo, selected.entries, budget.max_file_size)
             .map_err(|e| miette!("{e}"))?;
-        let scanned =
+        let mut scanned =
             pool.install(|| engine::scan_blobs(&scanner, blobs.into_iter(), &Source::Staged));
+        scanned
+            .findings
+            .extend(staged_hygiene(repo, &selected.considered, &config)?);
         (scanned, selected.excluded, listed, t_walk)
     } else if args.git {
         let plan = HistoryPlan {
@@ -432,6 +435,45 @@ fn missing_paths(scanner: &Scanner, paths: &[PathBuf]) -> miette::Result<()> {
         "nothing was scanned: {} (paths are relative to the current directory)",
         list.join(", ")
     ))
+}
+
+/// The hygiene checks of a staged scan on the index entries it considered: the env and key files
+/// among them, with the staged text of those the checks read (one more `git cat-file` process,
+/// only when there are any).
+fn staged_hygiene(
+    repo: &Repo,
+    considered: &[staged::Entry],
+    config: &Config,
+) -> miette::Result<Vec<crate::finding::Finding>> {
+    let rules = config.hygiene_rules();
+    let candidates: Vec<&staged::Entry> = considered
+        .iter()
+        .filter(|e| hygiene::staged_candidate(&e.path))
+        .collect();
+    if rules.is_empty() || candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let to_read: Vec<staged::Entry> = candidates
+        .iter()
+        .filter(|e| hygiene::staged_reads(&e.path))
+        .map(|e| (*e).clone())
+        .collect();
+    let mut bytes = std::collections::HashMap::new();
+    if !to_read.is_empty() {
+        let rx = staged::read_blobs(repo, to_read, Some(crate::inputfile::CONFIG_CAP))
+            .map_err(|e| miette!("{e}"))?;
+        for blob in rx.into_iter().flatten().flatten() {
+            bytes.insert(blob.path, blob.bytes);
+        }
+    }
+    let files: Vec<hygiene::StagedFile> = candidates
+        .iter()
+        .map(|e| hygiene::StagedFile {
+            path: e.path.clone(),
+            bytes: bytes.remove(&e.path),
+        })
+        .collect();
+    Ok(hygiene::check_staged(&files, &baseline::today(), &rules))
 }
 
 /// An output path (relative to the current directory) as a repository-relative path, if inside.

@@ -75,41 +75,69 @@ pub fn discover(dir: &Path, prefix: &str, exclude: &[String]) -> Vec<Found> {
     out
 }
 
-/// The kind of a path, if it is an env or key file.
+/// What a path's name says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Env,
+    Key,
+    /// A `.pem`: a key file when it holds a private key.
+    Pem,
+}
+
+/// The kind of a path, if it is an env or key file (a `.pem` is read to tell a private key from
+/// a certificate).
 pub fn classify(path: &str, fs_path: &Path) -> Option<Kind> {
+    match by_name(path)? {
+        Named::Env => Some(Kind::Env),
+        Named::Key => Some(Kind::Key),
+        Named::Pem => holds_private_key(fs_path).then_some(Kind::Key),
+    }
+}
+
+/// What a path may be by its name alone.
+pub fn by_name(path: &str) -> Option<Named> {
     let mut parts: Vec<&str> = path.split('/').collect();
     let name = parts.pop()?;
     if parts.contains(&".secrets") {
-        return Some(Kind::Key);
+        return Some(Named::Key);
     }
     if name == ".env" {
-        return Some(Kind::Env);
+        return Some(Named::Env);
     }
     if let Some(rest) = name.strip_prefix(".env.") {
         let template = rest
             .split('.')
             .any(|p| matches!(p, "example" | "sample" | "template"));
-        return (!template).then_some(Kind::Env);
+        return (!template).then_some(Named::Env);
     }
     if matches!(name, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
-        return Some(Kind::Key);
+        return Some(Named::Key);
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match ext.as_deref() {
-        Some("p12" | "pfx") => Some(Kind::Key),
-        Some("pem") => holds_private_key(fs_path).then_some(Kind::Key),
+        Some("p12" | "pfx") => Some(Named::Key),
+        Some("pem") => Some(Named::Pem),
         _ => None,
     }
 }
+
+/// How much of a `.pem` is read to find a private key.
+pub const PEM_HEAD: u64 = 256 << 10;
 
 /// A `.pem` is a key file when it holds a private key (or cannot be read to tell).
 fn holds_private_key(p: &Path) -> bool {
     use std::io::Read;
     let mut head = Vec::new();
-    match std::fs::File::open(p).and_then(|f| f.take(256 << 10).read_to_end(&mut head)) {
-        Ok(_) => memchr::memmem::find(&head, b"PRIVATE KEY").is_some(),
+    match std::fs::File::open(p).and_then(|f| f.take(PEM_HEAD).read_to_end(&mut head)) {
+        Ok(_) => pem_holds_key(&head),
         Err(_) => true,
     }
+}
+
+/// Whether the first bytes of a `.pem` hold a private key.
+pub fn pem_holds_key(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(PEM_HEAD as usize)];
+    memchr::memmem::find(head, b"PRIVATE KEY").is_some()
 }
 
 /// Permission bits for group or others, on Unix, when any is set.

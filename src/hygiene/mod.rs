@@ -12,8 +12,10 @@
 //!
 //! The fifth member, `hygiene-partial-secret-in-log` (a prefix of a secret printed before an
 //! ellipsis), is a pattern rule in `rules/hygiene.toml`. The checks here run once per tree scan
-//! (`scan` calls [`check`]); their findings hold no secret (file names, dates, scope lists), and
-//! a check whose rule is disabled does not run.
+//! (`scan` calls [`check`]) and once per staged scan on the index entries it selected
+//! ([`check_staged`]: the tracked check, rotation and scopes on the staged text); their findings
+//! hold no secret (file names, dates, scope lists), and a check whose rule is disabled does not
+//! run.
 
 mod envvars;
 mod files;
@@ -207,6 +209,62 @@ fn env_content(
             out.push(line_finding(r, path, &issue, source));
         }
     }
+}
+
+/// Whether a staged scan checks this index path: an env or key file by its name.
+pub fn staged_candidate(path: &str) -> bool {
+    files::by_name(path).is_some()
+}
+
+/// Whether the staged checks of this path read its staged content: env files (rotation and
+/// scopes) and `.pem`s (a private key or a certificate).
+pub fn staged_reads(path: &str) -> bool {
+    matches!(
+        files::by_name(path),
+        Some(files::Named::Env | files::Named::Pem)
+    )
+}
+
+/// An index entry a staged scan checks.
+pub struct StagedFile {
+    /// Repository-relative.
+    pub path: String,
+    /// Its staged bytes when [`staged_reads`] asks for them; `None`: not read (or too large, or
+    /// unreadable).
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// The checks of a staged scan (`--staged`), on the index entries it selected: an env or key file
+/// staged for commit is reported as a tracked one is in a working-tree scan, and the staged text
+/// of env files is checked for rotation and scopes. Permissions and ignore rules are about the
+/// working tree, not the commit: they are not checked here.
+pub fn check_staged(staged: &[StagedFile], today: &str, rules: &[Rule]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let tracked = rules.iter().find(|r| r.id == ENV_FILE_TRACKED);
+    for f in staged {
+        let Some(named) = files::by_name(&f.path) else {
+            continue;
+        };
+        let is_key_file = match named {
+            // A `.pem` that cannot be read to tell is judged a key, as in the working tree.
+            files::Named::Pem => f.bytes.as_deref().is_none_or(files::pem_holds_key),
+            _ => true,
+        };
+        if let (true, Some(r)) = (is_key_file, tracked) {
+            out.push(file_finding(
+                r,
+                &f.path,
+                "staged: the commit adds it to the repository (unstage it with `git restore --staged FILE` and git-ignore it)".to_string(),
+                &Source::Staged,
+            ));
+        }
+        if let (files::Named::Env, Some(bytes)) = (named, &f.bytes) {
+            let text = String::from_utf8_lossy(bytes);
+            env_content(&mut out, &f.path, &text, today, rules, &Source::Staged);
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.line, &a.rule_id).cmp(&(&b.path, b.line, &b.rule_id)));
+    out
 }
 
 fn base(rule: &Rule, path: &str, key: &[u8], source: &Source) -> Finding {
