@@ -338,3 +338,30 @@ fn git_history_and_hygiene_use_the_roots_config_and_paths() {
         );
     }
 }
+
+#[test]
+fn a_directory_named_explicitly_is_scanned_where_the_config_excludes_it() {
+    let repo = project();
+    let dir = repo.path();
+    for (cwd, path) in [
+        (dir.to_path_buf(), "docs/private"),
+        (dir.join("docs"), "private"),
+    ] {
+        let (code, text) = scan(&cwd, &["--format", "json", path]);
+        assert_eq!(code, Some(1), "{path}: {text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let paths: Vec<String> = findings(&v).into_iter().map(|f| f.1).collect();
+        assert_eq!(paths, ["docs/private/notes.md"], "{path}");
+    }
+    // A file named explicitly is not (pre-commit names every file), nor is the directory in a
+    // scan of its parent.
+    for path in ["docs/private/notes.md", "docs"] {
+        let (_, text) = scan(dir, &["--format", "json", path]);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let paths: Vec<String> = findings(&v).into_iter().map(|f| f.1).collect();
+        assert!(
+            !paths.contains(&"docs/private/notes.md".to_string()),
+            "{path}: {paths:?}"
+        );
+    }
+}

@@ -176,7 +176,9 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             .chain(args.env_files.iter().cloned())
             .map(|p| (project.name(&p), p))
             .collect();
-        let exclude = config.exclude.clone();
+        // The config's globs were checked when it was read.
+        let exclude = walk::excludes_within(&config.exclude, &prefix)
+            .unwrap_or_else(|_| config.exclude.clone());
         let rules = config.hygiene_rules();
         std::thread::spawn(move || {
             let plan = hygiene::Plan {

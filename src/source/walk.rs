@@ -15,7 +15,9 @@
 //! named path. A path named outside the root keeps its name as given, its globs matched against
 //! the names under it.
 //!
-//! Excluded globs, the report's own output directory and other outputs are never scanned.
+//! Excluded globs, the report's own output directory and other outputs are never scanned; a
+//! directory named on the command line is scanned even where the config excludes it, with the
+//! globs that exclude parts of it ([`excludes_within`]).
 //! Walk errors (permission denied, symlink loops, vanished files) become error entries. Only
 //! regular files are read: a FIFO, device or socket met in the walk is counted, and one named
 //! explicitly is an error entry (reading it could block forever or never end).
@@ -131,6 +133,23 @@ fn exclude_set(globs: &[String]) -> Result<GlobSet, String> {
     exclude.build().map_err(|e| e.to_string())
 }
 
+/// The exclude globs that apply inside a directory named on the command line (`base`: its name
+/// relative to the project root): those that exclude neither it nor a directory above it. A
+/// directory named explicitly is scanned even where the config excludes it (as ruff checks paths
+/// passed directly), with the globs that exclude parts of it; a file named explicitly is not (the
+/// file lists of pre-commit hooks name every file).
+pub fn excludes_within(exclude: &[String], base: &str) -> Result<Vec<String>, String> {
+    let mut kept = Vec::new();
+    for g in exclude {
+        let set = exclude_set(std::slice::from_ref(g))?;
+        let mut dirs = std::iter::successors(Some(base), |p| p.rfind('/').map(|i| &p[..i]));
+        if !dirs.any(|d| !d.is_empty() && set.is_match(d)) {
+            kept.push(g.clone());
+        }
+    }
+    Ok(kept)
+}
+
 /// Whether `exclude` globs exclude a name (stdin's name), as they exclude an explicit file of a
 /// walk.
 pub fn excluded(exclude: &[String], path: &str) -> Result<bool, String> {
@@ -191,6 +210,8 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
             }
             continue;
         }
+        let base_name = base.as_deref().unwrap_or("");
+        let exclude = Arc::new(exclude_set(&excludes_within(&plan.exclude, base_name)?)?);
         let ctx = Ctx {
             root: root.clone(),
             prefix: match base {
@@ -199,6 +220,7 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
             },
             base: base.unwrap_or_default(),
             m: m.clone(),
+            exclude,
             skip: skip.clone(),
             out: out.clone(),
             count_excluded: true,
@@ -214,7 +236,7 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
             let Some(dir) = ctx.anchored_dir(base) else {
                 continue;
             };
-            if dir.is_dir() && !m.exclude.is_match(base) && !ctx.skipped(&dir) {
+            if dir.is_dir() && !ctx.exclude.is_match(base) && !ctx.skipped(&dir) {
                 for entry in scope_walk(&ctx, &dir, globs) {
                     files.insert(entry.path.clone(), entry);
                 }
@@ -242,6 +264,8 @@ struct Ctx {
     /// Outside the project root: the directory's name as given, put before the names under it.
     prefix: Option<String>,
     m: Arc<Matchers>,
+    /// The exclude globs that apply in this directory ([`excludes_within`]).
+    exclude: Arc<GlobSet>,
     skip: Arc<Vec<PathBuf>>,
     out: Arc<Mutex<Walked>>,
     /// Whether pruned entries are counted (only in the tree walk, so nothing counts twice).
@@ -251,10 +275,12 @@ struct Ctx {
 impl Ctx {
     /// The name globs match: relative to the project root (to the walked directory outside it).
     fn rel(&self, p: &Path) -> String {
-        join(
-            &self.base,
-            &crate::pathname::shown(p.strip_prefix(&self.root).unwrap_or(p)),
-        )
+        let rel = crate::pathname::shown(p.strip_prefix(&self.root).unwrap_or(p));
+        if self.base.is_empty() {
+            rel
+        } else {
+            join(&self.base, &rel)
+        }
     }
 
     /// The name reported.
@@ -361,7 +387,7 @@ impl Ctx {
             return false;
         }
         let rel = self.rel(entry.path());
-        if self.m.exclude.is_match(&rel) {
+        if self.exclude.is_match(&rel) {
             if self.count_excluded {
                 self.out.lock().unwrap().excluded += 1;
             }
@@ -488,7 +514,7 @@ fn join(a: &str, b: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::literal_base;
+    use super::{excludes_within, literal_base};
 
     #[test]
     fn literal_bases() {
@@ -497,5 +523,27 @@ mod tests {
         assert_eq!(literal_base("a/b/*.md").as_deref(), Some("a/b"));
         assert_eq!(literal_base("**/*.md"), None);
         assert_eq!(literal_base("*.log"), None);
+    }
+
+    #[test]
+    fn a_named_directory_lifts_the_excludes_that_name_it() {
+        let ex = |v: &[&str]| v.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+        let all = ex(&["tests/fixtures/**", "docs/private/**", "**/*.log"]);
+        let within = |base: &str| excludes_within(&all, base).unwrap();
+        assert_eq!(within(""), all);
+        assert_eq!(within("tests"), all);
+        assert_eq!(
+            within("tests/fixtures"),
+            ex(&["docs/private/**", "**/*.log"])
+        );
+        assert_eq!(
+            within("tests/fixtures/gate"),
+            ex(&["docs/private/**", "**/*.log"])
+        );
+        assert_eq!(within("docs"), all);
+        assert_eq!(
+            within("docs/private"),
+            ex(&["tests/fixtures/**", "**/*.log"])
+        );
     }
 }
