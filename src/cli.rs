@@ -53,7 +53,8 @@ pub struct RedactArgs {
     /// Rewrite FILE in place (atomically: a temporary file, then rename).
     #[arg(long, requires = "file")]
     pub in_place: bool,
-    /// Config file (default: .leakgate.toml in the current directory, if present).
+    /// Config file (default: .leakgate.toml at the project root of FILE, or of the current
+    /// directory, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Dotenv file whose secret-named variables' values are known secrets. Repeatable.
@@ -86,7 +87,7 @@ pub struct BaselineArgs {
     /// Date after which the entries stop suppressing (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
-    /// Baseline file to write (default: .leakgate-baseline.json at the scan root).
+    /// Baseline file to write (default: .leakgate-baseline.json at the project root).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -117,9 +118,14 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan. With --staged: index entries (what pre-commit passes).
+    /// Files or directories to scan; `-`: standard input. With --staged: index entries (what
+    /// pre-commit passes). Findings are named relative to the project root (the nearest
+    /// directory with .leakgate.toml up to the git top-level, else the git top-level).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The name of standard input (`-`) in reports (default: <stdin>).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
     /// Scan what is staged in the git index (the next commit's content), not the working tree.
     #[arg(long)]
     pub staged: bool,
@@ -129,7 +135,7 @@ pub struct ScanArgs {
     /// Add the logs scope (data/*/logs/**, logs/**, **/*.log, **/*.jsonl), even when git-ignored.
     #[arg(long)]
     pub include_logs: bool,
-    /// Config file (default: .leakgate.toml at the scan root, if present).
+    /// Config file (default: .leakgate.toml at the project root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Where to write the JSON report (relative to the current directory).
@@ -164,7 +170,7 @@ pub struct ScanArgs {
     /// Print timing per stage on stderr.
     #[arg(short, long)]
     pub verbose: bool,
-    /// Baseline of accepted findings (default: .leakgate-baseline.json at the scan root, if
+    /// Baseline of accepted findings (default: .leakgate-baseline.json at the project root, if
     /// present).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

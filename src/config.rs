@@ -1,12 +1,14 @@
-//! `.leakgate.toml`: discovery at the scan root (or `--config FILE`), parsing with errors that name
-//! the file, line and key, and the named scopes (built in: `docs`, `reports`, `logs`).
+//! `.leakgate.toml`: discovery at the project root (`source::root`: the nearest directory holding
+//! one from the scanned path upward, up to the git top-level), or `--config FILE`; parsing with
+//! errors that name the file, line and key; and the named scopes (built in: `docs`, `reports`,
+//! `logs`). Globs (scopes, `exclude`, `[[allow]] paths`) are relative to the project root.
 //!
 //! ```toml
 //! [scan]
 //! fail_on = "low"                 # low | medium | high | critical
 //! include_logs = true             # add the logs scope, as --include-logs does
 //! scopes = ["docs", "reports"]    # restrict the scan to these scopes, as --scope does
-//! exclude = ["tests/fixtures/**"] # globs relative to the scan root
+//! exclude = ["tests/fixtures/**"] # globs relative to the project root
 //! max_file_size = "64 MiB"        # optional budget: larger files are error entries
 //! max_file_time = "60s"           # optional budget for streamed (large or .gz) files
 //!
@@ -50,10 +52,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// The config file name looked up at the scan root.
+/// The config file name looked up at the project root.
 pub const FILE_NAME: &str = ".leakgate.toml";
 
-/// The built-in scopes and their globs (relative to the scan root).
+/// The built-in scopes and their globs (relative to the project root).
 pub const BUILTIN_SCOPES: [(&str, &[&str]); 3] = [
     ("docs", &["docs/**", "**/*.md"]),
     ("reports", &["reports/**"]),
@@ -170,7 +172,7 @@ pub struct Config {
 pub struct KnownSettings {
     /// Read the scanning process's environment.
     pub env: bool,
-    /// Dotenv files, relative to the scan root.
+    /// Dotenv files, relative to the project root.
     pub env_files: Vec<PathBuf>,
     /// Name globs (matched case-insensitively) of variables that hold secrets.
     pub names: Vec<String>,

@@ -3,7 +3,8 @@
 //! owns its buffers (and the thread its `detect::Scratch`), and results are merged and sorted
 //! once at the end.
 //!
-//! Staged blobs arrive as buffers and share the same path from the binary check on.
+//! Staged blobs arrive as buffers and share the same path from the binary check on; standard input
+//! is read as a file whose size is not known in advance.
 //!
 //! A file that cannot be read, or that a budget cut short, is an error entry: the gate cannot
 //! vouch for it, so the scan fails closed without stopping. Findings past a file's listing limit
@@ -145,6 +146,51 @@ pub fn scan_blobs(
     out
 }
 
+/// Scans one input read from `reader` to its end (standard input): read whole when it ends within
+/// [`stream::WHOLE_FILE_LIMIT`], else streamed in chunks as a large file is; bounded by the
+/// `max_file_size` budget as it arrives (what lies past it is not read, and the input is an error
+/// entry). Runs on the calling thread.
+pub fn scan_reader(
+    scanner: &Scanner,
+    path: &str,
+    source: &Source,
+    reader: impl Read,
+    budget: Budget,
+) -> Scanned {
+    with_worker(|w| {
+        let max = budget.max_file_size;
+        let mut reader = Bounded::new(reader, max);
+        let mut buf = std::mem::take(&mut w.buf);
+        let mut out = match read_whole(&mut reader, 0, stream::WHOLE_FILE_LIMIT, &mut buf) {
+            Err(e) => Scanned {
+                errors: vec![WalkError {
+                    path: path.to_string(),
+                    message: format!("cannot read: {e}"),
+                }],
+                ..Scanned::default()
+            },
+            Ok(true) => scan_buffer(scanner, path, source, &buf, budget.max_listed, w),
+            Ok(false) => {
+                let mut rest = std::io::Cursor::new(&buf[..]).chain(&mut reader);
+                scan_streamed(scanner, (path, source), &mut rest, budget, false, w)
+            }
+        };
+        if let (true, Some(max)) = (reader.over, max) {
+            out.errors.push(WalkError {
+                path: path.to_string(),
+                message: format!(
+                    "not fully scanned: it goes on past the max_file_size budget of {max} bytes; only the first {max} bytes were scanned"
+                ),
+            });
+        }
+        w.buf = buf;
+        if w.buf.capacity() > 64 << 20 {
+            w.buf = Vec::with_capacity(64 << 10);
+        }
+        out
+    })
+}
+
 /// Deterministic order: findings by path, line, column, rule; errors by path and message, each
 /// listed once.
 pub fn sort(out: &mut Scanned) {
@@ -171,6 +217,7 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         }
     };
     let gzip = stream::is_gzip(&f.path);
+    let named = (f.path.as_str(), &Source::File);
     let max = budget.max_file_size;
     // A gzip stream's budget is its decompressed size, counted as it is read.
     if !gzip
@@ -187,14 +234,14 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
             flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)),
             max,
         );
-        out = scan_streamed(scanner, f, &mut reader, budget, gzip, w);
-        over_budget(&mut out, f, reader.over, max);
+        out = scan_streamed(scanner, named, &mut reader, budget, gzip, w);
+        over_budget(&mut out, &f.path, reader.over, max);
         return out;
     }
     let mut reader = Bounded::new(file, max);
     if len > stream::WHOLE_FILE_LIMIT {
-        out = scan_streamed(scanner, f, &mut reader, budget, gzip, w);
-        over_budget(&mut out, f, reader.over, max);
+        out = scan_streamed(scanner, named, &mut reader, budget, gzip, w);
+        over_budget(&mut out, &f.path, reader.over, max);
         return out;
     }
     let whole = match read_whole(&mut reader, len, stream::WHOLE_FILE_LIMIT, &mut w.buf) {
@@ -210,9 +257,9 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
     } else {
         // It grew past the whole-file limit while read: the rest is streamed after what was read.
         let mut rest = std::io::Cursor::new(&buf[..]).chain(&mut reader);
-        scan_streamed(scanner, f, &mut rest, budget, gzip, w)
+        scan_streamed(scanner, named, &mut rest, budget, gzip, w)
     };
-    over_budget(&mut out, f, reader.over, max);
+    over_budget(&mut out, &f.path, reader.over, max);
     w.buf = buf;
     if w.buf.capacity() > 64 << 20 {
         w.buf = Vec::with_capacity(64 << 10);
@@ -236,9 +283,9 @@ fn open_regular(path: &std::path::Path) -> Result<(std::fs::File, u64), String> 
 }
 
 /// Adds the error entry of an input that went on past the `max_file_size` budget while read.
-fn over_budget(out: &mut Scanned, f: &FileEntry, over: bool, max: Option<u64>) {
+fn over_budget(out: &mut Scanned, path: &str, over: bool, max: Option<u64>) {
     if let (true, Some(max)) = (over, max) {
-        let message = if stream::is_gzip(&f.path) {
+        let message = if stream::is_gzip(path) {
             format!(
                 "not fully scanned: it decompresses to more than the max_file_size budget of {max} bytes; only the first {max} decompressed bytes were scanned"
             )
@@ -248,7 +295,7 @@ fn over_budget(out: &mut Scanned, f: &FileEntry, over: bool, max: Option<u64>) {
             )
         };
         out.errors.push(WalkError {
-            path: f.path.clone(),
+            path: path.to_string(),
             message,
         });
     }
@@ -257,7 +304,7 @@ fn over_budget(out: &mut Scanned, f: &FileEntry, over: bool, max: Option<u64>) {
 /// Scans an input as a stream of overlapping chunks (large, growing and compressed files).
 fn scan_streamed(
     scanner: &Scanner,
-    f: &FileEntry,
+    (path, source): (&str, &Source),
     reader: impl Read,
     budget: Budget,
     gzip: bool,
@@ -265,17 +312,10 @@ fn scan_streamed(
 ) -> Scanned {
     let mut out = Scanned::default();
     let error = |message: String| WalkError {
-        path: f.path.clone(),
+        path: path.to_string(),
         message,
     };
-    let got = stream::scan_stream(
-        scanner,
-        &f.path,
-        &Source::File,
-        reader,
-        budget,
-        &mut w.stream,
-    );
+    let got = stream::scan_stream(scanner, path, source, reader, budget, &mut w.stream);
     if got.binary {
         out.skipped_binary = 1;
         return out;

@@ -20,6 +20,8 @@ use std::ops::Range;
 pub enum Source {
     File,
     Staged,
+    /// Standard input (`scan -`).
+    Stdin,
     /// A blob of the git history: the commit that introduced it (full id) and that commit's
     /// author date (ISO 8601).
     Commit {

@@ -8,11 +8,16 @@ use crate::config::Config;
 use crate::detect::Scanner;
 use crate::known::{KnownSet, KnownValues};
 use crate::redact::{Redactor, Stats};
+use crate::source::root::Root;
 use miette::miette;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: RedactArgs) -> miette::Result<Exit> {
-    let root = PathBuf::from(".");
+    // The project root of FILE (of the current directory for stdin), as `scan` finds it: the same
+    // config applies, and FILE is named as `scan` names it.
+    let project = Root::discover(args.file.as_deref().unwrap_or(Path::new(".")))
+        .map_err(|e| miette!("cannot find the project root: {e}"))?;
+    let root = project.dir.clone();
     let config = Config::discover(&root, args.config.as_deref())?;
     let mut known = config.known.clone();
     known.env &= !args.no_env;
@@ -22,11 +27,11 @@ pub fn run(args: RedactArgs) -> miette::Result<Exit> {
         .with_known(KnownValues::build(&known));
     let (_, pool) = super::workers(args.threads)?;
     let result = pool.install(|| match (&args.file, args.in_place) {
-        (Some(file), true) => in_place(&scanner, file),
+        (Some(file), true) => in_place(&scanner, file, &project.name(file)),
         (Some(file), false) => {
             let input = std::fs::File::open(file)
                 .map_err(|e| miette!("cannot read {}: {e}", file.display()))?;
-            to_stdout(&scanner, &display(file), input)
+            to_stdout(&scanner, &project.name(file), input)
         }
         (None, _) => to_stdout(&scanner, "stdin", std::io::stdin()),
     })?;
@@ -62,7 +67,7 @@ fn to_stdout(
 /// Only a regular file is rewritten. A symbolic link is refused: the rename would replace the
 /// link and leave the secret in its target; a FIFO, device or socket is refused before it is
 /// opened (opening a FIFO without a writer blocks forever).
-fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
+fn in_place(scanner: &Scanner, file: &Path, shown: &str) -> miette::Result<Stats> {
     let fail = |what: &str, e: std::io::Error| miette!("cannot {what} {}: {e}", file.display());
     let kind = std::fs::symlink_metadata(file)
         .map_err(|e| fail("read", e))?
@@ -106,7 +111,7 @@ fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
         let out = std::fs::File::create(&tmp)?;
         out.set_permissions(perms)?;
         let mut w = std::io::BufWriter::new(out);
-        let stats = Redactor::new(scanner, &display(file)).run(input, &mut w)?;
+        let stats = Redactor::new(scanner, shown).run(input, &mut w)?;
         let out = w.into_inner().map_err(|e| e.into_error())?;
         out.sync_all()?;
         std::fs::rename(&tmp, file)?;
@@ -116,9 +121,4 @@ fn in_place(scanner: &Scanner, file: &Path) -> miette::Result<Stats> {
         let _ = std::fs::remove_file(&tmp);
         fail("redact", e)
     })
-}
-
-fn display(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_string()
 }

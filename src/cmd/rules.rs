@@ -20,7 +20,7 @@ pub fn run(cmd: RulesCommand) -> miette::Result<Exit> {
 }
 
 fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
-    let config = Config::discover(Path::new("."), config)?;
+    let config = Config::discover(&project_root()?, config)?;
     let mut pack = config.rule_pack()?;
     pack.rules.extend(config.hygiene_rules());
     let text = match format {
@@ -68,8 +68,15 @@ fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
     Ok(Exit::Pass)
 }
 
+/// The project root of the current directory, where `scan` would find `.leakgate.toml`.
+fn project_root() -> miette::Result<std::path::PathBuf> {
+    crate::source::root::Root::discover(Path::new("."))
+        .map(|r| r.dir)
+        .map_err(|e| miette!("cannot find the project root: {e}"))
+}
+
 fn explain(id: &str) -> miette::Result<Exit> {
-    let config = Config::discover(Path::new("."), None)?;
+    let config = Config::discover(&project_root()?, None)?;
     let mut scanner = Scanner::new(config.rule_pack()?);
     scanner.pack.rules.extend(config.hygiene_rules());
     let Some(index) = scanner.rules().iter().position(|r| r.id == id) else {

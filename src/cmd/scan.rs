@@ -1,6 +1,11 @@
-//! `leakgate scan`: resolve the configuration, walk the tree (or list the index with `--staged`),
-//! scan, write the report and SARIF, print the chosen format, and turn the verdict into the exit
-//! code.
+//! `leakgate scan`: find the project root and its configuration, walk the tree (or list the index
+//! with `--staged`, read the history with `--git`, read stdin with `-`), scan, write the report
+//! and SARIF, print the chosen format, and turn the verdict into the exit code.
+//!
+//! Every path in the outputs is relative to the project root (`source::root`): the nearest
+//! directory holding `.leakgate.toml` from the first scanned path upward, up to the git
+//! top-level; else that top-level; else the current directory. `--staged` uses the git
+//! top-level. A named path that does not exist is a usage error, found before anything is read.
 
 use super::{Exit, print};
 use crate::baseline::{self, Baseline};
@@ -19,7 +24,9 @@ use crate::report::{
 };
 use crate::rules::Severity;
 use crate::source::history::{self, HistoryPlan};
+use crate::source::root::Root;
 use crate::source::staged::{self, Repo, StagedPlan};
+use crate::source::stdin;
 use crate::source::walk::{self, WalkPlan};
 use miette::{IntoDiagnostic, miette};
 use std::collections::BTreeSet;
@@ -89,13 +96,19 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
 /// applies the baseline and judges the report.
 pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     let started = Instant::now();
+    let from_stdin = stdin::named(&args.paths).map_err(|e| miette!("{e}"))?;
+    usage(args, from_stdin)?;
     let repo = match args.staged {
         true => Some(staged::repo(Path::new(".")).map_err(|e| miette!("{e}"))?),
         false => None,
     };
-    let root = repo
-        .as_ref()
-        .map_or_else(|| scan_root(&args.paths), |r| r.top.clone());
+    let project = match (&repo, from_stdin) {
+        (Some(r), _) => Root::at_dir(&r.top),
+        (None, true) => Root::discover(Path::new(".")),
+        (None, false) => Root::discover(&args.paths[0]),
+    }
+    .map_err(|e| miette!("cannot find the project root: {e}"))?;
+    let root = project.dir.clone();
     let config = Config::discover(&root, args.config.as_deref())?;
     let (scopes, restrict) = resolve_scopes(args, &config)?;
     let fail_on = args
@@ -123,6 +136,9 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     scanner.decode = !args.no_decode;
     // After `with_known`: the hygiene rules never run as patterns, they name hygiene findings.
     scanner.pack.rules.extend(hygiene_rules);
+    if repo.is_none() && !from_stdin {
+        missing_paths(&scanner, &args.paths)?;
+    }
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
 
@@ -145,27 +161,36 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     };
     // The hygiene checks of a directory scan walk it for env and key files: on their own thread,
     // while the pool scans (after the scan, their walk was a single-threaded tail).
-    let hygiene = (repo.is_none() && !args.git && args.paths.len() == 1 && args.paths[0].is_dir())
-        .then(|| {
-            let mut env_files: Vec<PathBuf> = config
-                .known
-                .env_files
-                .iter()
-                .map(|p| root.join(p))
-                .collect();
-            env_files.extend(args.env_files.iter().cloned());
-            let (root, exclude) = (root.clone(), config.exclude.clone());
-            let rules = config.hygiene_rules();
-            std::thread::spawn(move || {
-                let plan = hygiene::Plan {
-                    root: &root,
-                    exclude: &exclude,
-                    env_files: &env_files,
-                    today: &baseline::today(),
-                };
-                hygiene::check(&plan, &rules)
-            })
-        });
+    let tree_dir = match &args.paths[..] {
+        [one] if repo.is_none() && !args.git && !from_stdin && one.is_dir() => {
+            project.relative(one).map(|prefix| (one.clone(), prefix))
+        }
+        _ => None,
+    };
+    let hygiene = tree_dir.map(|(dir, prefix)| {
+        let env_files: Vec<(String, PathBuf)> = config
+            .known
+            .env_files
+            .iter()
+            .map(|p| root.join(p))
+            .chain(args.env_files.iter().cloned())
+            .map(|p| (project.name(&p), p))
+            .collect();
+        // The config's globs were checked when it was read.
+        let exclude = walk::excludes_within(&config.exclude, &prefix)
+            .unwrap_or_else(|_| config.exclude.clone());
+        let rules = config.hygiene_rules();
+        std::thread::spawn(move || {
+            let plan = hygiene::Plan {
+                dir: &dir,
+                prefix: &prefix,
+                exclude: &exclude,
+                env_files: &env_files,
+                today: &baseline::today(),
+            };
+            hygiene::check(&plan, &rules)
+        })
+    });
     let mut git = None;
     let mut special = 0;
     let (mut scanned, excluded, listed, t_walk) = if let Some(repo) = &repo {
@@ -181,8 +206,11 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         let listed: Vec<String> = selected.entries.iter().map(|e| e.path.clone()).collect();
         let blobs = staged::read_blobs(repo, selected.entries, budget.max_file_size)
             .map_err(|e| miette!("{e}"))?;
-        let scanned =
+        let mut scanned =
             pool.install(|| engine::scan_blobs(&scanner, blobs.into_iter(), &Source::Staged));
+        scanned
+            .findings
+            .extend(staged_hygiene(repo, &selected.considered, &config)?);
         (scanned, selected.excluded, listed, t_walk)
     } else if args.git {
         let plan = HistoryPlan {
@@ -201,9 +229,19 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             .map_err(|e| miette!("cannot scan the git history: {e}"))?;
         git = Some(h.stats);
         (h.scanned, 0, h.paths.into_iter().collect(), t_walk)
+    } else if from_stdin {
+        let name = args.stdin_name.as_deref().unwrap_or(stdin::DEFAULT_NAME);
+        let t_walk = started.elapsed();
+        if walk::excluded(&config.exclude, name).map_err(|e| miette!("{e}"))? {
+            (engine::Scanned::default(), 1, Vec::new(), t_walk)
+        } else {
+            let scanned = stdin::scan(&scanner, name, budget);
+            (scanned, 0, vec![name.to_string()], t_walk)
+        }
     } else {
         let plan = WalkPlan {
             roots: args.paths.clone(),
+            root: project.clone(),
             scopes: scopes.clone(),
             restrict,
             exclude: config.exclude.clone(),
@@ -233,6 +271,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     // Secrets in file and directory names: reported, and masked wherever a path is shown.
     let source = if repo.is_some() {
         Source::Staged
+    } else if from_stdin {
+        Source::Stdin
     } else {
         Source::File
     };
@@ -276,8 +316,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         git,
     };
     let mut report = Report::new(
-        repo.as_ref()
-            .map_or_else(|| display_root(&root), staged_root),
+        project.shown(),
         &scopes,
         fail_on,
         rules_info,
@@ -333,7 +372,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
 }
 
 /// The baseline given with `--baseline` (it must exist), else `.leakgate-baseline.json` at the
-/// scan root when present.
+/// project root when present.
 fn load_baseline(
     explicit: Option<&Path>,
     root: &Path,
@@ -352,21 +391,91 @@ fn load_baseline(
     }
 }
 
-/// The directory whose config applies and against which paths are reported.
-fn scan_root(paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
+/// Usage errors of the inputs named: `-` (stdin) with `--staged` or `--git`, `--stdin-name`
+/// without `-`.
+fn usage(args: &ScanArgs, from_stdin: bool) -> miette::Result<()> {
+    if from_stdin && (args.staged || args.git) {
+        return Err(miette!(
+            "`-` (stdin) cannot be scanned with --staged or --git: they read the git index and history"
+        ));
     }
+    if args.stdin_name.is_some() && !from_stdin {
+        return Err(miette!(
+            "--stdin-name names standard input: use it with `-` as the only path (`leakgate scan - --stdin-name NAME`)"
+        ));
+    }
+    Ok(())
 }
 
-/// A staged scan's root as reported: `.` when run at the top of the work tree.
-fn staged_root(repo: &Repo) -> String {
-    if repo.prefix.is_empty() {
-        ".".into()
-    } else {
-        display_root(&repo.top)
+/// A named path that does not exist is a usage error (exit 2, no report): nothing was scanned,
+/// so there is no verdict to give. A name that exists but cannot be read (a dangling link,
+/// permission denied) stays an error entry of the report, which fails the gate. Names are
+/// masked where they hold a secret.
+fn missing_paths(scanner: &Scanner, paths: &[PathBuf]) -> miette::Result<()> {
+    let mut missing: Vec<String> = paths
+        .iter()
+        .filter(|p| {
+            std::fs::symlink_metadata(p).is_err_and(|e| {
+                matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                )
+            })
+        })
+        .map(|p| crate::pathname::shown(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
     }
+    let masks = PathSecrets::check(scanner, missing.iter().map(String::as_str), &Source::File);
+    masks.mask_all(missing.iter_mut());
+    let list: Vec<String> = missing
+        .iter()
+        .map(|p| format!("`{p}` does not exist"))
+        .collect();
+    Err(miette!(
+        "nothing was scanned: {} (paths are relative to the current directory)",
+        list.join(", ")
+    ))
+}
+
+/// The hygiene checks of a staged scan on the index entries it considered: the env and key files
+/// among them, with the staged text of those the checks read (one more `git cat-file` process,
+/// only when there are any).
+fn staged_hygiene(
+    repo: &Repo,
+    considered: &[staged::Entry],
+    config: &Config,
+) -> miette::Result<Vec<crate::finding::Finding>> {
+    let rules = config.hygiene_rules();
+    let candidates: Vec<&staged::Entry> = considered
+        .iter()
+        .filter(|e| hygiene::staged_candidate(&e.path))
+        .collect();
+    if rules.is_empty() || candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let to_read: Vec<staged::Entry> = candidates
+        .iter()
+        .filter(|e| hygiene::staged_reads(&e.path))
+        .map(|e| (*e).clone())
+        .collect();
+    let mut bytes = std::collections::HashMap::new();
+    if !to_read.is_empty() {
+        let rx = staged::read_blobs(repo, to_read, Some(crate::inputfile::CONFIG_CAP))
+            .map_err(|e| miette!("{e}"))?;
+        for blob in rx.into_iter().flatten().flatten() {
+            bytes.insert(blob.path, blob.bytes);
+        }
+    }
+    let files: Vec<hygiene::StagedFile> = candidates
+        .iter()
+        .map(|e| hygiene::StagedFile {
+            path: e.path.clone(),
+            bytes: bytes.remove(&e.path),
+        })
+        .collect();
+    Ok(hygiene::check_staged(&files, &baseline::today(), &rules))
 }
 
 /// An output path (relative to the current directory) as a repository-relative path, if inside.
@@ -387,11 +496,6 @@ fn repo_path(repo: &Repo, p: &Path) -> Option<String> {
     }
     let rel = rel?.to_string_lossy().replace('\\', "/");
     (!rel.is_empty()).then_some(rel)
-}
-
-fn display_root(root: &Path) -> String {
-    let s = root.to_string_lossy().replace('\\', "/");
-    if s.is_empty() { ".".into() } else { s }
 }
 
 /// Requested scopes and whether the scan is restricted to them. `--scope` (or the config's

@@ -1,4 +1,4 @@
-//! Finds env and key files under a scan root and their git state. In a git work tree, one
+//! Finds env and key files under a scanned directory and their git state. In a git work tree, one
 //! `git ls-files -t` lists tracked and untracked-but-not-ignored files and one
 //! `git ls-files --ignored --directory` the ignored ones (ignored directories are looked into only
 //! when they are named like secret stores: `env/`, `.secrets/`, `secrets/`). Outside git, a walk
@@ -27,7 +27,7 @@ pub enum GitState {
 
 #[derive(Debug, Clone)]
 pub struct Found {
-    /// Relative to the root, `/`-separated.
+    /// Relative to the project root, `/`-separated.
     pub path: String,
     pub fs_path: PathBuf,
     pub kind: Kind,
@@ -39,20 +39,28 @@ const SECRET_DIRS: [&str; 3] = ["env", ".secrets", "secrets"];
 /// Directories a walk never enters.
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", ".venv"];
 
-/// Env and key files under `root`, sorted by path.
-pub fn discover(root: &Path, exclude: &[String]) -> Vec<Found> {
+/// Env and key files under `dir`, named `prefix/…` (`prefix`: the directory's path relative to
+/// the project root, `""` at the root), sorted by path. `exclude` globs match those names.
+pub fn discover(dir: &Path, prefix: &str, exclude: &[String]) -> Vec<Found> {
     let exclude = globs(exclude);
-    let listed = git_listing(root).unwrap_or_else(|| {
-        walk(root, true)
+    let listed = git_listing(dir).unwrap_or_else(|| {
+        walk(dir, true)
             .into_iter()
             .map(|p| (p, GitState::NoRepo))
             .collect()
     });
     let mut out: Vec<Found> = listed
         .into_iter()
-        .filter(|(p, _)| !excluded(&exclude, p))
-        .filter_map(|(path, git)| {
-            let fs_path = root.join(&path);
+        .map(|(rel, git)| {
+            let path = match prefix {
+                "" => rel.clone(),
+                p => format!("{}/{rel}", p.trim_end_matches('/')),
+            };
+            (rel, path, git)
+        })
+        .filter(|(_, p, _)| !excluded(&exclude, p))
+        .filter_map(|(rel, path, git)| {
+            let fs_path = dir.join(&rel);
             let kind = classify(&path, &fs_path)?;
             Some(Found {
                 path,
@@ -67,41 +75,69 @@ pub fn discover(root: &Path, exclude: &[String]) -> Vec<Found> {
     out
 }
 
-/// The kind of a path, if it is an env or key file.
+/// What a path's name says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Env,
+    Key,
+    /// A `.pem`: a key file when it holds a private key.
+    Pem,
+}
+
+/// The kind of a path, if it is an env or key file (a `.pem` is read to tell a private key from
+/// a certificate).
 pub fn classify(path: &str, fs_path: &Path) -> Option<Kind> {
+    match by_name(path)? {
+        Named::Env => Some(Kind::Env),
+        Named::Key => Some(Kind::Key),
+        Named::Pem => holds_private_key(fs_path).then_some(Kind::Key),
+    }
+}
+
+/// What a path may be by its name alone.
+pub fn by_name(path: &str) -> Option<Named> {
     let mut parts: Vec<&str> = path.split('/').collect();
     let name = parts.pop()?;
     if parts.contains(&".secrets") {
-        return Some(Kind::Key);
+        return Some(Named::Key);
     }
     if name == ".env" {
-        return Some(Kind::Env);
+        return Some(Named::Env);
     }
     if let Some(rest) = name.strip_prefix(".env.") {
         let template = rest
             .split('.')
             .any(|p| matches!(p, "example" | "sample" | "template"));
-        return (!template).then_some(Kind::Env);
+        return (!template).then_some(Named::Env);
     }
     if matches!(name, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
-        return Some(Kind::Key);
+        return Some(Named::Key);
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match ext.as_deref() {
-        Some("p12" | "pfx") => Some(Kind::Key),
-        Some("pem") => holds_private_key(fs_path).then_some(Kind::Key),
+        Some("p12" | "pfx") => Some(Named::Key),
+        Some("pem") => Some(Named::Pem),
         _ => None,
     }
 }
+
+/// How much of a `.pem` is read to find a private key.
+pub const PEM_HEAD: u64 = 256 << 10;
 
 /// A `.pem` is a key file when it holds a private key (or cannot be read to tell).
 fn holds_private_key(p: &Path) -> bool {
     use std::io::Read;
     let mut head = Vec::new();
-    match std::fs::File::open(p).and_then(|f| f.take(256 << 10).read_to_end(&mut head)) {
-        Ok(_) => memchr::memmem::find(&head, b"PRIVATE KEY").is_some(),
+    match std::fs::File::open(p).and_then(|f| f.take(PEM_HEAD).read_to_end(&mut head)) {
+        Ok(_) => pem_holds_key(&head),
         Err(_) => true,
     }
+}
+
+/// Whether the first bytes of a `.pem` hold a private key.
+pub fn pem_holds_key(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(PEM_HEAD as usize)];
+    memchr::memmem::find(head, b"PRIVATE KEY").is_some()
 }
 
 /// Permission bits for group or others, on Unix, when any is set.

@@ -12,8 +12,10 @@
 //!
 //! The fifth member, `hygiene-partial-secret-in-log` (a prefix of a secret printed before an
 //! ellipsis), is a pattern rule in `rules/hygiene.toml`. The checks here run once per tree scan
-//! (`scan` calls [`check`]); their findings hold no secret (file names, dates, scope lists), and
-//! a check whose rule is disabled does not run.
+//! (`scan` calls [`check`]) and once per staged scan on the index entries it selected
+//! ([`check_staged`]: the tracked check, rotation and scopes on the staged text); their findings
+//! hold no secret (file names, dates, scope lists), and a check whose rule is disabled does not
+//! run.
 
 mod envvars;
 mod files;
@@ -110,15 +112,18 @@ pub fn rules(disabled: impl Fn(&str) -> bool) -> Vec<Rule> {
         .collect()
 }
 
-/// Where the checks look.
+/// Where the checks of a working-tree scan look.
 pub struct Plan<'a> {
-    /// The scan root (a directory).
-    pub root: &'a Path,
-    /// Globs (relative to the root) never looked at.
+    /// The directory looked in (a scanned directory, as the process opens it).
+    pub dir: &'a Path,
+    /// Its path relative to the project root (`""`: the root itself), put before the names found
+    /// so they read as the scan's other findings do.
+    pub prefix: &'a str,
+    /// Globs (relative to the project root) never looked at.
     pub exclude: &'a [String],
-    /// Env files named on the command line or in the config (paths as they can be opened),
+    /// Env files named on the command line or in the config (name in reports, path to open),
     /// checked for rotation and scopes too.
-    pub env_files: &'a [PathBuf],
+    pub env_files: &'a [(String, PathBuf)],
     /// Today, `YYYY-MM-DD`.
     pub today: &'a str,
 }
@@ -131,7 +136,7 @@ pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let found = files::discover(plan.root, plan.exclude);
+    let found = files::discover(plan.dir, plan.prefix, plan.exclude);
     for f in &found {
         let git = match f.git {
             files::GitState::Tracked => Some((ENV_FILE_TRACKED, "tracked by git")),
@@ -144,7 +149,7 @@ pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
         if let Some((id, detail)) = git
             && let Some(r) = rule(id)
         {
-            out.push(file_finding(r, &f.path, detail.to_string()));
+            out.push(file_finding(r, &f.path, detail.to_string(), &Source::File));
         }
         if let Some(r) = rule(ENV_FILE_PERMISSIONS)
             && let Some(mode) = files::loose_mode(&f.fs_path)
@@ -156,6 +161,7 @@ pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
                     "mode {mode:04o}: readable or writable by group or others; run `chmod 600 {}`",
                     f.path
                 ),
+                &Source::File,
             ));
         }
     }
@@ -166,34 +172,102 @@ pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
             .filter(|f| f.kind == files::Kind::Env)
             .map(|f| (f.path.clone(), f.fs_path.clone()))
             .collect();
-        for fs in plan.env_files {
+        for (shown, fs) in plan.env_files {
             let same =
                 |q: &PathBuf| std::fs::canonicalize(q).ok() == std::fs::canonicalize(fs).ok();
             if fs.is_file() && !env_files.iter().any(|(_, q)| same(q)) {
-                let shown = fs.strip_prefix(plan.root).unwrap_or(fs);
-                env_files.push((shown.to_string_lossy().replace('\\', "/"), fs.clone()));
+                env_files.push((shown.clone(), fs.clone()));
             }
         }
         for (path, fs) in env_files {
             let Ok(text) = crate::inputfile::read_text(&fs, crate::inputfile::CONFIG_CAP) else {
                 continue;
             };
-            for issue in envvars::check(&text, plan.today) {
-                let r = match issue.kind {
-                    envvars::Kind::Rotation => rotation,
-                    envvars::Kind::Scope => scopes,
-                };
-                if let Some(r) = r {
-                    out.push(line_finding(r, &path, &issue));
-                }
-            }
+            env_content(&mut out, &path, &text, plan.today, rules, &Source::File);
         }
     }
     out.sort_by(|a, b| (&a.path, a.line, &a.rule_id).cmp(&(&b.path, b.line, &b.rule_id)));
     out
 }
 
-fn base(rule: &Rule, path: &str, key: &[u8]) -> Finding {
+/// The rotation and scope checks of one env file's text.
+fn env_content(
+    out: &mut Vec<Finding>,
+    path: &str,
+    text: &str,
+    today: &str,
+    rules: &[Rule],
+    source: &Source,
+) {
+    let rule = |id: &str| rules.iter().find(|r| r.id == id);
+    for issue in envvars::check(text, today) {
+        let r = match issue.kind {
+            envvars::Kind::Rotation => rule(ROTATION_OVERDUE),
+            envvars::Kind::Scope => rule(FORBIDDEN_SCOPE),
+        };
+        if let Some(r) = r {
+            out.push(line_finding(r, path, &issue, source));
+        }
+    }
+}
+
+/// Whether a staged scan checks this index path: an env or key file by its name.
+pub fn staged_candidate(path: &str) -> bool {
+    files::by_name(path).is_some()
+}
+
+/// Whether the staged checks of this path read its staged content: env files (rotation and
+/// scopes) and `.pem`s (a private key or a certificate).
+pub fn staged_reads(path: &str) -> bool {
+    matches!(
+        files::by_name(path),
+        Some(files::Named::Env | files::Named::Pem)
+    )
+}
+
+/// An index entry a staged scan checks.
+pub struct StagedFile {
+    /// Repository-relative.
+    pub path: String,
+    /// Its staged bytes when [`staged_reads`] asks for them; `None`: not read (or too large, or
+    /// unreadable).
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// The checks of a staged scan (`--staged`), on the index entries it selected: an env or key file
+/// staged for commit is reported as a tracked one is in a working-tree scan, and the staged text
+/// of env files is checked for rotation and scopes. Permissions and ignore rules are about the
+/// working tree, not the commit: they are not checked here.
+pub fn check_staged(staged: &[StagedFile], today: &str, rules: &[Rule]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let tracked = rules.iter().find(|r| r.id == ENV_FILE_TRACKED);
+    for f in staged {
+        let Some(named) = files::by_name(&f.path) else {
+            continue;
+        };
+        let is_key_file = match named {
+            // A `.pem` that cannot be read to tell is judged a key, as in the working tree.
+            files::Named::Pem => f.bytes.as_deref().is_none_or(files::pem_holds_key),
+            _ => true,
+        };
+        if let (true, Some(r)) = (is_key_file, tracked) {
+            out.push(file_finding(
+                r,
+                &f.path,
+                "staged: the commit adds it to the repository (unstage it with `git restore --staged FILE` and git-ignore it)".to_string(),
+                &Source::Staged,
+            ));
+        }
+        if let (files::Named::Env, Some(bytes)) = (named, &f.bytes) {
+            let text = String::from_utf8_lossy(bytes);
+            env_content(&mut out, &f.path, &text, today, rules, &Source::Staged);
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.line, &a.rule_id).cmp(&(&b.path, b.line, &b.rule_id)));
+    out
+}
+
+fn base(rule: &Rule, path: &str, key: &[u8], source: &Source) -> Finding {
     Finding {
         rule_id: rule.id.clone(),
         title: rule.title.clone(),
@@ -209,7 +283,7 @@ fn base(rule: &Rule, path: &str, key: &[u8]) -> Finding {
         state: State::New,
         suppression_reason: None,
         decoded_from: None,
-        source: Source::File,
+        source: source.clone(),
         snippet: String::new(),
         snippet_mask: 0..0,
         detail: None,
@@ -217,18 +291,18 @@ fn base(rule: &Rule, path: &str, key: &[u8]) -> Finding {
 }
 
 /// A finding about a whole file: the snippet is its path.
-fn file_finding(rule: &Rule, path: &str, detail: String) -> Finding {
+fn file_finding(rule: &Rule, path: &str, detail: String, source: &Source) -> Finding {
     Finding {
         snippet: path.to_string(),
         snippet_mask: 0..path.len(),
         detail: Some(detail),
-        ..base(rule, path, b"")
+        ..base(rule, path, b"", source)
     }
 }
 
 /// A finding about one assignment in an env file: the snippet is `NAME=value` (a date or a scope
 /// list, never a secret).
-fn line_finding(rule: &Rule, path: &str, issue: &envvars::Issue) -> Finding {
+fn line_finding(rule: &Rule, path: &str, issue: &envvars::Issue, source: &Source) -> Finding {
     let snippet = format!("{}={}", issue.name, issue.value);
     let at = issue.name.len() + 1;
     let chars = snippet.chars().count();
@@ -239,6 +313,6 @@ fn line_finding(rule: &Rule, path: &str, issue: &envvars::Issue) -> Finding {
         snippet_mask: at..snippet.len(),
         snippet,
         detail: Some(issue.detail.clone()),
-        ..base(rule, path, issue.name.as_bytes())
+        ..base(rule, path, issue.name.as_bytes(), source)
     }
 }

@@ -65,6 +65,9 @@ pub struct StagedPlan {
 pub struct Selected {
     pub entries: Vec<Entry>,
     pub excluded: u64,
+    /// The entries past `skip` and `exclude`, before the scope restriction: what the hygiene
+    /// checks look at (they ignore scopes, as in a working-tree scan).
+    pub considered: Vec<Entry>,
 }
 
 /// Finds the repository around `cwd` with one `git rev-parse`.
@@ -129,6 +132,7 @@ pub fn select(repo: &Repo, plan: &StagedPlan) -> Result<Selected, String> {
             out.excluded += 1;
             continue;
         }
+        out.considered.push(entry.clone());
         if plan.restrict && !explicit && !scope.is_match(&path) {
             continue;
         }

@@ -9,11 +9,20 @@
 //!    ignored directories; globs that start with `**` (`**/*.log`) apply within the tree walk and
 //!    within anchored scope directories, so `node_modules/**/*.md` is not pulled in.
 //!
-//! Excluded globs, the report's own output directory and other outputs are never scanned.
+//! Paths are named relative to the project root ([`Root`]), and scope and exclude globs match
+//! those names: `scan docs` and `scan .` run in `docs/` both name `docs/runbooks/deploy.md`, and
+//! an anchored scope (`data/*/logs/**`) reaches into the part of its directory that lies under a
+//! named path. A path named outside the root keeps its name as given, its globs matched against
+//! the names under it.
+//!
+//! Excluded globs, the report's own output directory and other outputs are never scanned; a
+//! directory named on the command line is scanned even where the config excludes it, with the
+//! globs that exclude parts of it ([`excludes_within`]).
 //! Walk errors (permission denied, symlink loops, vanished files) become error entries. Only
 //! regular files are read: a FIFO, device or socket met in the walk is counted, and one named
 //! explicitly is an error entry (reading it could block forever or never end).
 
+use super::root::Root;
 use crate::config::Scope;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
@@ -39,12 +48,15 @@ pub struct WalkError {
 
 /// What to walk.
 pub struct WalkPlan {
+    /// Files and directories as named on the command line.
     pub roots: Vec<PathBuf>,
+    /// The project root names are relative to.
+    pub root: Root,
     /// Scopes whose files are scanned even when git-ignored.
     pub scopes: Vec<Scope>,
     /// Only files in `scopes` are scanned.
     pub restrict: bool,
-    /// Globs relative to the root that are never scanned.
+    /// Globs relative to the project root that are never scanned.
     pub exclude: Vec<String>,
     /// Absolute paths (files or directories) never scanned: report outputs.
     pub skip: Vec<PathBuf>,
@@ -98,22 +110,50 @@ impl Matchers {
                 }
             }
         }
-        let mut exclude = GlobSetBuilder::new();
-        for g in &plan.exclude {
-            exclude.add(glob(g).map_err(|e| format!("exclude: {e}"))?);
-            if let Some(dir) = g.strip_suffix("/**") {
-                exclude.add(glob(dir).map_err(|e| format!("exclude: {e}"))?);
-            }
-        }
         Ok(Matchers {
             scope: scope.build().map_err(|e| e.to_string())?,
             anchored: anchored
                 .into_iter()
                 .map(|(k, b)| Ok((k, b.build().map_err(|e| e.to_string())?)))
                 .collect::<Result<_, String>>()?,
-            exclude: exclude.build().map_err(|e| e.to_string())?,
+            exclude: exclude_set(&plan.exclude)?,
         })
     }
+}
+
+/// The `exclude` globs; `dir/**` also excludes `dir` itself.
+fn exclude_set(globs: &[String]) -> Result<GlobSet, String> {
+    let mut exclude = GlobSetBuilder::new();
+    for g in globs {
+        exclude.add(glob(g).map_err(|e| format!("exclude: {e}"))?);
+        if let Some(dir) = g.strip_suffix("/**") {
+            exclude.add(glob(dir).map_err(|e| format!("exclude: {e}"))?);
+        }
+    }
+    exclude.build().map_err(|e| e.to_string())
+}
+
+/// The exclude globs that apply inside a directory named on the command line (`base`: its name
+/// relative to the project root): those that exclude neither it nor a directory above it. A
+/// directory named explicitly is scanned even where the config excludes it (as ruff checks paths
+/// passed directly), with the globs that exclude parts of it; a file named explicitly is not (the
+/// file lists of pre-commit hooks name every file).
+pub fn excludes_within(exclude: &[String], base: &str) -> Result<Vec<String>, String> {
+    let mut kept = Vec::new();
+    for g in exclude {
+        let set = exclude_set(std::slice::from_ref(g))?;
+        let mut dirs = std::iter::successors(Some(base), |p| p.rfind('/').map(|i| &p[..i]));
+        if !dirs.any(|d| !d.is_empty() && set.is_match(d)) {
+            kept.push(g.clone());
+        }
+    }
+    Ok(kept)
+}
+
+/// Whether `exclude` globs exclude a name (stdin's name), as they exclude an explicit file of a
+/// walk.
+pub fn excluded(exclude: &[String], path: &str) -> Result<bool, String> {
+    Ok(exclude_set(exclude)?.is_match(path))
 }
 
 /// The literal directory prefix of a glob (`data/*/logs/**` → `data`), if its first component has
@@ -131,32 +171,26 @@ fn literal_base(g: &str) -> Option<String> {
     (!base.is_empty()).then(|| base.join("/"))
 }
 
-/// Walks the plan's roots. Display paths are relative to the root when there is a single
-/// directory root, otherwise as given.
+/// Walks the plan's roots, naming files relative to the project root (see the module docs).
 pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
     let m = Arc::new(Matchers::new(plan)?);
-    let single_dir = plan.roots.len() == 1 && plan.roots[0].is_dir();
     let skip: Arc<Vec<PathBuf>> = Arc::new(plan.skip.iter().map(|p| absolute(p)).collect());
     let out = Arc::new(Mutex::new(Walked::default()));
     let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
     for root in &plan.roots {
-        let prefix = if single_dir {
-            None
-        } else {
-            Some(display(root))
-        };
+        let base = plan.root.relative(root);
         if !root.is_dir() {
             // An explicit file: scanned unless excluded, whatever the scopes and ignore files say.
+            let path = plan.root.name(root);
             match std::fs::metadata(root) {
                 Ok(meta) if !meta.is_file() => out.lock().unwrap().errors.push(WalkError {
-                    path: display(root),
+                    path,
                     message: format!(
                         "not scanned: {} is not a regular file",
                         kind(&meta.file_type())
                     ),
                 }),
                 Ok(_) => {
-                    let path = display(root);
                     if m.exclude.is_match(&path) {
                         out.lock().unwrap().excluded += 1;
                     } else {
@@ -170,16 +204,23 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
                     }
                 }
                 Err(e) => out.lock().unwrap().errors.push(WalkError {
-                    path: display(root),
+                    path,
                     message: e.to_string(),
                 }),
             }
             continue;
         }
+        let base_name = base.as_deref().unwrap_or("");
+        let exclude = Arc::new(exclude_set(&excludes_within(&plan.exclude, base_name)?)?);
         let ctx = Ctx {
             root: root.clone(),
-            prefix,
+            prefix: match base {
+                Some(_) => None,
+                None => Some(display(root)),
+            },
+            base: base.unwrap_or_default(),
             m: m.clone(),
+            exclude,
             skip: skip.clone(),
             out: out.clone(),
             count_excluded: true,
@@ -192,8 +233,10 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
             ..ctx
         };
         for (base, globs) in &m.anchored {
-            let dir = root.join(base);
-            if dir.is_dir() && !m.exclude.is_match(base) && !ctx.skipped(&dir) {
+            let Some(dir) = ctx.anchored_dir(base) else {
+                continue;
+            };
+            if dir.is_dir() && !ctx.exclude.is_match(base) && !ctx.skipped(&dir) {
                 for entry in scope_walk(&ctx, &dir, globs) {
                     files.insert(entry.path.clone(), entry);
                 }
@@ -214,9 +257,15 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
 /// What every walker thread needs to decide about an entry; cheap to clone.
 #[derive(Clone)]
 struct Ctx {
+    /// The directory walked, as named.
     root: PathBuf,
+    /// Its name relative to the project root (`""`: the root itself, or a path outside it).
+    base: String,
+    /// Outside the project root: the directory's name as given, put before the names under it.
     prefix: Option<String>,
     m: Arc<Matchers>,
+    /// The exclude globs that apply in this directory ([`excludes_within`]).
+    exclude: Arc<GlobSet>,
     skip: Arc<Vec<PathBuf>>,
     out: Arc<Mutex<Walked>>,
     /// Whether pruned entries are counted (only in the tree walk, so nothing counts twice).
@@ -224,15 +273,41 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The name globs match: relative to the project root (to the walked directory outside it).
     fn rel(&self, p: &Path) -> String {
-        crate::pathname::shown(p.strip_prefix(&self.root).unwrap_or(p))
+        let rel = crate::pathname::shown(p.strip_prefix(&self.root).unwrap_or(p));
+        if self.base.is_empty() {
+            rel
+        } else {
+            join(&self.base, &rel)
+        }
     }
 
+    /// The name reported.
     fn named(&self, rel: &str) -> String {
         match self.prefix.as_deref() {
-            Some(p) if p != "." && !p.is_empty() => format!("{}/{rel}", p.trim_end_matches('/')),
+            Some(p) if p != "." && !p.is_empty() => join(p.trim_end_matches('/'), rel),
             _ => rel.to_string(),
         }
+    }
+
+    /// Where the walk of an anchored scope directory (`base`, relative to the project root)
+    /// starts within this walk: the directory itself when it lies under the walked one, the
+    /// walked one when it lies under it, else nowhere.
+    fn anchored_dir(&self, base: &str) -> Option<PathBuf> {
+        let here = self.base.as_str();
+        if here.is_empty() {
+            return Some(self.root.join(base));
+        }
+        if base == here {
+            return Some(self.root.clone());
+        }
+        if let Some(rest) = base.strip_prefix(here).and_then(|r| r.strip_prefix('/')) {
+            return Some(self.root.join(rest));
+        }
+        here.strip_prefix(base)
+            .is_some_and(|r| r.starts_with('/'))
+            .then(|| self.root.clone())
     }
 
     fn skipped(&self, p: &Path) -> bool {
@@ -312,7 +387,7 @@ impl Ctx {
             return false;
         }
         let rel = self.rel(entry.path());
-        if self.m.exclude.is_match(&rel) {
+        if self.exclude.is_match(&rel) {
             if self.count_excluded {
                 self.out.lock().unwrap().excluded += 1;
             }
@@ -428,9 +503,18 @@ fn display(p: &Path) -> String {
     crate::pathname::shown(p)
 }
 
+/// `a` and `b` joined with `/` (either may be empty).
+fn join(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a}/{b}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::literal_base;
+    use super::{excludes_within, literal_base};
 
     #[test]
     fn literal_bases() {
@@ -439,5 +523,27 @@ mod tests {
         assert_eq!(literal_base("a/b/*.md").as_deref(), Some("a/b"));
         assert_eq!(literal_base("**/*.md"), None);
         assert_eq!(literal_base("*.log"), None);
+    }
+
+    #[test]
+    fn a_named_directory_lifts_the_excludes_that_name_it() {
+        let ex = |v: &[&str]| v.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+        let all = ex(&["tests/fixtures/**", "docs/private/**", "**/*.log"]);
+        let within = |base: &str| excludes_within(&all, base).unwrap();
+        assert_eq!(within(""), all);
+        assert_eq!(within("tests"), all);
+        assert_eq!(
+            within("tests/fixtures"),
+            ex(&["docs/private/**", "**/*.log"])
+        );
+        assert_eq!(
+            within("tests/fixtures/gate"),
+            ex(&["docs/private/**", "**/*.log"])
+        );
+        assert_eq!(within("docs"), all);
+        assert_eq!(
+            within("docs/private"),
+            ex(&["tests/fixtures/**", "**/*.log"])
+        );
     }
 }
