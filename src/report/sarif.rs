@@ -46,6 +46,8 @@ struct Driver<'a> {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
+    /// The package's repository (Cargo.toml), left out while it has none.
+    #[serde(skip_serializing_if = "str::is_empty")]
     information_uri: &'static str,
     rules: Vec<ReportingDescriptor<'a>>,
 }
@@ -345,7 +347,7 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                     name: "leakgate",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: "https://github.com/leakgate/leakgate",
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
                     rules: descriptors,
                 },
             },
