@@ -298,7 +298,7 @@ impl Config {
             let key = |k: &str| format!("allow[{index}].{k}");
             let mut paths = globset::GlobSetBuilder::new();
             for g in &e.paths {
-                let glob = globset::Glob::new(g.get_ref())
+                let glob = crate::glob::build(g.get_ref())
                     .map_err(|x| err(g.span(), &key("paths"), diag::glob_message(&x)))?;
                 paths.add(glob);
             }
@@ -350,7 +350,7 @@ impl Config {
         cfg.known.env_files = known.env_files.iter().map(PathBuf::from).collect();
         if let Some(names) = &known.names {
             for n in names {
-                globset::Glob::new(n.get_ref())
+                crate::glob::build(n.get_ref())
                     .map_err(|x| err(n.span(), "known_values.names", diag::glob_message(&x)))?;
             }
             cfg.known.names = names.iter().map(|n| n.get_ref().clone()).collect();
@@ -360,7 +360,7 @@ impl Config {
         }
         for (scope, globs) in &raw.scopes {
             for g in globs.get_ref() {
-                if let Err(e) = globset::Glob::new(g) {
+                if let Err(e) = crate::glob::build(g) {
                     let key = format!("scopes.{}", diag::key_part(scope));
                     return Err(err(globs.span(), &key, diag::glob_message(&e)));
                 }
@@ -409,7 +409,7 @@ impl Config {
             cfg.scopes = Some(names);
         }
         for g in &raw.scan.exclude {
-            if let Err(e) = globset::Glob::new(g.get_ref()) {
+            if let Err(e) = crate::glob::build(g.get_ref()) {
                 return Err(err(g.span(), "scan.exclude", diag::glob_message(&e)));
             }
             cfg.exclude.push(g.get_ref().clone());

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod engine;
 pub mod filter;
 pub mod finding;
+pub mod glob;
 pub mod hygiene;
 pub mod inputfile;
 pub mod known;

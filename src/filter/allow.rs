@@ -99,7 +99,7 @@ mod tests {
     fn every_set_matcher_must_match() {
         let mut e = entry();
         let mut b = globset::GlobSetBuilder::new();
-        b.add(globset::Glob::new("docs/**").unwrap());
+        b.add(crate::glob::build("docs/**").unwrap());
         e.paths = Some(b.build().unwrap());
         e.stopwords = vec!["fixture".into()];
         let list = AllowList {

@@ -5,7 +5,7 @@
 //! that honours `.gitignore` finds them. Excluded globs apply. Never reads a file's values: a
 //! `.pem` is read only to tell a private key from a certificate.
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -245,14 +245,10 @@ fn walk(dir: &Path, gitignore: bool) -> Vec<String> {
         .collect()
 }
 
+/// The exclude globs: `config::parse` checked each with the same builder, so none fails here.
 fn globs(list: &[String]) -> GlobSet {
-    let mut b = GlobSetBuilder::new();
-    for g in list {
-        if let Ok(glob) = GlobBuilder::new(g).literal_separator(true).build() {
-            b.add(glob);
-        }
-    }
-    b.build().unwrap_or_else(|_| GlobSet::empty())
+    crate::glob::set(list.iter().map(String::as_str))
+        .expect("exclude globs are checked when the config is parsed")
 }
 
 /// A path is excluded when it or one of its parent directories matches.

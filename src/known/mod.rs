@@ -148,17 +148,12 @@ fn is_setting(v: &str) -> bool {
     (path && !v.contains(char::is_whitespace)) || url || reference || identifier
 }
 
+/// The secret-name globs, upper-cased (names are matched upper-case): `config::parse` checked
+/// each with the same builder, so none fails here.
 fn name_matcher(globs: &[String]) -> globset::GlobSet {
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        if let Ok(glob) = globset::GlobBuilder::new(&g.to_ascii_uppercase())
-            .literal_separator(false)
-            .build()
-        {
-            b.add(glob);
-        }
-    }
-    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+    let upper: Vec<String> = globs.iter().map(|g| g.to_ascii_uppercase()).collect();
+    crate::glob::set(upper.iter().map(String::as_str))
+        .expect("known_values.names globs are checked when the config is parsed")
 }
 
 /// Why the known values could not be loaded.

@@ -173,10 +173,7 @@ pub fn compile_rule(
 fn build_globs(list: &Spanned<Vec<String>>) -> Result<globset::GlobSet, String> {
     let mut b = globset::GlobSetBuilder::new();
     for g in list.get_ref() {
-        let glob = globset::GlobBuilder::new(g)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| diag::glob_message(&e))?;
+        let glob = crate::glob::build(g).map_err(|e| diag::glob_message(&e))?;
         b.add(glob);
     }
     b.build().map_err(|e| diag::glob_message(&e))

@@ -15,7 +15,7 @@
 
 use super::walk::WalkError;
 use crate::config::Scope;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -388,7 +388,7 @@ fn globs<'a>(globs: impl IntoIterator<Item = &'a String>) -> Result<GlobSet, glo
     let mut seen = BTreeSet::new();
     for g in globs {
         if seen.insert(g) {
-            b.add(GlobBuilder::new(g).literal_separator(true).build()?);
+            b.add(crate::glob::build(g)?);
         }
     }
     b.build()

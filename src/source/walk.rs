@@ -24,7 +24,7 @@
 
 use super::root::Root;
 use crate::config::Scope;
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ struct Matchers {
 }
 
 fn glob(g: &str) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(g).literal_separator(true).build()
+    crate::glob::build(g)
 }
 
 impl Matchers {

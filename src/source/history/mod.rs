@@ -22,7 +22,7 @@ use crate::engine::{self, BINARY_PROBE, Budget, Scanned};
 use crate::finding::{Finding, Source, State};
 use crate::source::walk::WalkError;
 use crate::text;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use lines::{LineMap, LineMemory, Reduced};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -139,13 +139,11 @@ impl PathFilter {
         let build = |globs: &mut dyn Iterator<Item = &String>| {
             let mut b = GlobSetBuilder::new();
             for g in globs {
-                let glob = GlobBuilder::new(g)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| HistoryError(format!("glob {g}: {e}")))?;
+                let glob =
+                    crate::glob::build(g).map_err(|e| HistoryError(format!("glob {g}: {e}")))?;
                 b.add(glob);
                 if let Some(dir) = g.strip_suffix("/**") {
-                    b.add(globset::Glob::new(dir).map_err(|e| HistoryError(e.to_string()))?);
+                    b.add(crate::glob::build(dir).map_err(|e| HistoryError(e.to_string()))?);
                 }
             }
             b.build().map_err(|e| HistoryError(e.to_string()))
