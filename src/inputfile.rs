@@ -37,12 +37,39 @@ fn regular(meta: &std::fs::Metadata) -> io::Result<()> {
     let what = if meta.is_dir() {
         "a directory"
     } else {
-        crate::source::walk::kind(&meta.file_type())
+        kind(&meta.file_type())
     };
     Err(io::Error::new(
         io::ErrorKind::InvalidInput,
         format!("{what}, not a regular file"),
     ))
+}
+
+/// What a file that is not a regular file is, for messages (`a FIFO`).
+pub fn kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
 }
 
 #[cfg(test)]

@@ -465,31 +465,7 @@ fn io_message(e: &std::io::Error) -> String {
 }
 
 /// What a file that is not a regular file is, for messages (`a FIFO`).
-pub fn kind(t: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_symlink() {
-        "a symbolic link"
-    } else {
-        "a special file"
-    }
-}
+pub use crate::inputfile::kind;
 
 /// The canonical path when it exists, else the absolute path.
 fn absolute(p: &Path) -> PathBuf {
