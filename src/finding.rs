@@ -14,6 +14,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::ops::Range;
 
+/// Newline offsets of a buffer (`text`), used to locate findings.
+pub use crate::text::LineIndex;
+
 /// Where the scanned bytes came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -344,49 +347,6 @@ pub fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
     key(ra, a) > key(rb, b)
 }
 
-/// Newline offsets of a buffer, built only for buffers that have findings.
-pub struct LineIndex {
-    newlines: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(buf: &[u8]) -> LineIndex {
-        LineIndex {
-            newlines: memchr::memchr_iter(b'\n', buf).collect(),
-        }
-    }
-
-    /// 1-based (line, column) of a byte offset; columns count characters.
-    pub fn locate(&self, buf: &[u8], offset: usize) -> (usize, usize) {
-        let idx = self.newlines.partition_point(|&n| n < offset);
-        let line_start = if idx == 0 {
-            0
-        } else {
-            self.newlines[idx - 1] + 1
-        };
-        let column = buf[line_start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count()
-            + 1;
-        (idx + 1, column)
-    }
-
-    /// Byte bounds of a 1-based line, without its line terminator.
-    pub fn bounds(&self, buf: &[u8], line: usize) -> (usize, usize) {
-        let start = if line <= 1 {
-            0
-        } else {
-            self.newlines[line - 2] + 1
-        };
-        let mut end = self.newlines.get(line - 1).copied().unwrap_or(buf.len());
-        if end > start && buf[end - 1] == b'\r' {
-            end -= 1;
-        }
-        (start, end)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,15 +357,5 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert_eq!(a, fingerprint("r", "p", b"s"));
         assert_ne!(a, fingerprint("r", "q", b"s"));
-    }
-
-    #[test]
-    fn line_index_locates_offsets() {
-        let buf = b"ab\ncd\r\nef";
-        let idx = LineIndex::new(buf);
-        assert_eq!(idx.locate(buf, 0), (1, 1));
-        assert_eq!(idx.locate(buf, 4), (2, 2));
-        assert_eq!(idx.locate(buf, 7), (3, 1));
-        assert_eq!(idx.bounds(buf, 2), (3, 5));
     }
 }

@@ -57,7 +57,7 @@ const AUTH_SCHEMES: [&[u8]; 5] = [b"bearer", b"basic", b"token", b"digest", b"bo
 /// bytes for finding other occurrences.
 pub struct Renderer<'a> {
     buf: &'a [u8],
-    lines: &'a crate::finding::LineIndex,
+    lines: &'a crate::text::LineIndex,
     /// Detected spans (sorted by start, not overlapping) and the mask shown for each.
     spans: &'a [(Range<usize>, String)],
     /// Every detected secret's bytes (at least `MIN_REPEAT_LEN` long), with its mask.
@@ -69,7 +69,7 @@ impl<'a> Renderer<'a> {
     /// secrets' bytes (decoded ones included), searched for elsewhere on a line.
     pub fn new(
         buf: &'a [u8],
-        lines: &'a crate::finding::LineIndex,
+        lines: &'a crate::text::LineIndex,
         spans: &'a [(Range<usize>, String)],
         secrets: &[&[u8]],
     ) -> Renderer<'a> {
@@ -713,7 +713,7 @@ fn printable(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::LineIndex;
+    use crate::text::LineIndex;
 
     /// Renders the line of `secret` in `text`, with `secret` as the one detected span.
     fn render(text: &str, secret: &str) -> String {

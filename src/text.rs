@@ -1,4 +1,5 @@
-//! Which encoding a file's bytes are read in: UTF-16 and UTF-32 text (by its byte-order mark)
+//! Reading text: [`LineIndex`] locates byte offsets as lines and columns, and the rest of this
+//! module decides which encoding a file's bytes are read in: UTF-16 and UTF-32 text (by its byte-order mark)
 //! is decoded to UTF-8 before scanning; everything else is scanned as it is (UTF-8 or raw bytes).
 //!
 //! A mark alone is not enough: a UTF-8 file that happens to start with `FF FE` is still UTF-8, and
@@ -144,6 +145,49 @@ fn plain_utf8(body: &[u8]) -> bool {
     }
 }
 
+/// Newline offsets of a buffer, built only for buffers that have findings.
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(buf: &[u8]) -> LineIndex {
+        LineIndex {
+            newlines: memchr::memchr_iter(b'\n', buf).collect(),
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    pub fn locate(&self, buf: &[u8], offset: usize) -> (usize, usize) {
+        let idx = self.newlines.partition_point(|&n| n < offset);
+        let line_start = if idx == 0 {
+            0
+        } else {
+            self.newlines[idx - 1] + 1
+        };
+        let column = buf[line_start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+            + 1;
+        (idx + 1, column)
+    }
+
+    /// Byte bounds of a 1-based line, without its line terminator.
+    pub fn bounds(&self, buf: &[u8], line: usize) -> (usize, usize) {
+        let start = if line <= 1 {
+            0
+        } else {
+            self.newlines[line - 2] + 1
+        };
+        let mut end = self.newlines.get(line - 1).copied().unwrap_or(buf.len());
+        if end > start && buf[end - 1] == b'\r' {
+            end -= 1;
+        }
+        (start, end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +292,15 @@ mod tests {
         let mut cut = utf32("ab", false);
         cut.pop();
         assert_eq!(decode_wide(&cut, &mut out), None);
+    }
+
+    #[test]
+    fn line_index_locates_offsets() {
+        let buf = b"ab\ncd\r\nef";
+        let idx = LineIndex::new(buf);
+        assert_eq!(idx.locate(buf, 0), (1, 1));
+        assert_eq!(idx.locate(buf, 4), (2, 2));
+        assert_eq!(idx.locate(buf, 7), (3, 1));
+        assert_eq!(idx.bounds(buf, 2), (3, 5));
     }
 }
