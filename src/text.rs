@@ -1,6 +1,7 @@
 //! Reading text: [`LineIndex`] locates byte offsets as lines and columns, and the rest of this
-//! module decides which encoding a file's bytes are read in: UTF-16 and UTF-32 text (by its byte-order mark)
-//! is decoded to UTF-8 before scanning; everything else is scanned as it is (UTF-8 or raw bytes).
+//! module decides which encoding a file's bytes are read in: UTF-16 and UTF-32 text (by its
+//! byte-order mark) is decoded to UTF-8 before scanning; everything else is scanned as it is
+//! (UTF-8 or raw bytes).
 //!
 //! A mark alone is not enough: a UTF-8 file that happens to start with `FF FE` is still UTF-8, and
 //! reading it as UTF-16 would turn every token in it into CJK-looking characters no rule matches.
