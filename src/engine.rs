@@ -160,21 +160,7 @@ pub fn scan_reader(
     with_worker(|w| {
         let max = budget.max_file_size;
         let mut reader = Bounded::new(reader, max);
-        let mut buf = std::mem::take(&mut w.buf);
-        let mut out = match read_whole(&mut reader, 0, stream::WHOLE_FILE_LIMIT, &mut buf) {
-            Err(e) => Scanned {
-                errors: vec![WalkError {
-                    path: path.to_string(),
-                    message: format!("cannot read: {e}"),
-                }],
-                ..Scanned::default()
-            },
-            Ok(true) => scan_buffer(scanner, path, source, &buf, budget.max_listed, w),
-            Ok(false) => {
-                let mut rest = std::io::Cursor::new(&buf[..]).chain(&mut reader);
-                scan_streamed(scanner, (path, source), &mut rest, budget, false, w)
-            }
-        };
+        let mut out = scan_read(scanner, (path, source), &mut reader, 0, budget, w);
         if let (true, Some(max)) = (reader.over, max) {
             out.errors.push(WalkError {
                 path: path.to_string(),
@@ -182,10 +168,6 @@ pub fn scan_reader(
                     "not fully scanned: it goes on past the max_file_size budget of {max} bytes; only the first {max} bytes were scanned"
                 ),
             });
-        }
-        w.buf = buf;
-        if w.buf.capacity() > 64 << 20 {
-            w.buf = Vec::with_capacity(64 << 10);
         }
         out
     })
@@ -244,22 +226,38 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
         over_budget(&mut out, &f.path, reader.over, max);
         return out;
     }
-    let whole = match read_whole(&mut reader, len, stream::WHOLE_FILE_LIMIT, &mut w.buf) {
-        Ok(whole) => whole,
-        Err(e) => {
-            out.errors.push(error(format!("cannot read: {e}")));
-            return out;
+    out = scan_read(scanner, named, &mut reader, len, budget, w);
+    over_budget(&mut out, &f.path, reader.over, max);
+    out
+}
+
+/// Reads an input that is expected to end within [`stream::WHOLE_FILE_LIMIT`] (`len`: its size
+/// when opened, 0 when unknown) into this thread's buffer and scans it whole; one that goes on
+/// past the limit is streamed from what was read on. Files and standard input share this.
+fn scan_read<R: Read>(
+    scanner: &Scanner,
+    (path, source): (&str, &Source),
+    reader: &mut Bounded<R>,
+    len: u64,
+    budget: Budget,
+    w: &mut Worker,
+) -> Scanned {
+    let mut buf = std::mem::take(&mut w.buf);
+    let out = match read_whole(reader, len, stream::WHOLE_FILE_LIMIT, &mut buf) {
+        Err(e) => Scanned {
+            errors: vec![WalkError {
+                path: path.to_string(),
+                message: format!("cannot read: {e}"),
+            }],
+            ..Scanned::default()
+        },
+        Ok(true) => scan_buffer(scanner, path, source, &buf, budget.max_listed, w),
+        Ok(false) => {
+            // It went on past the whole-file limit: the rest is streamed after what was read.
+            let mut rest = std::io::Cursor::new(&buf[..]).chain(reader);
+            scan_streamed(scanner, (path, source), &mut rest, budget, false, w)
         }
     };
-    let buf = std::mem::take(&mut w.buf);
-    out = if whole {
-        scan_buffer(scanner, &f.path, &Source::File, &buf, budget.max_listed, w)
-    } else {
-        // It grew past the whole-file limit while read: the rest is streamed after what was read.
-        let mut rest = std::io::Cursor::new(&buf[..]).chain(&mut reader);
-        scan_streamed(scanner, named, &mut rest, budget, gzip, w)
-    };
-    over_budget(&mut out, &f.path, reader.over, max);
     w.buf = buf;
     if w.buf.capacity() > 64 << 20 {
         w.buf = Vec::with_capacity(64 << 10);
