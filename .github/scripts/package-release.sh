@@ -12,7 +12,7 @@
 #   BINARY       the target's built leakgate (leakgate.exe for Windows targets)
 #   HOST_BINARY  a leakgate that runs here, to generate completions and man pages (the same
 #                sources: they are generated from the command-line definition)
-# Prints the archive's path. tests/shipping.rs runs this script.
+# Prints the archive's path. tests/it/shipping.rs runs this script.
 set -euo pipefail
 
 if [ "$#" -ne 5 ]; then

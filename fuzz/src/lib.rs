@@ -1,5 +1,5 @@
 //! The properties the fuzz targets check, shared by the cargo-fuzz targets (`fuzz_targets/`) and
-//! by the bounded proptest harness that runs them in `cargo test` (`tests/fuzz_props.rs`, which
+//! by the bounded proptest harness that runs them in `cargo test` (`tests/it/fuzz_props.rs`, which
 //! includes this file as a module). Each function panics when its property fails; none of them
 //! puts scanned bytes or a secret into a panic message (the secret is named by its rule id and
 //! length only).

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 for GitHub code scanning: one `rules` entry per rule id that has results, `level`
 //! from severity, `partialFingerprints` {"leakgate/v1": fingerprint}, masked snippets only, and
 //! `suppressions` for baselined and inline-allowed results. Hand-written serde structs for exactly
-//! the subset we emit, held to the official SARIF 2.1.0 schema by `tests/sarif_schema.rs`.
+//! the subset we emit, held to the official SARIF 2.1.0 schema by `tests/it/sarif_schema.rs`.
 //! (`serde-sarif` was considered: it generates every SARIF type at build time from the schema and
 //! brings builder and enum proc macros, for the dozen objects we write.)
 

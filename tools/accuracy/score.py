@@ -112,7 +112,7 @@ def run_leakgate(binary: str, corpus: Corpus, tmp: str) -> list[dict]:
         sys.stderr.write(f"score.py: leakgate reported {len(rep['errors'])} unreadable inputs\n")
     # The hygiene family (env files readable by others, overdue rotation, ...) reports how secrets
     # are kept, not leaked values; the corpus labels leaked values only, so it is not scored here
-    # (tests/hygiene.rs covers it).
+    # (tests/it/hygiene.rs covers it).
     return [{"path": corpus.rel(f["path"]), "line": f["line"], "rule": f["rule_id"], "title": f["title"]}
             for f in rep["findings"] if not f["rule_id"].startswith("hygiene-")]
 

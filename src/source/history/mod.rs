@@ -606,7 +606,7 @@ mod tests {
         let f = filter(&["tests/fixtures/**", "*.lock"]);
         assert!(!f.accepts("tests/fixtures/a/b.txt"));
         assert!(!f.accepts("Cargo.lock"));
-        assert!(f.accepts("tests/scan.rs"));
+        assert!(f.accepts("tests/it/scan.rs"));
     }
 
     #[test]
