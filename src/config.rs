@@ -25,6 +25,8 @@
 //!
 //! [pack]
 //! disable = ["generic-cli-secret-flag"]  # built-in rule ids to turn off
+//! min_confidence = "high"                # only rules of this confidence or above (low |
+//!                                        # medium | high; `leakgate rules list` shows each)
 //!
 //! [[rules]]                         # add a rule, or override a built-in one by id
 //! id = "acme-deploy-key"
@@ -46,7 +48,7 @@
 use crate::diag::{self, Diagnostics, SourceError};
 use crate::filter::allow::{AllowEntry, AllowList};
 use crate::rules::syntax::RuleSyntax;
-use crate::rules::{BUILTIN_RULE_FILES, PackBuilder, RulePack, Severity};
+use crate::rules::{BUILTIN_RULE_FILES, Confidence, PackBuilder, RulePack, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -103,6 +105,8 @@ struct RawAllow {
 struct RawPack {
     #[serde(default)]
     disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    min_confidence: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,6 +165,8 @@ pub struct Config {
     /// `[[rules]]` and `[pack]`, checked against the pack by [`Config::rule_pack`].
     rules: Vec<RuleSyntax>,
     disable: Vec<Spanned<String>>,
+    /// `[pack] min_confidence`: rules below it do not run.
+    pub min_confidence: Option<Confidence>,
     /// Rule ids named by `[[allow]] rules`, with their spans and the key that names them.
     allow_rule_ids: Vec<(String, Spanned<String>)>,
     /// The config's name and text, for errors found after parsing.
@@ -222,6 +228,7 @@ impl Default for Config {
             known: KnownSettings::default(),
             rules: Vec::new(),
             disable: Vec::new(),
+            min_confidence: None,
             allow_rule_ids: Vec::new(),
             source: None,
         }
@@ -374,6 +381,15 @@ impl Config {
                 None => cfg.scope_defs.push(def),
             }
         }
+        if let Some(c) = &raw.pack.min_confidence {
+            cfg.min_confidence = Some(Confidence::parse(c.get_ref()).ok_or_else(|| {
+                err(
+                    c.span(),
+                    "pack.min_confidence",
+                    "not one of low, medium, high".into(),
+                )
+            })?);
+        }
         if let Some(f) = &raw.scan.fail_on {
             cfg.fail_on = Some(Severity::parse(f.get_ref()).ok_or_else(|| {
                 err(
@@ -476,6 +492,9 @@ impl Config {
         }
         let ids: Vec<String> = self.disable.iter().map(|d| d.get_ref().clone()).collect();
         builder.disable(&ids);
+        if let Some(min) = self.min_confidence {
+            builder.retain(|r| r.confidence >= min);
+        }
         builder.finish()
     }
 

@@ -35,6 +35,9 @@ fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
                         "severity": r.severity,
                         "keywords": r.keywords,
                         "generic": r.generic,
+                        "category": r.category,
+                        "confidence": r.confidence,
+                        "tags": r.tags,
                         "origin": r.origin,
                         "references": r.references,
                     })
@@ -51,12 +54,16 @@ fn list(format: ListFormat, config: Option<&Path>) -> miette::Result<Exit> {
         }
         ListFormat::Human => {
             let width = pack.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let cat = |r: &crate::rules::Rule| r.category.clone().unwrap_or_else(|| "-".into());
+            let cwidth = pack.rules.iter().map(|r| cat(r).len()).max().unwrap_or(0);
             let mut s = String::new();
             for r in &pack.rules {
                 s.push_str(&format!(
-                    "{:<width$}  {:<8}  {}\n",
+                    "{:<width$}  {:<8}  {:<cwidth$}  {:<6}  {}\n",
                     r.id,
                     r.severity.as_str(),
+                    cat(r),
+                    r.confidence.as_str(),
                     r.title
                 ));
             }

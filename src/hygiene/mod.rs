@@ -102,6 +102,7 @@ pub fn rules(disabled: impl Fn(&str) -> bool) -> Vec<Rule> {
         .map(|s| Rule {
             references: vec![s.reference.to_string()],
             remediation: Some(s.remediation.to_string()),
+            category: Some("hygiene".to_string()),
             ..Rule::without_regex(
                 s.id.to_string(),
                 s.title.to_string(),

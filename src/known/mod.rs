@@ -302,6 +302,7 @@ fn synthetic_rule(var: &KnownVar, encoding: Encoding) -> Rule {
             var.name
         )),
         known_value: true,
+        category: Some("generic".to_string()),
         ..Rule::without_regex(
             RULE_ID.to_string(),
             format!("Value of secret variable {} ({}{how})", var.name, var.origin),

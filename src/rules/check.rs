@@ -44,6 +44,9 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
                 rule.negative_examples.len()
             ));
         }
+        if rule.category.is_none() {
+            problem("has no `category` (see `CATEGORIES` in src/rules/mod.rs)".into());
+        }
         if rule.references.is_empty() {
             problem("has no `references` to the provider's format documentation".into());
         }

@@ -3,7 +3,7 @@
 
 use super::lazy::LazyRegex;
 use super::syntax::RuleSyntax;
-use super::{Checksum, Classes, Rule, Severity};
+use super::{CATEGORIES, Checksum, Classes, Confidence, Rule, Severity};
 use crate::detect::format;
 use crate::detect::reach::{Windowing, reach_of};
 use crate::diag::{self, SourceError};
@@ -141,6 +141,51 @@ pub fn compile_rule(
         },
     };
 
+    let category = r.category.as_ref().map(|c| {
+        if !CATEGORIES.contains(&c.get_ref().as_str()) {
+            errors.push(err(
+                c.span(),
+                "category",
+                format!("not a known category (known: {})", CATEGORIES.join(", ")),
+            ));
+        }
+        c.get_ref().clone()
+    });
+    let derived = if r.generic {
+        Confidence::Low
+    } else if checksum.is_some() || distinctive {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let confidence = match &r.confidence {
+        None => derived,
+        Some(c) => Confidence::parse(c.get_ref()).unwrap_or_else(|| {
+            errors.push(err(
+                c.span(),
+                "confidence",
+                "not one of low, medium, high".into(),
+            ));
+            derived
+        }),
+    };
+    let tags = r.tags.as_ref().map_or(Vec::new(), |t| {
+        for (i, tag) in t.get_ref().iter().enumerate() {
+            let ok = !tag.is_empty()
+                && tag
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ok {
+                errors.push(err(
+                    t.span(),
+                    "tags",
+                    format!("tag {} must be lowercase kebab-case", i + 1),
+                ));
+            }
+        }
+        t.get_ref().clone()
+    });
+
     match (errors.is_empty(), severity, regex) {
         (true, Some(severity), Some(regex)) => Ok(Rule {
             id,
@@ -159,6 +204,9 @@ pub fn compile_rule(
             distinctive,
             paths,
             path_globs,
+            category,
+            confidence,
+            tags,
             references: r.references,
             remediation: r.remediation,
             examples: r.examples,

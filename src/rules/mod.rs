@@ -113,6 +113,73 @@ impl Checksum {
     }
 }
 
+/// How sure a finding of a rule is a live credential, as `[pack] min_confidence` chooses rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A name and a free-form value (generic rules).
+    Low,
+    /// A provider's keyword next to a value of the right shape.
+    Medium,
+    /// The token proves its format: a distinctive prefix and bounded length, or a checksum.
+    High,
+}
+
+impl Confidence {
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// The categories a rule may name (`category = "..."`), for filtering and for reports.
+pub const CATEGORIES: &[&str] = &[
+    "ai",
+    "analytics",
+    "auth",
+    "ci-cd",
+    "cloud",
+    "communication",
+    "crm",
+    "crypto-exchange",
+    "database",
+    "devtools",
+    "ecommerce",
+    "email",
+    "finance",
+    "generic",
+    "hosting",
+    "hygiene",
+    "iac",
+    "maps",
+    "marketing",
+    "messaging",
+    "monitoring",
+    "package-registry",
+    "payment",
+    "private-key",
+    "productivity",
+    "saas",
+    "search",
+    "secrets-manager",
+    "security",
+    "social",
+    "storage",
+    "vcs",
+];
+
 /// A compiled rule.
 pub struct Rule {
     pub id: String,
@@ -135,6 +202,11 @@ pub struct Rule {
     pub distinctive: bool,
     pub paths: Option<globset::GlobSet>,
     pub path_globs: Vec<String>,
+    /// One of [`CATEGORIES`]; `None` when the rule names none (a user's own rule).
+    pub category: Option<String>,
+    /// As written, else derived: high for a proven format, low for a generic rule, else medium.
+    pub confidence: Confidence,
+    pub tags: Vec<String>,
     pub references: Vec<String>,
     pub remediation: Option<String>,
     pub examples: Vec<String>,
@@ -174,6 +246,9 @@ impl Rule {
             distinctive: false,
             paths: None,
             path_globs: Vec::new(),
+            category: None,
+            confidence: Confidence::High,
+            tags: Vec::new(),
             references: Vec::new(),
             remediation: None,
             examples: Vec::new(),
@@ -331,6 +406,11 @@ impl PackBuilder {
     /// Drops rules by id.
     pub fn disable(&mut self, ids: &[String]) {
         self.rules.retain(|r| !ids.contains(&r.id));
+    }
+
+    /// Keeps only the rules `keep` accepts (`[pack] min_confidence`).
+    pub fn retain(&mut self, keep: impl Fn(&Rule) -> bool) {
+        self.rules.retain(|r| keep(r));
     }
 
     pub fn has_rule(&self, id: &str) -> bool {

@@ -36,6 +36,12 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub paths: Option<Spanned<Vec<String>>>,
     #[serde(default)]
+    pub category: Option<Spanned<String>>,
+    #[serde(default)]
+    pub confidence: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
     pub references: Vec<String>,
     #[serde(default)]
     pub remediation: Option<String>,
