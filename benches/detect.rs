@@ -8,8 +8,9 @@ mod support;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use divan::{Bencher, black_box, counter::BytesCount, counter::ItemsCount};
+use leakgate::classify::entropy;
 use leakgate::detect::literals::Literals;
-use leakgate::detect::{Candidate, Scanner, Scratch, entropy};
+use leakgate::detect::{Candidate, Scanner, Scratch};
 use leakgate::engine::scan_bytes;
 use leakgate::finding::Source;
 use leakgate::rules::RulePack;

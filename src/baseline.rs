@@ -113,7 +113,7 @@ const FINGERPRINT: Checked = Checked {
 };
 const EXPIRES: Checked = Checked {
     key: "expires",
-    ok: is_date,
+    ok: crate::date::is_date,
     what: "a date YYYY-MM-DD",
 };
 const SCHEMA_CHECK: Checked = Checked {
@@ -293,36 +293,9 @@ pub fn is_expired(e: &Entry, today: &str) -> bool {
     e.expires.as_deref().is_some_and(|d| today > d)
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    matches!(
-        (num(0..4), num(5..7), num(8..10)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
-}
-
-/// Today's date in UTC, `YYYY-MM-DD`.
-pub fn today() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert!(is_date("2026-12-31"));
-        assert!(!is_date("2026-13-01"));
-        assert!(!is_date("31.12.2026"));
-        assert_eq!(today().len(), 10);
-        assert!(is_date(&today()));
-    }
 
     #[test]
     fn expiry_is_inclusive_of_the_last_day() {

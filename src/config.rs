@@ -47,6 +47,7 @@
 
 use crate::diag::{self, Diagnostics, SourceError};
 use crate::filter::allow::{AllowEntry, AllowList};
+pub use crate::known::{DEFAULT_SECRET_NAMES, KnownSettings};
 use crate::rules::syntax::RuleSyntax;
 use crate::rules::{BUILTIN_RULE_FILES, Confidence, PackBuilder, RulePack, Severity};
 use serde::Deserialize;
@@ -171,46 +172,6 @@ pub struct Config {
     allow_rule_ids: Vec<(String, Spanned<String>)>,
     /// The config's name and text, for errors found after parsing.
     source: Option<(String, String)>,
-}
-
-/// Which variables' values become known secrets (README.md, "Known secret values").
-#[derive(Debug, Clone)]
-pub struct KnownSettings {
-    /// Read the scanning process's environment.
-    pub env: bool,
-    /// Dotenv files, relative to the project root.
-    pub env_files: Vec<PathBuf>,
-    /// Name globs (matched case-insensitively) of variables that hold secrets.
-    pub names: Vec<String>,
-    /// Shorter values are ignored: too likely to occur by chance.
-    pub min_length: usize,
-}
-
-/// The default secret-looking variable names.
-pub const DEFAULT_SECRET_NAMES: [&str; 12] = [
-    "*_KEY",
-    "*_KEY_*",
-    "*SECRET*",
-    "*TOKEN",
-    "*PASSWORD",
-    "*PASSWD",
-    "*PASSPHRASE",
-    "*CREDENTIALS",
-    "*_PWD",
-    "*APIKEY*",
-    "*_AUTH",
-    "*_DSN",
-];
-
-impl Default for KnownSettings {
-    fn default() -> Self {
-        KnownSettings {
-            env: true,
-            env_files: Vec::new(),
-            names: DEFAULT_SECRET_NAMES.iter().map(|s| s.to_string()).collect(),
-            min_length: 8,
-        }
-    }
 }
 
 impl Default for Config {

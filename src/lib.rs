@@ -7,9 +7,11 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
+pub mod classify;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod date;
 pub mod decode;
 pub mod detect;
 pub mod diag;
@@ -26,6 +28,7 @@ pub mod pathname;
 pub mod progress;
 pub mod redact;
 pub mod report;
+pub mod rulecheck;
 pub mod rules;
 pub mod snippet;
 pub mod source;

@@ -13,7 +13,7 @@
 //! match whose context started on an earlier line (`provider "aws" {` ... `secret_key = "..."`)
 //! still masks its secret.
 //!
-//! The rules run as `scan` runs them, windowed around their keywords and anchors (`detect::reach`),
+//! The rules run as `scan` runs them, windowed around their keywords and anchors (`rules::reach`),
 //! except that a rule without a proven reach runs only near its keywords' hits (`around`): the
 //! hit's line, one line before and two after, and a `-----BEGIN` ... `-----END` block opened
 //! there. A match that reaches further from its keyword than that (a PuTTY key body, a Terraform

@@ -7,7 +7,7 @@
 //! - at least [`OVERLAP`] bytes, more than the longest match any bounded rule can make (the pack's
 //!   regexes are measured: PEM and PGP blocks run to 33 KB);
 //! - and the whole lines around the cut, as many as a windowed rule's match can span
-//!   (`detect::reach` searches up to 16 lines around a keyword hit), plus the line before (an
+//!   (`rules::reach` searches up to 16 lines around a keyword hit), plus the line before (an
 //!   `allow-next-line` comment), so the keyword that selects a rule, a name before its value and
 //!   a section several lines above its key are seen by the chunk that owns the secret;
 //! - up to [`MAX_CONTEXT`] bytes: past it (lines longer than that), the context is cut inside a
@@ -20,12 +20,12 @@
 //! decompressed text). Memory per worker stays at one chunk plus its context whatever the file's
 //! size, even for a multi-GiB single line.
 
-use crate::detect::reach::Reach;
 use crate::detect::{Candidate, Scanner, Scratch};
 use crate::engine::{BINARY_PROBE, Budget, scan_window_listed};
 use crate::finding::{Finding, Source};
 use crate::report::listing::{Lister, Unlisted};
 use crate::rules::Rule;
+use crate::rules::reach::Reach;
 use std::io::Read;
 use std::time::{Duration, Instant};
 

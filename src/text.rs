@@ -189,6 +189,22 @@ impl LineIndex {
     }
 }
 
+/// Offset of the closing quote `q` in `s`; inside double quotes a backslash escapes (shell and
+/// dotenv quoting: the env-file parser and the masking of its error messages agree on it).
+pub fn closing_quote(s: &str, q: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' && q == '"' {
+            escaped = true;
+        } else if c == q {
+            return Some(i);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

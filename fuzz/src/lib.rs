@@ -290,7 +290,7 @@ pub fn examples() -> &'static [(usize, usize)] {
 
 /// A path the rule's `paths` globs accept.
 fn rule_path(rule: &leakgate::rules::Rule) -> String {
-    leakgate::rules::check::example_path(rule)
+    leakgate::rulecheck::example_path(rule)
 }
 
 /// Whether `rule` finds exactly `secret` in `line` (regex and validators; filters not applied).

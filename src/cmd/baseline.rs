@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub fn run(args: BaselineArgs) -> miette::Result<Exit> {
     if let Some(d) = &args.expires
-        && !baseline::is_date(d)
+        && !crate::date::is_date(d)
     {
         return Err(miette!("--expires `{d}` is not a date such as 2026-12-31"));
     }
@@ -57,7 +57,7 @@ pub fn run(args: BaselineArgs) -> miette::Result<Exit> {
         ));
     }
     let out = args.output.clone().unwrap_or(run.baseline_path.clone());
-    let today = baseline::today();
+    let today = crate::date::today();
     let b = Baseline::from_findings(
         &run.report.findings,
         run.baseline.as_ref(),
@@ -107,7 +107,7 @@ fn import(args: BaselineArgs, file: &Path) -> miette::Result<Exit> {
     {
         scan.baseline = None;
     }
-    let today = baseline::today();
+    let today = crate::date::today();
     let (imported, errors, previous, out, scanner) = if scan.paths.is_empty() {
         // No file of the report exists here: nothing can be re-found, nothing to scan.
         let none = gitleaks::import(&leaks, &[], &base, None, None, &today);

@@ -186,7 +186,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
                 prefix: &prefix,
                 exclude: &exclude,
                 env_files: &env_files,
-                today: &baseline::today(),
+                today: &crate::date::today(),
             };
             hygiene::check(&plan, &rules)
         })
@@ -329,7 +329,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     report.strict = args.strict;
     if let Some(b) = &baseline {
         let paths: BTreeSet<String> = listed.iter().cloned().collect();
-        let today = baseline::today();
+        let today = crate::date::today();
         let mut outcome = b.apply(
             &baseline_path.display().to_string(),
             &mut report.findings,
@@ -475,7 +475,7 @@ fn staged_hygiene(
             bytes: bytes.remove(&e.path),
         })
         .collect();
-    Ok(hygiene::check_staged(&files, &baseline::today(), &rules))
+    Ok(hygiene::check_staged(&files, &crate::date::today(), &rules))
 }
 
 /// An output path (relative to the current directory) as a repository-relative path, if inside.

@@ -13,18 +13,16 @@
 //! buffer until `finding` turns them into masked findings.
 
 pub mod checksum;
-pub mod entropy;
-pub mod format;
 pub mod literals;
 pub mod memo;
-pub mod reach;
 
+use crate::classify::entropy;
 use crate::filter::allow::AllowList;
 use crate::known::KnownValues;
+use crate::rules::reach::{ByteSet, Opening, Reach};
 use crate::rules::{Checksum, Classes, Rule, RulePack};
 use literals::Literals;
 use memo::{Memo, Resolved};
-use reach::{ByteSet, Opening, Reach};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 use std::ops::Range;

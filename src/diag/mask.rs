@@ -285,7 +285,7 @@ pub fn mask_dotenv(text: &str) -> String {
             body_start + eq + 1 + after.len() - after.trim_start_matches([' ', '\t']).len();
         match text[vstart..].chars().next() {
             Some(q @ ('\'' | '"' | '`')) => {
-                match crate::known::envfile::closing_quote(&text[vstart + 1..], q) {
+                match crate::text::closing_quote(&text[vstart + 1..], q) {
                     Some(close) => {
                         let close = vstart + 1 + close;
                         mask(&mut out, vstart + 1..close);

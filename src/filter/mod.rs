@@ -8,9 +8,9 @@
 
 pub mod allow;
 mod inline;
-mod placeholder;
 mod reference;
 
+use crate::classify::placeholder;
 use crate::detect::Candidate;
 use crate::rules::{Checksum, Rule};
 use allow::AllowList;
@@ -23,11 +23,6 @@ pub enum Verdict {
     Drop(&'static str),
     /// A secret the user accepted; the reason is theirs (or a default text).
     Suppress(String),
-}
-
-/// Whether a value alone reads as a placeholder or a mask (`<token>`, `changeme`, `****ABCD`).
-pub fn is_placeholder(v: &[u8]) -> bool {
-    placeholder::check(v).is_some()
 }
 
 /// Judges one candidate in its buffer; `path` is the file's path relative to the scan root.

@@ -129,7 +129,7 @@ fn iso_date(v: &str) -> Option<&str> {
     let date = v.get(..10)?;
     let rest = &v[10..];
     let ok_rest = rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ');
-    (crate::baseline::is_date(date) && ok_rest).then_some(date)
+    (crate::date::is_date(date) && ok_rest).then_some(date)
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian).

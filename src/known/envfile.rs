@@ -83,7 +83,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<EnvVar>, Box<SourceError>> {
         let line_no = crate::diag::line_of(text, pos);
         let (value, next) = match text[vstart..].chars().next() {
             Some(q @ ('\'' | '"' | '`')) => {
-                let Some(close) = closing_quote(&text[vstart + 1..], q) else {
+                let Some(close) = crate::text::closing_quote(&text[vstart + 1..], q) else {
                     let msg = format!(
                         "unterminated quoted value of {}",
                         crate::diag::quoted_key(name, "a variable")
@@ -122,21 +122,6 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<EnvVar>, Box<SourceError>> {
         pos = next;
     }
     Ok(vars)
-}
-
-/// Offset of the closing quote `q` in `s`; inside double quotes a backslash escapes.
-pub(crate) fn closing_quote(s: &str, q: char) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' && q == '"' {
-            escaped = true;
-        } else if c == q {
-            return Some(i);
-        }
-    }
-    None
 }
 
 fn unescape(raw: &str) -> String {

@@ -10,13 +10,52 @@
 
 pub mod envfile;
 
-use crate::config::KnownSettings;
 use crate::diag::SourceError;
 use crate::rules::{Rule, Severity};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Which variables' values become known secrets (README.md, "Known secret values").
+#[derive(Debug, Clone)]
+pub struct KnownSettings {
+    /// Read the scanning process's environment.
+    pub env: bool,
+    /// Dotenv files, relative to the project root.
+    pub env_files: Vec<PathBuf>,
+    /// Name globs (matched case-insensitively) of variables that hold secrets.
+    pub names: Vec<String>,
+    /// Shorter values are ignored: too likely to occur by chance.
+    pub min_length: usize,
+}
+
+/// The default secret-looking variable names.
+pub const DEFAULT_SECRET_NAMES: [&str; 12] = [
+    "*_KEY",
+    "*_KEY_*",
+    "*SECRET*",
+    "*TOKEN",
+    "*PASSWORD",
+    "*PASSWD",
+    "*PASSPHRASE",
+    "*CREDENTIALS",
+    "*_PWD",
+    "*APIKEY*",
+    "*_AUTH",
+    "*_DSN",
+];
+
+impl Default for KnownSettings {
+    fn default() -> Self {
+        KnownSettings {
+            env: true,
+            env_files: Vec::new(),
+            names: DEFAULT_SECRET_NAMES.iter().map(|s| s.to_string()).collect(),
+            min_length: 8,
+        }
+    }
+}
 
 /// The rule id of every known-value finding.
 pub const RULE_ID: &str = "known-secret-value";
@@ -110,7 +149,7 @@ impl KnownSet {
     fn push(&mut self, settings: &KnownSettings, var: KnownVar) {
         let v = var.value.trim();
         if v.chars().count() < settings.min_length
-            || crate::filter::is_placeholder(v.as_bytes())
+            || crate::classify::is_placeholder(v.as_bytes())
             || is_setting(v)
             || self.vars.iter().any(|k| k.value == var.value)
         {
@@ -142,8 +181,8 @@ fn is_setting(v: &str) -> bool {
     let reference = v.starts_with('$') || (v.starts_with("{{") && v.ends_with("}}"));
     // `SORT_KEY=created_at`: a name, not a secret.
     let identifier = matches!(
-        crate::detect::entropy::judge(v.as_bytes()),
-        Err(crate::detect::entropy::NotRandom::Identifier)
+        crate::classify::entropy::judge(v.as_bytes()),
+        Err(crate::classify::entropy::NotRandom::Identifier)
     );
     (path && !v.contains(char::is_whitespace)) || url || reference || identifier
 }

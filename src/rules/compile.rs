@@ -1,11 +1,11 @@
 //! Turns a parsed [`RuleSyntax`] into a compiled [`Rule`], checking every field and reporting each
 //! problem at the key that caused it.
 
+use super::format;
 use super::lazy::LazyRegex;
+use super::reach::{Windowing, reach_of};
 use super::syntax::RuleSyntax;
 use super::{CATEGORIES, Checksum, Classes, Confidence, Rule, Severity};
-use crate::detect::format;
-use crate::detect::reach::{Windowing, reach_of};
 use crate::diag::{self, SourceError};
 use toml::Spanned;
 

@@ -37,7 +37,7 @@ impl LazyRegex {
     }
 
     /// As [`LazyRegex::new`], also returning the pattern's syntax tree for analyses such as
-    /// `detect::reach` (parsed once, at load).
+    /// `rules::reach` (parsed once, at load).
     pub fn parse(pattern: &str) -> Result<(LazyRegex, usize, Hir), String> {
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(false)

@@ -4,13 +4,14 @@
 //! Rules are data (`rules/*.toml`, format in `rules/README.md`). A rule pack is an ordered list of
 //! rules plus a digest of the sources it came from, so a report can name exactly what ran.
 
-pub mod check;
 mod compile;
+pub mod format;
 pub mod lazy;
+pub mod reach;
 pub mod syntax;
 
-use crate::detect::reach::Windowing;
 use crate::diag::{Diagnostics, SourceError};
+use reach::Windowing;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -190,7 +191,7 @@ pub struct Rule {
     pub regex: lazy::LazyRegex,
     pub pattern: String,
     pub secret_group: usize,
-    /// Where the regex must run: near the hits of which literals, how far (`detect::reach`).
+    /// Where the regex must run: near the hits of which literals, how far (`rules::reach`).
     pub windowing: Windowing,
     pub min_entropy: Option<f64>,
     pub randomness: bool,
@@ -198,7 +199,7 @@ pub struct Rule {
     pub checksum: Option<Checksum>,
     pub generic: bool,
     /// Every match of the secret carries one of the rule's keywords and is bounded in length
-    /// (`detect::format`): a token format, not a free-form value.
+    /// (`rules::format`): a token format, not a free-form value.
     pub distinctive: bool,
     pub paths: Option<globset::GlobSet>,
     pub path_globs: Vec<String>,

@@ -80,7 +80,7 @@ fn the_default_chunking_covers_every_rule_of_the_pack() {
         if let Some(max) = hir.properties().maximum_len() {
             assert!(c.overlap > max, "{}: a match of {max} bytes", rule.id);
         }
-        if let leakgate::detect::reach::Reach::Lines(before, after) = rule.windowing.reach {
+        if let leakgate::rules::reach::Reach::Lines(before, after) = rule.windowing.reach {
             assert!(
                 c.lines > before + after + 1,
                 "{}: {before}+{after}",

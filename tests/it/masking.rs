@@ -71,7 +71,7 @@ fn outputs(text: &str) -> (Vec<Finding>, String) {
 fn secret() -> impl Strategy<Value = String> {
     // Random enough to be judged a secret, and not read as a mask (`XXxX0Aaa...` starts like one).
     "[A-Za-z0-9]{20,48}".prop_filter("random enough", |s| {
-        leakgate::detect::entropy::judge(s.as_bytes()).is_ok()
+        leakgate::classify::entropy::judge(s.as_bytes()).is_ok()
             && !leakgate::filter::is_placeholder(s.as_bytes())
     })
 }

@@ -3,7 +3,8 @@
 
 use crate::util;
 
-use leakgate::rules::{RulePack, check};
+use leakgate::rulecheck as check;
+use leakgate::rules::RulePack;
 
 #[test]
 fn every_builtin_rule_passes_its_own_examples() {

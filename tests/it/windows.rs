@@ -1,10 +1,10 @@
-//! Windowed rules (`detect::reach`: a rule runs only on the lines around its keywords' hits) find
+//! Windowed rules (`rules::reach`: a rule runs only on the lines around its keywords' hits) find
 //! exactly what a search of the whole buffer finds, for every built-in rule's examples and
 //! negative examples, alone, in context, and mixed with each other.
 
-use leakgate::detect::reach::Opening;
 use leakgate::detect::{Candidate, Scanner, Scratch};
 use leakgate::rules::RulePack;
+use leakgate::rules::reach::Opening;
 
 fn candidates(scanner: &Scanner, buf: &[u8]) -> Vec<Candidate> {
     let mut scratch = Scratch::default();

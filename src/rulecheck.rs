@@ -3,10 +3,10 @@
 //! validators, not-a-leak filters), together with the rest of the pack; and the rule's metadata
 //! must be complete. All problems are collected, not just the first.
 
-use super::{Rule, RulePack};
 use crate::detect::{Scanner, Scratch};
 use crate::engine::scan_bytes;
 use crate::finding::{Finding, Source};
+use crate::rules::{Rule, RulePack};
 
 /// One problem with one rule.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
