@@ -11,7 +11,7 @@ use divan::{Bencher, black_box, counter::BytesCount, counter::ItemsCount};
 use leakgate::classify::entropy;
 use leakgate::detect::literals::Literals;
 use leakgate::detect::{Candidate, Scanner, Scratch};
-use leakgate::engine::scan_bytes;
+use leakgate::engine::{Pipeline, scan_bytes};
 use leakgate::finding::Source;
 use leakgate::rules::RulePack;
 use std::sync::LazyLock;
@@ -25,6 +25,8 @@ static CLEAN: LazyLock<Vec<u8>> = LazyLock::new(|| log_text(MIB, 0, 1).0);
 static RARE: LazyLock<Vec<u8>> = LazyLock::new(|| log_text(MIB, 4, 1).0);
 static SCANNER: LazyLock<Scanner> =
     LazyLock::new(|| Scanner::new(RulePack::builtin().expect("built-in pack")));
+static PIPELINE: LazyLock<Pipeline> =
+    LazyLock::new(|| Pipeline::new(Scanner::new(RulePack::builtin().expect("built-in pack"))));
 
 fn text(kind: &str) -> &'static [u8] {
     match kind {
@@ -93,7 +95,7 @@ mod matcher {
     /// (dedup, location, fingerprint, masking): the per-file work minus I/O.
     #[divan::bench(args = ["clean", "rare"])]
     fn engine_scan_bytes(b: Bencher, kind: &str) {
-        let s = &*SCANNER;
+        let s = &*PIPELINE;
         let t = text(kind);
         let mut scratch = Scratch::default();
         let mut cands: Vec<Candidate> = Vec::new();
@@ -114,7 +116,7 @@ mod matcher {
     /// on small documents.
     #[divan::bench(args = ["clean", "rare"])]
     fn engine_scan_bytes_4k_files(b: Bencher, kind: &str) {
-        let s = &*SCANNER;
+        let s = &*PIPELINE;
         let t = text(kind);
         let mut scratch = Scratch::default();
         let mut cands: Vec<Candidate> = Vec::new();

@@ -22,6 +22,7 @@ pub mod glob;
 pub mod hygiene;
 pub mod inputfile;
 pub mod known;
+pub mod listing;
 pub mod mask;
 pub mod pathcheck;
 pub mod pathname;
@@ -32,7 +33,6 @@ pub mod rulecheck;
 pub mod rules;
 pub mod snippet;
 pub mod source;
-pub mod stream;
 pub mod text;
 
 pub use cmd::Exit;

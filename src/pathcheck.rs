@@ -3,7 +3,8 @@
 //! names the path with the secret masked (findings, errors, dropped candidates), so a report never
 //! prints a secret through a file name. Fingerprints keep using the real path, so they stay stable.
 
-use crate::detect::{Candidate, Scanner, Scratch};
+use crate::detect::{Candidate, Scratch};
+use crate::engine::Pipeline;
 use crate::filter::{self, Verdict};
 use crate::finding::{self, Finding, Source, State};
 use crate::mask;
@@ -25,7 +26,7 @@ impl PathSecrets {
     /// Runs the pack on each distinct path. A secret is reported once, at the first path (in
     /// sorted order) that holds it.
     pub fn check<'a>(
-        scanner: &Scanner,
+        pipe: &Pipeline,
         paths: impl IntoIterator<Item = &'a str>,
         source: &Source,
     ) -> PathSecrets {
@@ -43,13 +44,13 @@ impl PathSecrets {
             for path in distinct {
                 let bytes = path.as_bytes();
                 found.clear();
-                scanner.scan(path, bytes, scratch, &mut found);
+                pipe.scanner.scan(path, bytes, scratch, &mut found);
                 let mut kept: Vec<(Candidate, Verdict)> = found
                     .drain(..)
                     .filter(|c| c.rejected.is_none())
                     .map(|c| {
-                        let rule = &scanner.rules()[c.rule];
-                        let v = filter::judge(rule, path, bytes, &c, &scanner.allow);
+                        let rule = &pipe.rules()[c.rule];
+                        let v = filter::judge(rule, path, bytes, &c, &pipe.allow);
                         (c, v)
                     })
                     .filter(|(_, v)| !matches!(v, Verdict::Drop(_)))
@@ -64,14 +65,8 @@ impl PathSecrets {
                     if !reported.insert((c.rule, secret.to_vec())) {
                         continue;
                     }
-                    out.findings.push(path_finding(
-                        scanner,
-                        path,
-                        (&masked, at),
-                        c,
-                        verdict,
-                        source,
-                    ));
+                    out.findings
+                        .push(path_finding(pipe, path, (&masked, at), c, verdict, source));
                 }
                 out.masked.insert(path.to_string(), masked);
             }
@@ -126,14 +121,14 @@ fn mask_path(path: &[u8], secrets: &[(Candidate, Verdict)]) -> (String, Vec<Rang
 }
 
 fn path_finding(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     (masked_path, at): (&str, Range<usize>),
     c: &Candidate,
     verdict: &Verdict,
     source: &Source,
 ) -> Finding {
-    let rule = &scanner.rules()[c.rule];
+    let rule = &pipe.rules()[c.rule];
     let secret = &path.as_bytes()[c.secret.clone()];
     let masked = mask::mask(secret);
     let (state, suppression_reason) = match verdict {

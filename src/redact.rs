@@ -1,5 +1,5 @@
 //! The streaming redactor behind `leakgate redact`: bytes in, the same bytes out with every secret
-//! the scanner finds (rules, not-a-leak filters, config allowlists and known values, exactly as
+//! the pipe finds (rules, not-a-leak filters, config allowlists and known values, exactly as
 //! `scan` judges them) replaced by its mask (`mask::mask`). Every other byte passes unchanged.
 //!
 //! It works on complete lines so it can sit in a pipeline (`app 2>&1 | leakgate redact >> app.log`):
@@ -21,8 +21,8 @@
 //! boundaries and scanned in parallel (rayon); the output order and bytes are the same as a
 //! sequential scan's. This module never writes a secret: only masks and the bytes around them.
 
-use crate::detect::{Candidate, Scanner, Scratch};
-use crate::engine;
+use crate::detect::{Candidate, Scratch};
+use crate::engine::{self, Pipeline};
 use crate::filter::{self, Verdict};
 use crate::finding;
 use crate::mask;
@@ -65,7 +65,7 @@ pub struct Stats {
 
 /// A streaming redactor over one input. `path` names the input for rules restricted by `paths`.
 pub struct Redactor<'a> {
-    scanner: &'a Scanner,
+    pipe: &'a Pipeline,
     path: String,
     /// `pending[..start]` is look-behind already written; `pending[start..]` is not yet written.
     pending: Vec<u8>,
@@ -76,9 +76,9 @@ pub struct Redactor<'a> {
 }
 
 impl<'a> Redactor<'a> {
-    pub fn new(scanner: &'a Scanner, path: &str) -> Redactor<'a> {
+    pub fn new(pipe: &'a Pipeline, path: &str) -> Redactor<'a> {
         Redactor {
-            scanner,
+            pipe,
             path: path.to_string(),
             pending: Vec::with_capacity(READ_SIZE + LOOK_BEHIND),
             start: 0,
@@ -224,12 +224,12 @@ impl<'a> Redactor<'a> {
     fn find(&mut self, scan_end: usize) -> Vec<(Range<usize>, String)> {
         let new = self.start..scan_end;
         let chunks = chunks(&self.pending, new.clone(), rayon::current_num_threads());
-        let (scanner, path) = (self.scanner, self.path.as_str());
+        let (pipe, path) = (self.pipe, self.path.as_str());
         let mut found: Vec<Hit> = if chunks.len() == 1 {
             let mut kept = Vec::new();
             Scratch::with_local(|scratch| {
                 scan_window(
-                    scanner,
+                    pipe,
                     path,
                     &self.pending[..scan_end],
                     0,
@@ -248,15 +248,7 @@ impl<'a> Redactor<'a> {
                     let to = (own.end + LOOK_AHEAD).min(scan_end);
                     let mut kept = Vec::new();
                     Scratch::with_local(|scratch| {
-                        scan_window(
-                            scanner,
-                            path,
-                            &buf[from..to],
-                            from,
-                            scratch,
-                            cands,
-                            &mut kept,
-                        )
+                        scan_window(pipe, path, &buf[from..to], from, scratch, cands, &mut kept)
                     });
                     let first = own.start == new.start;
                     kept.retain(|h| {
@@ -270,7 +262,7 @@ impl<'a> Redactor<'a> {
                 .collect()
         };
         found.retain(|h| h.c.secret.end > new.start);
-        finding::retain_unsubsumed(&scanner.pack, &mut found, |h| &h.c);
+        finding::retain_unsubsumed(&pipe.scanner.pack, &mut found, |h| &h.c);
         found.sort_by_key(|h| (h.c.secret.start, h.c.secret.end));
         let mut merged: Vec<(Range<usize>, usize)> = Vec::new(); // (union, winner)
         for (i, h) in found.iter().enumerate() {
@@ -278,7 +270,7 @@ impl<'a> Redactor<'a> {
             match merged.last_mut() {
                 Some((union, winner)) if c.secret.start < union.end => {
                     union.end = union.end.max(c.secret.end);
-                    if finding::better(&scanner.pack, c, &found[*winner].c) {
+                    if finding::better(&pipe.scanner.pack, c, &found[*winner].c) {
                         *winner = i;
                     }
                 }
@@ -377,7 +369,7 @@ fn line_start(buf: &[u8], at: usize) -> usize {
 /// those under a decoding layer (base64, escapes, ANSI codes: `decode`) included, as `scan` finds
 /// them (`engine::scan_layers`).
 fn scan_window(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     buf: &[u8],
     offset: usize,
@@ -386,9 +378,10 @@ fn scan_window(
     out: &mut Vec<Hit>,
 ) {
     candidates.clear();
-    scanner.scan_near(path, buf, scratch, candidates, Some(around));
-    if scanner.decode {
-        let layered = engine::scan_layers(scanner, path, buf, &(0..buf.len()), candidates, scratch);
+    pipe.scanner
+        .scan_near(path, buf, scratch, candidates, Some(around));
+    if pipe.decode {
+        let layered = engine::scan_layers(pipe, path, buf, &(0..buf.len()), candidates, scratch);
         out.extend(layered.into_iter().map(|d| {
             let at = d.orig.start + offset..d.orig.end + offset;
             Hit {
@@ -406,8 +399,8 @@ fn scan_window(
         if c.rejected.is_some() {
             continue;
         }
-        let rule = &scanner.rules()[c.rule];
-        if let Verdict::Drop(_) = filter::judge(rule, path, buf, &c, &scanner.allow) {
+        let rule = &pipe.rules()[c.rule];
+        if let Verdict::Drop(_) = filter::judge(rule, path, buf, &c, &pipe.allow) {
             continue;
         }
         c.secret = c.secret.start + offset..c.secret.end + offset;

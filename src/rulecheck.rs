@@ -1,10 +1,10 @@
 //! The rule linter behind `leakgate rules check` and the test suite: every rule's `examples` must
-//! be found and its `negative_examples` must not, through the full scanner (prefilter, regex,
+//! be found and its `negative_examples` must not, through the full pipe (prefilter, regex,
 //! validators, not-a-leak filters), together with the rest of the pack; and the rule's metadata
 //! must be complete. All problems are collected, not just the first.
 
 use crate::detect::{Scanner, Scratch};
-use crate::engine::scan_bytes;
+use crate::engine::{Pipeline, scan_bytes};
 use crate::finding::{Finding, Source};
 use crate::rules::{Rule, RulePack};
 
@@ -19,12 +19,12 @@ pub struct Problem {
 /// Minimum number of examples and negative examples a rule must carry.
 pub const MIN_EXAMPLES: usize = 2;
 
-/// Checks the rules of `scanner`'s pack whose origin is accepted by `which`.
-pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
+/// Checks the rules of `pipe`'s pack whose origin is accepted by `which`.
+pub fn check(pipe: &Pipeline, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut scratch = Scratch::default();
     let mut candidates = Vec::new();
-    for rule in scanner.rules().iter().filter(|r| which(r)) {
+    for rule in pipe.rules().iter().filter(|r| which(r)) {
         let mut problem = |message: String| {
             problems.push(Problem {
                 rule_id: rule.id.clone(),
@@ -74,7 +74,7 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
                 }
             }
             let found = scan_bytes(
-                scanner,
+                pipe,
                 &path,
                 &Source::File,
                 ex.as_bytes(),
@@ -87,7 +87,7 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
         }
         for (i, ex) in rule.negative_examples.iter().enumerate() {
             let found = scan_bytes(
-                scanner,
+                pipe,
                 &path,
                 &Source::File,
                 ex.as_bytes(),
@@ -110,7 +110,7 @@ pub fn check(scanner: &Scanner, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
 
 /// Checks the whole pack.
 pub fn check_pack(pack: RulePack) -> Vec<Problem> {
-    check(&Scanner::new(pack), |_| true)
+    check(&Pipeline::new(Scanner::new(pack)), |_| true)
 }
 
 fn found_instead(found: &[Finding]) -> String {

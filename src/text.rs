@@ -1,6 +1,7 @@
-//! Reading text: [`LineIndex`] locates byte offsets as lines and columns, and the rest of this
-//! module decides which encoding a file's bytes are read in: UTF-16 and UTF-32 text (by its
-//! byte-order mark) is decoded to UTF-8 before scanning; everything else is scanned as it is
+//! Reading text: what an input's bytes are, for every source alike ([`content`]: binary, or text
+//! in which encoding), and [`LineIndex`], which locates byte offsets as lines and columns. An
+//! input with a NUL byte in its first 8 KiB is binary and not scanned; UTF-16 and UTF-32 text (by
+//! its byte-order mark) is decoded to UTF-8 before scanning; everything else is scanned as it is
 //! (UTF-8 or raw bytes).
 //!
 //! A mark alone is not enough: a UTF-8 file that happens to start with `FF FE` is still UTF-8, and
@@ -60,6 +61,30 @@ fn mark(buf: &[u8]) -> Option<Wide> {
         Some(Wide::Utf16Be)
     } else {
         None
+    }
+}
+
+/// How many leading bytes decide whether an input is binary: a NUL byte among them.
+pub const BINARY_PROBE: usize = 8 << 10;
+
+/// Whether an input whose first bytes are `prefix` is binary (a NUL byte in the first
+/// [`BINARY_PROBE`] bytes). UTF-16 and UTF-32 text holds NULs: check [`decode_wide`] or
+/// [`sniff_wide`] first.
+pub fn looks_binary(prefix: &[u8]) -> bool {
+    memchr::memchr(0, &prefix[..prefix.len().min(BINARY_PROBE)]).is_some()
+}
+
+/// The text of a whole input as the detectors read it: UTF-16/32 decoded into `decoded`, other
+/// text as it is, `None` for a binary input. Every source that holds a whole input (files read
+/// whole, staged and history blobs) goes through here; streamed inputs check their first chunk
+/// with [`sniff_wide`] and [`looks_binary`].
+pub fn content<'a>(buf: &'a [u8], decoded: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+    if decode_wide(buf, decoded).is_some() {
+        Some(decoded.as_slice())
+    } else if looks_binary(buf) {
+        None
+    } else {
+        Some(buf)
     }
 }
 

@@ -18,7 +18,7 @@
 
 use leakgate::detect::checksum::base62;
 use leakgate::detect::{Scanner, Scratch};
-use leakgate::engine::scan_bytes;
+use leakgate::engine::{Pipeline, scan_bytes};
 use leakgate::finding::{Finding, LineIndex, Source, State};
 use leakgate::report::{
     Report, RulesInfo, Stats, github, human, json, jsonl, junit, markdown, sarif,
@@ -30,18 +30,22 @@ use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
 /// The embedded pack's scanner.
-pub fn scanner() -> &'static Scanner {
-    static S: OnceLock<Scanner> = OnceLock::new();
-    S.get_or_init(|| Scanner::new(RulePack::builtin().expect("the embedded pack compiles")))
+pub fn scanner() -> &'static Pipeline {
+    static S: OnceLock<Pipeline> = OnceLock::new();
+    S.get_or_init(|| {
+        Pipeline::new(Scanner::new(
+            RulePack::builtin().expect("the embedded pack compiles"),
+        ))
+    })
 }
 
 /// The embedded pack's scanner with `explain` on (dropped candidates become findings).
-fn explaining() -> &'static Scanner {
-    static S: OnceLock<Scanner> = OnceLock::new();
+fn explaining() -> &'static Pipeline {
+    static S: OnceLock<Pipeline> = OnceLock::new();
     S.get_or_init(|| {
         let mut s = Scanner::new(RulePack::builtin().expect("the embedded pack compiles"));
         s.explain = true;
-        s
+        Pipeline::new(s)
     })
 }
 
@@ -51,7 +55,7 @@ thread_local! {
     static EXPLAIN_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-fn findings_of(scanner: &Scanner, path: &str, text: &[u8]) -> Vec<Finding> {
+fn findings_of(scanner: &Pipeline, path: &str, text: &[u8]) -> Vec<Finding> {
     let local = if std::ptr::eq(scanner, explaining()) {
         &EXPLAIN_SCRATCH
     } else {
@@ -170,14 +174,14 @@ pub fn catfile(data: &[u8], max: Option<u64>) {
 // scan
 
 /// Every report format over `findings`.
-fn render_all(scanner: &Scanner, findings: Vec<Finding>, dropped: Vec<Finding>) -> String {
+fn render_all(scanner: &Pipeline, findings: Vec<Finding>, dropped: Vec<Finding>) -> String {
     let mut report = Report::new(
         ".".into(),
         &[],
         Severity::Low,
         RulesInfo {
             count: scanner.rules().len(),
-            pack_digest: scanner.pack.digest.clone(),
+            pack_digest: scanner.scanner.pack.digest.clone(),
         },
         Stats::default(),
         findings,
@@ -296,7 +300,11 @@ fn rule_path(rule: &leakgate::rules::Rule) -> String {
 /// Whether `rule` finds exactly `secret` in `line` (regex and validators; filters not applied).
 fn candidate_at(rule: usize, path: &str, line: &[u8], secret: &Range<usize>) -> bool {
     let mut out = Vec::new();
-    SCRATCH.with(|s| scanner().scan(path, line, &mut s.borrow_mut(), &mut out));
+    SCRATCH.with(|s| {
+        scanner()
+            .scanner
+            .scan(path, line, &mut s.borrow_mut(), &mut out)
+    });
     out.iter()
         .any(|c| c.rule == rule && c.secret == *secret && c.rejected.is_none())
 }
@@ -353,7 +361,10 @@ fn shape(rule: usize, example: usize) -> Option<Shape> {
     let line = r.examples.get(example)?.as_bytes().to_vec();
     let path = rule_path(r);
     let mut cands = Vec::new();
-    SCRATCH.with(|sc| s.scan(&path, &line, &mut sc.borrow_mut(), &mut cands));
+    SCRATCH.with(|sc| {
+        s.scanner
+            .scan(&path, &line, &mut sc.borrow_mut(), &mut cands)
+    });
     let secret = cands
         .iter()
         .find(|c| c.rule == rule && c.rejected.is_none())?

@@ -13,6 +13,7 @@ use crate::baseline::{self, Baseline, gitleaks};
 use crate::cli::BaselineArgs;
 use crate::config::Config;
 use crate::detect::Scanner;
+use crate::engine::Pipeline;
 use crate::finding::Source;
 use crate::pathcheck::PathSecrets;
 use crate::report;
@@ -108,12 +109,13 @@ fn import(args: BaselineArgs, file: &Path) -> miette::Result<Exit> {
         scan.baseline = None;
     }
     let today = crate::date::today();
-    let (imported, errors, previous, out, scanner) = if scan.paths.is_empty() {
+    let (imported, errors, previous, out, pipe) = if scan.paths.is_empty() {
         // No file of the report exists here: nothing can be re-found, nothing to scan.
         let none = gitleaks::import(&leaks, &[], &base, None, None, &today);
         let config = Config::discover(&base, scan.config.as_deref())?;
-        let scanner = Scanner::new(config.rule_pack()?).with_allow(config.allow.clone());
-        (none, 0, None, None, scanner)
+        let pipe =
+            Pipeline::new(Scanner::new(config.rule_pack()?)).with_allow(config.allow.clone());
+        (none, 0, None, None, pipe)
     } else {
         let run = super::scan::execute(&scan)?;
         let imported = gitleaks::import(
@@ -130,7 +132,7 @@ fn import(args: BaselineArgs, file: &Path) -> miette::Result<Exit> {
             run.report.errors.len(),
             run.baseline,
             Some(out),
-            run.scanner,
+            run.pipe,
         )
     };
 
@@ -173,7 +175,7 @@ fn import(args: BaselineArgs, file: &Path) -> miette::Result<Exit> {
     if !imported.unmatched.is_empty() {
         // A file name may hold a secret: shown masked, as in scan reports.
         let masked = PathSecrets::check(
-            &scanner,
+            &pipe,
             imported.unmatched.iter().map(|u| u.path.as_str()),
             &Source::File,
         );

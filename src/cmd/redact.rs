@@ -1,4 +1,4 @@
-//! `leakgate redact [FILE] [--in-place]`: the streaming filter. Builds the same scanner as `scan`
+//! `leakgate redact [FILE] [--in-place]`: the streaming filter. Builds the same pipe as `scan`
 //! (rule pack, config allowlists, known values), then masks every secret it finds in stdin (or
 //! FILE) on the way to stdout, or rewrites FILE atomically with `--in-place`.
 
@@ -6,6 +6,7 @@ use super::Exit;
 use crate::cli::RedactArgs;
 use crate::config::Config;
 use crate::detect::Scanner;
+use crate::engine::Pipeline;
 use crate::known::{KnownSet, KnownValues};
 use crate::redact::{Redactor, Stats};
 use crate::source::root::Root;
@@ -22,18 +23,17 @@ pub fn run(args: RedactArgs) -> miette::Result<Exit> {
     let mut known = config.known.clone();
     known.env &= !args.no_env;
     let known = KnownSet::load(&known, &root, &args.env_files)?;
-    let scanner = Scanner::new(config.rule_pack()?)
-        .with_allow(config.allow.clone())
-        .with_known(KnownValues::build(&known));
+    let scanner = Scanner::new(config.rule_pack()?).with_known(KnownValues::build(&known));
+    let pipe = Pipeline::new(scanner).with_allow(config.allow.clone());
     let (_, pool) = super::workers(args.threads)?;
     let result = pool.install(|| match (&args.file, args.in_place) {
-        (Some(file), true) => in_place(&scanner, file, &project.name(file)),
+        (Some(file), true) => in_place(&pipe, file, &project.name(file)),
         (Some(file), false) => {
             let input = std::fs::File::open(file)
                 .map_err(|e| miette!("cannot read {}: {e}", file.display()))?;
-            to_stdout(&scanner, &project.name(file), input)
+            to_stdout(&pipe, &project.name(file), input)
         }
-        (None, _) => to_stdout(&scanner, "stdin", std::io::stdin()),
+        (None, _) => to_stdout(&pipe, "stdin", std::io::stdin()),
     })?;
     if args.verbose {
         #[allow(clippy::print_stderr)]
@@ -48,12 +48,12 @@ pub fn run(args: RedactArgs) -> miette::Result<Exit> {
 }
 
 fn to_stdout(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     name: &str,
     input: impl std::io::Read + Send,
 ) -> miette::Result<Stats> {
     let mut out = std::io::stdout().lock();
-    match Redactor::new(scanner, name).run(input, &mut out) {
+    match Redactor::new(pipe, name).run(input, &mut out) {
         Ok(stats) => Ok(stats),
         // A closed pipe (`leakgate redact < log | head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Stats::default()),
@@ -67,7 +67,7 @@ fn to_stdout(
 /// Only a regular file is rewritten. A symbolic link is refused: the rename would replace the
 /// link and leave the secret in its target; a FIFO, device or socket is refused before it is
 /// opened (opening a FIFO without a writer blocks forever).
-fn in_place(scanner: &Scanner, file: &Path, shown: &str) -> miette::Result<Stats> {
+fn in_place(pipe: &Pipeline, file: &Path, shown: &str) -> miette::Result<Stats> {
     let fail = |what: &str, e: std::io::Error| miette!("cannot {what} {}: {e}", file.display());
     let kind = std::fs::symlink_metadata(file)
         .map_err(|e| fail("read", e))?
@@ -111,7 +111,7 @@ fn in_place(scanner: &Scanner, file: &Path, shown: &str) -> miette::Result<Stats
         let out = std::fs::File::create(&tmp)?;
         out.set_permissions(perms)?;
         let mut w = std::io::BufWriter::new(out);
-        let stats = Redactor::new(scanner, shown).run(input, &mut w)?;
+        let stats = Redactor::new(pipe, shown).run(input, &mut w)?;
         let out = w.into_inner().map_err(|e| e.into_error())?;
         out.sync_all()?;
         std::fs::rename(&tmp, file)?;

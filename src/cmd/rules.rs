@@ -4,7 +4,7 @@ use super::{Exit, print};
 use crate::cli::{ListFormat, RulesCommand};
 use crate::config::Config;
 use crate::detect::{Scanner, Scratch};
-use crate::engine::scan_bytes;
+use crate::engine::{Pipeline, scan_bytes};
 use crate::finding::Source;
 use crate::rulecheck as check;
 use crate::rules::{BUILTIN_RULE_FILES, PackBuilder};
@@ -87,10 +87,11 @@ fn explain(id: &str) -> miette::Result<Exit> {
     let config = Config::discover(&project_root()?, None)?;
     let mut scanner = Scanner::new(config.rule_pack()?);
     scanner.pack.rules.extend(config.hygiene_rules());
-    let Some(index) = scanner.rules().iter().position(|r| r.id == id) else {
+    let pipe = Pipeline::new(scanner);
+    let Some(index) = pipe.rules().iter().position(|r| r.id == id) else {
         return Err(miette!("no rule `{id}` (see `leakgate rules list`)"));
     };
-    let rule = &scanner.rules()[index];
+    let rule = &pipe.rules()[index];
     let mut s = format!("{} ({})\n  {}\n", rule.id, rule.severity, rule.title);
     if let Some(what) = crate::hygiene::describe(&rule.id) {
         s.push_str(&format!("  Hygiene check (not a pattern): {what}\n"));
@@ -105,7 +106,7 @@ fn explain(id: &str) -> miette::Result<Exit> {
     let mut candidates = Vec::new();
     let example = rule.examples.iter().find_map(|ex| {
         scan_bytes(
-            &scanner,
+            &pipe,
             "example.txt",
             &Source::File,
             ex.as_bytes(),
@@ -150,11 +151,11 @@ fn check_files(files: &[std::path::PathBuf], format: ListFormat) -> miette::Resu
     let pack = builder.finish()?;
     let count_checked;
     let problems = {
-        let scanner = Scanner::new(pack);
+        let pipe = Pipeline::new(Scanner::new(pack));
         let which =
             |r: &crate::rules::Rule| texts.is_empty() || texts.iter().any(|(n, _)| *n == r.origin);
-        count_checked = scanner.rules().iter().filter(|r| which(r)).count();
-        check::check(&scanner, which)
+        count_checked = pipe.rules().iter().filter(|r| which(r)).count();
+        check::check(&pipe, which)
     };
     let text = match format {
         ListFormat::Json => {

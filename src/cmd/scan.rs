@@ -12,18 +12,19 @@ use crate::baseline::{self, Baseline};
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 use crate::config::{Config, Scope};
 use crate::detect::Scanner;
-use crate::engine::{self, Budget};
+use crate::engine::{self, Budget, Pipeline};
 use crate::finding::{Source, State};
 use crate::hygiene;
 use crate::known::{KnownSet, KnownValues};
+use crate::listing;
 use crate::pathcheck::PathSecrets;
 use crate::progress::{self, Progress};
 use crate::report::{
-    self, Report, RulesInfo, Skipped, Stats, Status, github, human, json, jsonl, junit, listing,
-    markdown, sarif,
+    self, Report, RulesInfo, Skipped, Stats, Status, github, human, json, jsonl, junit, markdown,
+    sarif,
 };
 use crate::rules::Severity;
-use crate::source::history::{self, HistoryPlan};
+use crate::source::history::HistoryPlan;
 use crate::source::root::Root;
 use crate::source::staged::{self, Repo, StagedPlan};
 use crate::source::stdin;
@@ -37,7 +38,7 @@ use std::time::Instant;
 /// A finished scan: the judged report plus what the outputs need.
 pub struct ScanRun {
     pub report: Report,
-    pub scanner: Scanner,
+    pub pipe: Pipeline,
     pub root: PathBuf,
     /// The baseline file that applies, if any (read or not yet written).
     pub baseline_path: PathBuf,
@@ -48,7 +49,7 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
     let started = Instant::now();
     let run = execute(&args)?;
     let report = &run.report;
-    let rules = run.scanner.rules();
+    let rules = run.pipe.rules();
     if !args.no_report {
         let path = &args.report;
         report::write_atomic(path, json::render(report).as_bytes())
@@ -129,15 +130,14 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     known_settings.env &= !args.no_env;
     let known = KnownSet::load(&known_settings, &root, &args.env_files)?;
     let known_count = known.vars.len();
-    let mut scanner = Scanner::new(pack)
-        .with_allow(config.allow.clone())
-        .with_known(KnownValues::build(&known));
+    let mut scanner = Scanner::new(pack).with_known(KnownValues::build(&known));
     scanner.explain = args.explain_suppressed;
-    scanner.decode = !args.no_decode;
     // After `with_known`: the hygiene rules never run as patterns, they name hygiene findings.
     scanner.pack.rules.extend(hygiene_rules);
+    let mut pipe = Pipeline::new(scanner).with_allow(config.allow.clone());
+    pipe.decode = !args.no_decode;
     if repo.is_none() && !from_stdin {
-        missing_paths(&scanner, &args.paths)?;
+        missing_paths(&pipe, &args.paths)?;
     }
     let (baseline_path, baseline) = load_baseline(args.baseline.as_deref(), &root)?;
     let t_rules = started.elapsed();
@@ -207,7 +207,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         let blobs = staged::read_blobs(repo, selected.entries, budget.max_file_size)
             .map_err(|e| miette!("{e}"))?;
         let mut scanned =
-            pool.install(|| engine::scan_blobs(&scanner, blobs.into_iter(), &Source::Staged));
+            pool.install(|| engine::scan_blobs(&pipe, blobs.into_iter(), &Source::Staged));
         scanned
             .findings
             .extend(staged_hygiene(repo, &selected.considered, &config)?);
@@ -225,7 +225,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         };
         let t_walk = started.elapsed();
         let h = pool
-            .install(|| history::scan(&scanner, &plan, budget))
+            .install(|| engine::history::scan(&pipe, &plan, budget))
             .map_err(|e| miette!("cannot scan the git history: {e}"))?;
         git = Some(h.stats);
         (h.scanned, 0, h.paths.into_iter().collect(), t_walk)
@@ -235,7 +235,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         if walk::excluded(&config.exclude, name).map_err(|e| miette!("{e}"))? {
             (engine::Scanned::default(), 1, Vec::new(), t_walk)
         } else {
-            let scanned = stdin::scan(&scanner, name, budget);
+            let scanned = engine::scan_stdin(&pipe, name, budget);
             (scanned, 0, vec![name.to_string()], t_walk)
         }
     } else {
@@ -255,9 +255,8 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             walked.files.len() as u64,
             progress::wanted(args.quiet, false),
         );
-        let mut scanned = pool.install(|| {
-            engine::scan_files_observed(&scanner, &walked.files, budget, &|| bar.inc())
-        });
+        let mut scanned = pool
+            .install(|| engine::scan_files_observed(&pipe, &walked.files, budget, &|| bar.inc()));
         bar.finish();
         scanned.errors.extend(walked.errors);
         let listed = walked.files.iter().map(|f| f.path.clone()).collect();
@@ -277,7 +276,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
         Source::File
     };
     let in_paths = PathSecrets::check(
-        &scanner,
+        &pipe,
         listed
             .iter()
             .chain(scanned.findings.iter().map(|f| &f.path))
@@ -364,7 +363,7 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     }
     Ok(ScanRun {
         report,
-        scanner,
+        pipe,
         root,
         baseline_path,
         baseline,
@@ -411,7 +410,7 @@ fn usage(args: &ScanArgs, from_stdin: bool) -> miette::Result<()> {
 /// so there is no verdict to give. A name that exists but cannot be read (a dangling link,
 /// permission denied) stays an error entry of the report, which fails the gate. Names are
 /// masked where they hold a secret.
-fn missing_paths(scanner: &Scanner, paths: &[PathBuf]) -> miette::Result<()> {
+fn missing_paths(pipe: &Pipeline, paths: &[PathBuf]) -> miette::Result<()> {
     let mut missing: Vec<String> = paths
         .iter()
         .filter(|p| {
@@ -427,7 +426,7 @@ fn missing_paths(scanner: &Scanner, paths: &[PathBuf]) -> miette::Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let masks = PathSecrets::check(scanner, missing.iter().map(String::as_str), &Source::File);
+    let masks = PathSecrets::check(pipe, missing.iter().map(String::as_str), &Source::File);
     masks.mask_all(missing.iter_mut());
     let list: Vec<String> = missing
         .iter()

@@ -17,7 +17,6 @@ pub mod literals;
 pub mod memo;
 
 use crate::classify::entropy;
-use crate::filter::allow::AllowList;
 use crate::known::KnownValues;
 use crate::rules::reach::{ByteSet, Opening, Reach};
 use crate::rules::{Checksum, Classes, Rule, RulePack};
@@ -52,13 +51,9 @@ pub struct Scanner {
     regex_rules: usize,
     /// Known secret values; their synthetic rules follow the regex rules in `pack.rules`.
     known: Option<KnownValues>,
-    /// The config's allowlist, applied by `filter::judge`.
-    pub allow: AllowList,
     /// Keep rejected and dropped candidates (as `State::Dropped` findings) to explain every
     /// validator and filter decision.
     pub explain: bool,
-    /// Also scan decoding layers (`decode`): JSON escapes, ANSI, HTML entities, percent, base64.
-    pub decode: bool,
     /// Run windowed rules only near their anchors' hits (`reach`). Off, every selected rule
     /// runs on the whole buffer: the same candidates, more slowly (the tests compare the two).
     pub windows: bool,
@@ -208,17 +203,9 @@ impl Scanner {
             patterns,
             unconditional,
             known: None,
-            allow: AllowList::default(),
             explain: false,
-            decode: true,
             windows: true,
         }
-    }
-
-    /// Adds the config's allowlist.
-    pub fn with_allow(mut self, allow: AllowList) -> Scanner {
-        self.allow = allow;
-        self
     }
 
     /// Adds known secret values: their rules are appended to the pack.

@@ -8,7 +8,6 @@ pub mod human;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
-pub mod listing;
 pub mod markdown;
 pub mod merge;
 pub mod sarif;
@@ -17,6 +16,9 @@ pub mod schema;
 use crate::baseline;
 use crate::config::Scope;
 use crate::finding::{Finding, State};
+#[cfg(test)]
+use crate::listing;
+use crate::listing::Unlisted;
 use crate::rules::Severity;
 use crate::source::walk::WalkError;
 use serde::Serialize;
@@ -110,7 +112,7 @@ pub struct Report {
     /// Files with more findings than a report lists (`listing`): how many are counted in the
     /// summary but not listed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unlisted: Vec<listing::Unlisted>,
+    pub unlisted: Vec<Unlisted>,
     /// Stale or expired baseline entries fail the gate (`--strict`).
     #[serde(skip)]
     pub strict: bool,
@@ -185,7 +187,7 @@ impl Report {
             .findings
             .iter()
             .any(|f| f.state == State::New && f.severity >= self.fail_on);
-        let failing = listing::count(&self.unlisted, self.fail_on, &mut summary) || failing;
+        let failing = count_unlisted(&self.unlisted, self.fail_on, &mut summary) || failing;
         let baseline_warns =
             self.strict && self.baseline.as_ref().is_some_and(|b| b.has_warnings());
         self.status = if failing || !self.errors.is_empty() || baseline_warns {
@@ -265,9 +267,46 @@ pub fn remove_stale_temps(dir: &Path, prefix: &str, suffix: &str) {
     }
 }
 
+/// Counts the records into a report's summary: (new, baselined, suppressed, new by rule, new by
+/// severity), and whether a new one is at or above `fail_on`.
+fn count_unlisted(unlisted: &[Unlisted], fail_on: Severity, summary: &mut Summary) -> bool {
+    let mut failing = false;
+    for u in unlisted {
+        for t in &u.tallies {
+            match t.state {
+                State::New => {
+                    summary.new += 1;
+                    *summary.by_rule.entry(u.rule_id(t).to_string()).or_default() += 1;
+                    *summary.by_severity.entry(t.severity).or_default() += 1;
+                    failing |= t.severity >= fail_on;
+                }
+                State::Baselined => summary.baselined += 1,
+                State::Suppressed => summary.suppressed += 1,
+                State::Dropped => {}
+            }
+        }
+    }
+    failing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unlisted_new_findings_fail_the_gate() {
+        let mut lister = listing::Lister::new(Some(1));
+        let mut batch = vec![
+            listing::test_support::finding(1, "r", State::Suppressed),
+            listing::test_support::finding(2, "r", State::New),
+        ];
+        lister.take("a.log", &mut batch);
+        let u = vec![lister.finish().unwrap()];
+        let mut summary = Summary::default();
+        assert!(count_unlisted(&u, Severity::High, &mut summary));
+        assert!(!count_unlisted(&u, Severity::Critical, &mut summary));
+        assert_eq!(summary.by_rule["r"], 2);
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp() {

@@ -1,11 +1,8 @@
 //! Standard input as one input (`leakgate scan -`): read to its end, whole when small and in
-//! chunks when large, within the `max_file_size` budget as it arrives (`engine::scan_reader`),
+//! chunks when large, within the `max_file_size` budget as it arrives (`engine::scan_stdin`),
 //! and named `<stdin>` or `--stdin-name NAME` (used as given: a path relative to the project root
 //! when config globs and the baseline should match it). `-` is the only path of such a scan.
 
-use crate::detect::Scanner;
-use crate::engine::{self, Budget, Scanned};
-use crate::finding::Source;
 use std::path::{Path, PathBuf};
 
 /// The name of standard input in reports unless `--stdin-name` gives one.
@@ -29,12 +26,6 @@ pub fn named(paths: &[PathBuf]) -> Result<bool, String> {
                 .into(),
         ),
     }
-}
-
-/// Scans standard input as the input `name`, on the calling thread.
-pub fn scan(scanner: &Scanner, name: &str, budget: Budget) -> Scanned {
-    let stdin = std::io::stdin();
-    engine::scan_reader(scanner, name, &Source::Stdin, stdin.lock(), budget)
 }
 
 #[cfg(test)]

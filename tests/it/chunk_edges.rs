@@ -4,13 +4,13 @@
 //! so that each case is a small stream; and a 20 MiB log is streamed with the real chunk size.
 
 use leakgate::detect::{Scanner, Scratch};
-use leakgate::engine::{Budget, scan_bytes};
+use leakgate::engine::stream::{
+    CHUNK, Chunking, MAX_CONTEXT, OVERLAP, StreamBuffers, scan_chunked, scan_stream,
+};
+use leakgate::engine::{Budget, Pipeline, scan_bytes};
 use leakgate::finding::{Finding, Source};
 use leakgate::rules::RulePack;
 use leakgate::rules::lazy::LazyRegex;
-use leakgate::stream::{
-    CHUNK, Chunking, MAX_CONTEXT, OVERLAP, StreamBuffers, scan_chunked, scan_stream,
-};
 use std::collections::BTreeSet;
 
 /// What must agree between the streamed and the whole scan.
@@ -52,7 +52,7 @@ struct Whole {
 }
 
 impl Whole {
-    fn scan(&mut self, s: &Scanner, path: &str, text: &[u8]) -> Vec<Key> {
+    fn scan(&mut self, s: &Pipeline, path: &str, text: &[u8]) -> Vec<Key> {
         keys(&scan_bytes(
             s,
             path,
@@ -119,7 +119,7 @@ fn case(example: &str, long: usize, filler: u8, tail_lines: usize, tail_bytes: u
 
 #[test]
 fn every_rule_example_at_every_offset_around_a_chunk_edge() {
-    let s = Scanner::new(RulePack::builtin().unwrap());
+    let s = Pipeline::new(Scanner::new(RulePack::builtin().unwrap()));
     let lines = Chunking::for_rules(s.rules()).lines;
     let mut whole = Whole {
         scratch: Scratch::default(),
@@ -203,7 +203,7 @@ fn every_rule_example_at_every_offset_around_a_chunk_edge() {
 /// the edge a few bytes in (its keyword or name cut off), a different example each time.
 #[test]
 fn a_20_mib_log_streams_as_it_scans_whole() {
-    let s = Scanner::new(RulePack::builtin().unwrap());
+    let s = Pipeline::new(Scanner::new(RulePack::builtin().unwrap()));
     let examples: Vec<&str> = [
         "cohere-api-key",
         "generic-secret-assignment",

@@ -139,7 +139,7 @@ fn env_and_key_files_readable_by_others_are_reported() {
 fn overdue_rotation_and_withdraw_scopes_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let today = leakgate::baseline::today();
+    let today = leakgate::date::today();
     write_files(
         d,
         &[

@@ -27,6 +27,7 @@ mod inputs;
 mod known;
 mod many_findings;
 mod masking;
+mod modgraph;
 mod paths;
 mod precommit;
 mod proven_tokens;

@@ -5,6 +5,7 @@
 
 use crate::util::*;
 use leakgate::detect::checksum::base62;
+use leakgate::engine::Pipeline;
 use serde_json::Value;
 
 /// A GitHub token with a valid checksum.
@@ -17,7 +18,7 @@ fn token(seed: u64) -> String {
 fn log(n: u64) -> String {
     (1..)
         .map(token)
-        .filter(|t| !leakgate::filter::is_placeholder(t.as_bytes()))
+        .filter(|t| !leakgate::classify::is_placeholder(t.as_bytes()))
         .take(n as usize)
         .map(|t| format!("t={t}\n"))
         .collect()
@@ -190,7 +191,7 @@ fn findings_built_in_batches_are_those_of_their_lines() {
     use leakgate::detect::{Scanner, Scratch};
     use leakgate::engine::scan_bytes;
     use leakgate::finding::Source;
-    let s = Scanner::new(leakgate::rules::RulePack::builtin().unwrap());
+    let s = Pipeline::new(Scanner::new(leakgate::rules::RulePack::builtin().unwrap()));
     let blocks: Vec<String> = (0..12_000u64)
         .map(|i| match i % 6 {
             0 => format!("t={} and again {}\n", token(i), token(i)),

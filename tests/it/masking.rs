@@ -36,7 +36,7 @@ fn outputs(text: &str) -> (Vec<Finding>, String) {
         Severity::Low,
         RulesInfo {
             count: s.rules().len(),
-            pack_digest: s.pack.digest.clone(),
+            pack_digest: s.scanner.pack.digest.clone(),
         },
         Stats::default(),
         findings.clone(),
@@ -72,7 +72,7 @@ fn secret() -> impl Strategy<Value = String> {
     // Random enough to be judged a secret, and not read as a mask (`XXxX0Aaa...` starts like one).
     "[A-Za-z0-9]{20,48}".prop_filter("random enough", |s| {
         leakgate::classify::entropy::judge(s.as_bytes()).is_ok()
-            && !leakgate::filter::is_placeholder(s.as_bytes())
+            && !leakgate::classify::is_placeholder(s.as_bytes())
     })
 }
 

@@ -6,6 +6,7 @@
 use crate::util::*;
 use leakgate::detect::Scanner;
 use leakgate::detect::checksum::base62;
+use leakgate::engine::Pipeline;
 use leakgate::mask::mask;
 use leakgate::redact::Redactor;
 use leakgate::rules::RulePack;
@@ -147,13 +148,15 @@ fn known_set() -> leakgate::known::KnownSet {
     }
 }
 
-fn scanner() -> Scanner {
-    Scanner::new(RulePack::builtin().unwrap())
-        .with_known(leakgate::known::KnownValues::build(&known_set()))
+fn scanner() -> Pipeline {
+    Pipeline::new(
+        Scanner::new(RulePack::builtin().unwrap())
+            .with_known(leakgate::known::KnownValues::build(&known_set())),
+    )
 }
 
 /// A redactor over `s` (whose known values it masks too, as `leakgate redact` builds it).
-fn redactor<'a>(s: &'a Scanner, path: &str) -> Redactor<'a> {
+fn redactor<'a>(s: &'a Pipeline, path: &str) -> Redactor<'a> {
     Redactor::new(s, path)
 }
 

@@ -6,7 +6,7 @@
 
 use base64::Engine as _;
 use leakgate::detect::{Scanner, Scratch, checksum::base62};
-use leakgate::engine::scan_bytes;
+use leakgate::engine::{Pipeline, scan_bytes};
 use leakgate::finding::{Finding, Source};
 use leakgate::redact::Redactor;
 use leakgate::rules::RulePack;
@@ -108,9 +108,9 @@ fn forms(seed: u64) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn scanner() -> &'static Scanner {
-    static S: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
-    S.get_or_init(|| Scanner::new(RulePack::builtin().unwrap()))
+fn scanner() -> &'static Pipeline {
+    static S: std::sync::OnceLock<Pipeline> = std::sync::OnceLock::new();
+    S.get_or_init(|| Pipeline::new(Scanner::new(RulePack::builtin().unwrap())))
 }
 
 fn scan(text: &[u8]) -> Vec<Finding> {

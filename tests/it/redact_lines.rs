@@ -4,16 +4,16 @@
 
 use crate::util::synthetic;
 use leakgate::detect::Scanner;
-use leakgate::engine::scan_bytes;
+use leakgate::engine::{Pipeline, scan_bytes};
 use leakgate::finding::Source;
 use leakgate::redact::Redactor;
 use leakgate::rules::RulePack;
 
-fn scanner() -> Scanner {
-    Scanner::new(RulePack::builtin().unwrap())
+fn scanner() -> Pipeline {
+    Pipeline::new(Scanner::new(RulePack::builtin().unwrap()))
 }
 
-fn redact(s: &Scanner, input: &str) -> String {
+fn redact(s: &Pipeline, input: &str) -> String {
     let mut out = Vec::new();
     Redactor::new(s, "app.log")
         .run(input.as_bytes(), &mut out)
@@ -51,7 +51,7 @@ fn log_with_keys(eol: &str, indent: &str) -> String {
 }
 
 /// (rule, line) of every finding in `text`.
-fn finding_lines(s: &Scanner, text: &str) -> Vec<(String, usize)> {
+fn finding_lines(s: &Pipeline, text: &str) -> Vec<(String, usize)> {
     let mut scratch = leakgate::detect::Scratch::default();
     let mut cands = Vec::new();
     scan_bytes(

@@ -79,7 +79,7 @@ fn files_over_the_whole_file_limit_are_streamed_and_located() {
     let lines = 200_000; // ~14 MiB: two chunks and more
     let line = format!("  password: \"{}\"", synthetic(43, 24));
     let text = log_with_secret_at(lines, &line);
-    assert!(text.len() as u64 > leakgate::stream::WHOLE_FILE_LIMIT);
+    assert!(text.len() as u64 > leakgate::engine::stream::WHOLE_FILE_LIMIT);
     std::fs::create_dir_all(dir.path().join("logs")).unwrap();
     std::fs::write(dir.path().join("logs/big.log"), &text).unwrap();
     let (code, v) = scan_json(dir.path(), &["--include-logs", "."]);

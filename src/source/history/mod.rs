@@ -13,24 +13,22 @@
 //! it: a new version of a file is scanned only where its lines differ from the previous version's
 //! (`lines`, with context), and findings are deduplicated by fingerprint (rule, path, secret),
 //! keeping the oldest commit.
+//!
+//! This module lists the history and reads its blobs ([`Listed`], [`BlobReader`]); the engine
+//! scans them (`engine::history`), as it scans files.
 
-mod lines;
+pub mod lines;
 
 use crate::config::Scope;
-use crate::detect::{Candidate, Scanner, Scratch};
-use crate::engine::{self, BINARY_PROBE, Budget, Scanned};
-use crate::finding::{Finding, Source, State};
-use crate::source::walk::WalkError;
+use crate::finding::Source;
 use crate::text;
 use globset::{GlobSet, GlobSetBuilder};
 use lines::{LineMap, LineMemory, Reduced};
-use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::process::{Child, Command, Stdio};
 
 /// Which history to scan.
 pub struct HistoryPlan {
@@ -62,54 +60,53 @@ pub struct GitStats {
     pub bytes_new: u64,
 }
 
-/// The scan of a history.
-pub struct History {
-    pub scanned: Scanned,
-    pub stats: GitStats,
-    /// Every path a scanned blob had (for baseline bookkeeping).
-    pub paths: BTreeSet<String>,
-}
-
 /// Why the history could not be listed or read (not a repository, unknown revision, git
 /// missing): a usage error, not a gate failure.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct HistoryError(String);
+pub struct HistoryError(pub String);
 
 /// A commit of the listing, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Commit {
-    id: String,
-    date: String,
+pub struct Commit {
+    pub id: String,
+    pub date: String,
 }
 
 /// One blob a commit introduced at a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct BlobRef {
-    oid: String,
-    path: String,
-    commit: usize,
+pub struct BlobRef {
+    pub oid: String,
+    pub path: String,
+    /// Index into [`Listing::commits`].
+    pub commit: usize,
     /// The blob this one replaced at the path (its first parent's version), when regular.
     previous: Option<String>,
 }
 
 /// The commits and unique blobs of a listing.
 #[derive(Debug, Default)]
-struct Listing {
-    commits: Vec<Commit>,
-    blobs: Vec<BlobRef>,
+pub struct Listing {
+    pub commits: Vec<Commit>,
+    pub blobs: Vec<BlobRef>,
     references: u64,
 }
 
-/// Lists and scans the history on the current rayon pool.
-pub fn scan(
-    scanner: &Scanner,
-    plan: &HistoryPlan,
-    budget: Budget,
-) -> Result<History, HistoryError> {
+/// A listed history: what the engine reads and scans.
+pub struct Listed {
+    pub listing: Listing,
+    /// The counts known before reading (`blobs_scanned` and `bytes_new` are the engine's).
+    pub stats: GitStats,
+    /// Every path a listed blob had (for baseline bookkeeping).
+    pub paths: BTreeSet<String>,
+}
+
+/// Lists the history `plan` selects: its commits, oldest first, and the unique blobs they
+/// introduced under the plan's scopes and excludes.
+pub fn list_plan(plan: &HistoryPlan) -> Result<Listed, HistoryError> {
     let filter = PathFilter::new(plan)?;
     let listing = list(&plan.repo, plan.range.as_deref(), &filter)?;
-    let mut stats = GitStats {
+    let stats = GitStats {
         range: plan.range.clone().unwrap_or_else(|| "all refs".into()),
         commits: listing.commits.len() as u64,
         blob_references: listing.references,
@@ -118,11 +115,8 @@ pub fn scan(
         bytes_new: 0,
     };
     let paths = listing.blobs.iter().map(|b| b.path.clone()).collect();
-    let (scanned, bytes_new) = read_and_scan(scanner, &plan.repo, &listing, budget)?;
-    stats.blobs_scanned = scanned.files_scanned;
-    stats.bytes_new = bytes_new;
-    Ok(History {
-        scanned: keep_oldest(scanned, &listing.commits),
+    Ok(Listed {
+        listing,
         stats,
         paths,
     })
@@ -295,15 +289,19 @@ fn next_token(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<bool> 
 }
 
 /// A blob read from `git cat-file --batch`, ready to scan.
-struct Blob {
-    index: usize,
-    content: Result<Content, String>,
+pub struct Blob<'l> {
+    pub at: &'l BlobRef,
+    pub commit: &'l Commit,
+    /// The provenance its findings carry.
+    pub source: Source,
+    /// What was read, or why it could not be (a missing object, over the size budget).
+    pub content: Result<Content, String>,
 }
 
-enum Content {
+pub enum Content {
     Binary,
-    /// `scan`: the bytes to scan (the text, decoded from UTF-16 or UTF-32 as `text` decides, or
-    /// only its new lines, mapped back by `map`); `len`: the blob's size.
+    /// `scan`: the bytes to scan (the text as `text::content` reads it, or only its new lines,
+    /// mapped back by `map`); `len`: the blob's size.
     Text {
         scan: Vec<u8>,
         map: Option<LineMap>,
@@ -311,17 +309,15 @@ enum Content {
     },
 }
 
-/// Prepares a blob in commit order: binary check, UTF-16/32 decoding, reduction to new lines.
+/// Prepares a blob in commit order: its text (`text::content`), reduced to its new lines.
 fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
-    let mut decoded = Vec::new();
     let len = bytes.len() as u64;
-    let text = if text::decode_wide(&bytes, &mut decoded).is_some() {
-        decoded
-    } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
-        return Content::Binary;
-    } else {
-        bytes
+    let mut decoded = Vec::new();
+    let wide = match text::content(&bytes, &mut decoded) {
+        None => return Content::Binary,
+        Some(text) => !std::ptr::eq(text, bytes.as_slice()),
     };
+    let text = if wide { decoded } else { bytes };
     let (scan, map) = match memory.reduce(path, &text) {
         Reduced::Whole => (text, None),
         Reduced::Nothing => (Vec::new(), None),
@@ -333,95 +329,137 @@ fn prepare(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) -> Content {
 /// Records a blob's lines as the previous version of `path` (text blobs only).
 fn seed(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) {
     let mut decoded = Vec::new();
-    if text::decode_wide(&bytes, &mut decoded).is_some() {
-        memory.reduce(path, &decoded);
-    } else if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_none() {
-        memory.reduce(path, &bytes);
+    if let Some(text) = text::content(&bytes, &mut decoded) {
+        memory.reduce(path, text);
     }
 }
 
-/// Streams the listed blobs from one `git cat-file --batch` process and scans them in parallel.
-/// Returns the scan and the number of bytes the detectors ran on.
-fn read_and_scan(
-    scanner: &Scanner,
-    repo: &Path,
-    listing: &Listing,
-    budget: Budget,
-) -> Result<(Scanned, u64), HistoryError> {
-    if listing.blobs.is_empty() {
-        return Ok((Scanned::default(), 0));
-    }
-    // Blobs are read oldest first, but a pack stores old versions as deltas against newer ones,
-    // so each read rebuilds a delta chain; git's delta base cache (96 MiB by default) decides
-    // how much of that work is reused. A larger cache spends the git child's memory (bounded by
-    // the limit) to rebuild shared bases once instead of once per version; the effect on a long
-    // history is measured in docs/benchmarks.md ("Git history").
-    let mut child = git(repo)
-        .args(["-c", DELTA_BASE_CACHE, "cat-file", "--batch", "--buffer"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| HistoryError(format!("cannot run git cat-file: {e}")))?;
-    let mut stdin = child.stdin.take().expect("piped");
-    // Before the first blob of a path that replaced an earlier version (the first commit of a
-    // range, or a version whose predecessor was read under another path), that earlier version is
-    // read too, only to seed the line memory: a range is then scanned where it changed lines, as a
-    // pull request's diff.
-    let mut seen_paths: HashSet<&str> = HashSet::new();
-    let mut requests: Vec<(String, Option<usize>)> = Vec::new(); // (oid, blob index or seed)
-    for (i, b) in listing.blobs.iter().enumerate() {
-        if seen_paths.insert(b.path.as_str())
-            && let Some(prev) = &b.previous
-        {
-            requests.push((prev.clone(), None));
+/// The blobs of a listing, oldest first, streamed from one `git cat-file --batch` process fed by
+/// a writer thread. Each path's versions arrive in commit order, so the line memory reduces each
+/// version to the lines it changed. Dropping the reader stops the process.
+pub struct BlobReader<'l> {
+    listing: &'l Listing,
+    child: Child,
+    writer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    reader: BufReader<std::process::ChildStdout>,
+    /// (oid, blob index, or `None` for a seed: an earlier version read only for its lines).
+    requests: Vec<(String, Option<usize>)>,
+    next: usize,
+    max: Option<u64>,
+    memory: LineMemory,
+}
+
+impl<'l> BlobReader<'l> {
+    /// Starts reading the listing's blobs; `max` is the `max_file_size` budget.
+    pub fn open(repo: &Path, listing: &'l Listing, max: Option<u64>) -> Result<Self, HistoryError> {
+        // Blobs are read oldest first, but a pack stores old versions as deltas against newer
+        // ones, so each read rebuilds a delta chain; git's delta base cache (96 MiB by default)
+        // decides how much of that work is reused. A larger cache spends the git child's memory
+        // (bounded by the limit) to rebuild shared bases once instead of once per version; the
+        // effect on a long history is measured in docs/benchmarks.md ("Git history").
+        let mut child = git(repo)
+            .args(["-c", DELTA_BASE_CACHE, "cat-file", "--batch", "--buffer"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| HistoryError(format!("cannot run git cat-file: {e}")))?;
+        let mut stdin = child.stdin.take().expect("piped");
+        // Before the first blob of a path that replaced an earlier version (the first commit of
+        // a range, or a version whose predecessor was read under another path), that earlier
+        // version is read too, only to seed the line memory: a range is then scanned where it
+        // changed lines, as a pull request's diff.
+        let mut seen_paths: HashSet<&str> = HashSet::new();
+        let mut requests: Vec<(String, Option<usize>)> = Vec::new();
+        for (i, b) in listing.blobs.iter().enumerate() {
+            if seen_paths.insert(b.path.as_str())
+                && let Some(prev) = &b.previous
+            {
+                requests.push((prev.clone(), None));
+            }
+            requests.push((b.oid.clone(), Some(i)));
         }
-        requests.push((b.oid.clone(), Some(i)));
+        let oids: Vec<String> = requests.iter().map(|(o, _)| o.clone()).collect();
+        let writer = std::thread::spawn(move || -> std::io::Result<()> {
+            let mut w = std::io::BufWriter::with_capacity(64 << 10, &mut stdin);
+            for oid in &oids {
+                w.write_all(oid.as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+            w.flush()
+        });
+        let stdout = child.stdout.take().expect("piped");
+        Ok(BlobReader {
+            listing,
+            child,
+            writer: Some(writer),
+            reader: BufReader::with_capacity(1 << 20, stdout),
+            requests,
+            next: 0,
+            max,
+            memory: LineMemory::default(),
+        })
     }
-    let oids: Vec<String> = requests.iter().map(|(o, _)| o.clone()).collect();
-    let writer = std::thread::spawn(move || -> std::io::Result<()> {
-        let mut w = std::io::BufWriter::with_capacity(64 << 10, &mut stdin);
-        for oid in &oids {
-            w.write_all(oid.as_bytes())?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()
-    });
-    let stdout = child.stdout.take().expect("piped");
-    let mut reader = BufReader::with_capacity(1 << 20, stdout);
-    let max = budget.max_file_size;
-    let mut next = 0;
-    let mut memory = LineMemory::default();
-    let new_bytes = AtomicU64::new(0);
-    // The iterator runs under par_bridge's lock, one blob at a time in commit order, so the line
-    // memory sees each path's versions oldest first; the scans run in parallel.
-    let blobs = std::iter::from_fn(|| {
+}
+
+impl<'l> Iterator for BlobReader<'l> {
+    type Item = Blob<'l>;
+
+    fn next(&mut self) -> Option<Blob<'l>> {
         loop {
-            let (_, request) = requests.get(next)?;
-            let bytes = read_blob(&mut reader, max);
+            let (_, request) = self.requests.get(self.next)?;
+            let request = *request;
+            let bytes = read_blob(&mut self.reader, self.max);
             let failed = bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
-            next = if failed { requests.len() } else { next + 1 };
-            let Some(index) = *request else {
+            self.next = if failed {
+                self.requests.len()
+            } else {
+                self.next + 1
+            };
+            let Some(index) = request else {
                 // A seed: remembered, not scanned (its findings belong to earlier commits).
-                if let (Ok(b), Some((_, Some(i)))) = (bytes, requests.get(next)) {
-                    seed(b, &listing.blobs[*i].path, &mut memory);
+                if let (Ok(b), Some((_, Some(i)))) = (bytes, self.requests.get(self.next)) {
+                    seed(b, &self.listing.blobs[*i].path, &mut self.memory);
                 }
                 continue;
             };
-            let content = bytes.map(|b| prepare(b, &listing.blobs[index].path, &mut memory));
-            return Some(Blob { index, content });
+            let at = &self.listing.blobs[index];
+            let commit = &self.listing.commits[at.commit];
+            let content = bytes.map(|b| prepare(b, &at.path, &mut self.memory));
+            let source = Source::Commit {
+                id: commit.id.clone(),
+                date: (!commit.date.is_empty()).then(|| commit.date.clone()),
+            };
+            return Some(Blob {
+                at,
+                commit,
+                source,
+                content,
+            });
         }
-    });
-    let scanned = blobs
-        .par_bridge()
-        .map_init(Worker::default, |w, blob| {
-            scan_blob(scanner, listing, blob, w, &new_bytes)
-        })
-        .reduce(Scanned::default, merge);
-    let _ = writer.join();
-    let _ = child.kill();
-    let _ = child.wait();
-    Ok((scanned, new_bytes.into_inner()))
+    }
+}
+
+impl Drop for BlobReader<'_> {
+    fn drop(&mut self) {
+        if let Some(w) = self.writer.take() {
+            // The process is killed first: a writer blocked on a full pipe then fails and ends.
+            let _ = self.child.kill();
+            let _ = w.join();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Listing {
+    /// Each commit id's position, oldest first.
+    pub fn commit_order(&self) -> HashMap<&str, usize> {
+        self.commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect()
+    }
 }
 
 /// The most a blob's stated size reserves before its bytes arrive (larger blobs grow from there).
@@ -472,94 +510,6 @@ pub fn read_blob(r: &mut impl BufRead, max: Option<u64>) -> Result<Vec<u8>, Stri
         ));
     }
     Ok(bytes)
-}
-
-#[derive(Default)]
-struct Worker {
-    candidates: Vec<Candidate>,
-}
-
-fn scan_blob(
-    scanner: &Scanner,
-    listing: &Listing,
-    blob: Blob,
-    w: &mut Worker,
-    new_bytes: &AtomicU64,
-) -> Scanned {
-    let mut out = Scanned::default();
-    let b = &listing.blobs[blob.index];
-    let commit = &listing.commits[b.commit];
-    let (scan, map, len) = match blob.content {
-        Ok(Content::Text { scan, map, len }) => (scan, map, len),
-        Ok(Content::Binary) => {
-            out.skipped_binary = 1;
-            return out;
-        }
-        Err(message) => {
-            out.errors.push(WalkError {
-                path: b.path.clone(),
-                message: format!("{message} (blob {} in commit {})", b.oid, commit.id),
-            });
-            return out;
-        }
-    };
-    out.files_scanned = 1;
-    out.bytes_scanned = len;
-    new_bytes.fetch_add(scan.len() as u64, Ordering::Relaxed);
-    if scan.is_empty() {
-        return out;
-    }
-    let source = Source::Commit {
-        id: commit.id.clone(),
-        date: (!commit.date.is_empty()).then(|| commit.date.clone()),
-    };
-    // The thread's own scratch: `par_bridge` makes a fresh worker for many a blob, and a
-    // scratch holds the warm regex caches.
-    out.findings = Scratch::with_local(|scratch| {
-        engine::scan_bytes(scanner, &b.path, &source, &scan, scratch, &mut w.candidates)
-    });
-    if let Some(map) = map {
-        for f in &mut out.findings {
-            f.line = map.original(f.line);
-            f.end_line = map.original(f.end_line);
-        }
-    }
-    out
-}
-
-fn merge(mut a: Scanned, b: Scanned) -> Scanned {
-    a.findings.extend(b.findings);
-    a.errors.extend(b.errors);
-    a.files_scanned += b.files_scanned;
-    a.bytes_scanned += b.bytes_scanned;
-    a.skipped_binary += b.skipped_binary;
-    a
-}
-
-/// Keeps, for every fingerprint, only the findings of the oldest commit that has it: a secret is
-/// reported where it was introduced, not again in every later version of its file.
-fn keep_oldest(mut scanned: Scanned, commits: &[Commit]) -> Scanned {
-    let order: HashMap<&str, usize> = commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let commit_of = |f: &Finding| match &f.source {
-        Source::Commit { id, .. } => order.get(id.as_str()).copied().unwrap_or(usize::MAX),
-        _ => usize::MAX,
-    };
-    let mut oldest: BTreeMap<(String, State), usize> = BTreeMap::new();
-    for f in &scanned.findings {
-        let e = oldest
-            .entry((f.fingerprint.clone(), f.state))
-            .or_insert(usize::MAX);
-        *e = (*e).min(commit_of(f));
-    }
-    scanned
-        .findings
-        .retain(|f| oldest[&(f.fingerprint.clone(), f.state)] == commit_of(f));
-    engine::sort(&mut scanned);
-    scanned
 }
 
 #[cfg(test)]

@@ -5,13 +5,14 @@
 #![allow(dead_code)]
 
 use leakgate::detect::{Scanner, Scratch};
+use leakgate::engine::Pipeline;
 use leakgate::rules::RulePack;
 use std::sync::OnceLock;
 
 /// The scanner with the built-in pack.
-pub fn scanner() -> &'static Scanner {
-    static S: OnceLock<Scanner> = OnceLock::new();
-    S.get_or_init(|| Scanner::new(RulePack::builtin().unwrap()))
+pub fn scanner() -> &'static Pipeline {
+    static S: OnceLock<Pipeline> = OnceLock::new();
+    S.get_or_init(|| Pipeline::new(Scanner::new(RulePack::builtin().unwrap())))
 }
 
 /// Every example line of the pack (rules without path restrictions) with the secrets the scanner
@@ -25,11 +26,12 @@ pub fn examples() -> &'static [(String, Vec<String>)] {
         for rule in s.rules().iter().filter(|r| r.paths.is_none()) {
             for ex in &rule.examples {
                 let mut cands = Vec::new();
-                s.scan("docs/notes.md", ex.as_bytes(), &mut scratch, &mut cands);
+                s.scanner
+                    .scan("docs/notes.md", ex.as_bytes(), &mut scratch, &mut cands);
                 // As the findings do: a generic value that runs past a specific rule's token is
                 // a misreading, not a secret of its own.
                 cands.retain(|c| c.rejected.is_none());
-                leakgate::finding::retain_unsubsumed(&s.pack, &mut cands, |c| c);
+                leakgate::finding::retain_unsubsumed(&s.scanner.pack, &mut cands, |c| c);
                 let mut secrets: Vec<String> = cands
                     .iter()
                     .filter(|c| c.rejected.is_none())

@@ -8,23 +8,62 @@
 //!
 //! A file that cannot be read, or that a budget cut short, is an error entry: the gate cannot
 //! vouch for it, so the scan fails closed without stopping. Findings past a file's listing limit
-//! are counted, not kept (`report::listing`), and built a batch at a time.
+//! are counted, not kept (`listing`), and built a batch at a time.
 
 use crate::decode;
 use crate::detect::{Candidate, Scanner, Scratch};
+use crate::filter::allow::AllowList;
 use crate::filter::{self, Verdict};
 use crate::finding::{self, DecodedJudged, Finding, Judged, Source};
-use crate::report::listing::{Lister, Unlisted};
+use crate::listing::{Lister, Unlisted};
 use crate::source::staged::Blob;
 use crate::source::walk::{FileEntry, WalkError};
-use crate::stream::{self, StreamBuffers, StreamError};
+pub mod history;
+pub mod stream;
+
 use crate::text;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::io::Read;
+use stream::{StreamBuffers, StreamError};
 
-/// How many leading bytes are checked for a NUL to call a file binary.
-pub const BINARY_PROBE: usize = 8 << 10;
+/// What runs on every buffer: detection (the [`Scanner`]), the filter stage's allowlist, and
+/// whether the decoding layers are scanned. Every input (walked files, staged and history blobs,
+/// standard input, streamed chunks, `redact`'s windows, rule examples) goes through one.
+pub struct Pipeline {
+    pub scanner: Scanner,
+    /// The config's allowlist, applied by `filter::judge`.
+    pub allow: AllowList,
+    /// Also scan decoding layers (`decode`): JSON escapes, ANSI, HTML entities, percent, base64.
+    pub decode: bool,
+}
+
+impl Pipeline {
+    /// The scanner with no allowlist, decoding layers on.
+    pub fn new(scanner: Scanner) -> Pipeline {
+        Pipeline {
+            scanner,
+            allow: AllowList::default(),
+            decode: true,
+        }
+    }
+
+    /// Adds the config's allowlist.
+    pub fn with_allow(mut self, allow: AllowList) -> Pipeline {
+        self.allow = allow;
+        self
+    }
+
+    pub fn rules(&self) -> &[crate::rules::Rule] {
+        self.scanner.rules()
+    }
+}
+
+impl From<Scanner> for Pipeline {
+    fn from(scanner: Scanner) -> Pipeline {
+        Pipeline::new(scanner)
+    }
+}
 
 /// Limits on what one file may cost.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,7 +71,7 @@ pub struct Budget {
     pub max_file_size: Option<u64>,
     /// Streamed inputs (large or compressed files) that take longer are cut short and reported.
     pub max_file_time: Option<std::time::Duration>,
-    /// Findings listed per file; the rest are counted, not listed (`report::listing`).
+    /// Findings listed per file; the rest are counted, not listed (`listing`).
     pub max_listed: Option<usize>,
 }
 
@@ -93,13 +132,13 @@ fn with_worker<T>(f: impl FnOnce(&mut Worker) -> T) -> T {
 }
 
 /// Scans files in parallel on the current rayon pool.
-pub fn scan_files(scanner: &Scanner, files: &[FileEntry], budget: Budget) -> Scanned {
-    scan_files_observed(scanner, files, budget, &|| {})
+pub fn scan_files(pipe: &Pipeline, files: &[FileEntry], budget: Budget) -> Scanned {
+    scan_files_observed(pipe, files, budget, &|| {})
 }
 
 /// As [`scan_files`], calling `done` once per file as it finishes (progress display).
 pub fn scan_files_observed(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     files: &[FileEntry],
     budget: Budget,
     done: &(dyn Fn() + Sync),
@@ -110,7 +149,7 @@ pub fn scan_files_observed(
         .par_iter()
         .with_max_len(1)
         .map(|f| {
-            let scanned = with_worker(|w| scan_file(scanner, f, budget, w));
+            let scanned = with_worker(|w| scan_file(pipe, f, budget, w));
             done();
             scanned
         })
@@ -123,7 +162,7 @@ pub fn scan_files_observed(
 /// parallel on the current rayon pool; an `Err` item is an input that could not be read and
 /// becomes an error entry.
 pub fn scan_blobs(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     batches: impl Iterator<Item = Vec<Result<Blob, WalkError>>>,
     source: &Source,
 ) -> Scanned {
@@ -133,7 +172,7 @@ pub fn scan_blobs(
             .par_iter()
             .with_max_len(1)
             .map(|blob| match blob {
-                Ok(b) => with_worker(|w| scan_buffer(scanner, &b.path, source, &b.bytes, None, w)),
+                Ok(b) => with_worker(|w| scan_buffer(pipe, &b.path, source, &b.bytes, None, w)),
                 Err(e) => Scanned {
                     errors: vec![e.clone()],
                     ..Scanned::default()
@@ -146,12 +185,18 @@ pub fn scan_blobs(
     out
 }
 
+/// Scans standard input as the input `name`, on the calling thread.
+pub fn scan_stdin(pipe: &Pipeline, name: &str, budget: Budget) -> Scanned {
+    let stdin = std::io::stdin();
+    scan_reader(pipe, name, &Source::Stdin, stdin.lock(), budget)
+}
+
 /// Scans one input read from `reader` to its end (standard input): read whole when it ends within
 /// [`stream::WHOLE_FILE_LIMIT`], else streamed in chunks as a large file is; bounded by the
 /// `max_file_size` budget as it arrives (what lies past it is not read, and the input is an error
 /// entry). Runs on the calling thread.
 pub fn scan_reader(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     source: &Source,
     reader: impl Read,
@@ -160,7 +205,7 @@ pub fn scan_reader(
     with_worker(|w| {
         let max = budget.max_file_size;
         let mut reader = Bounded::new(reader, max);
-        let mut out = scan_read(scanner, (path, source), &mut reader, 0, budget, w);
+        let mut out = scan_read(pipe, (path, source), &mut reader, 0, budget, w);
         if let (true, Some(max)) = (reader.over, max) {
             out.errors.push(WalkError {
                 path: path.to_string(),
@@ -184,7 +229,7 @@ pub fn sort(out: &mut Scanned) {
     out.errors.dedup();
 }
 
-fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -> Scanned {
+fn scan_file(pipe: &Pipeline, f: &FileEntry, budget: Budget, w: &mut Worker) -> Scanned {
     let mut out = Scanned::default();
     let error = |message: String| WalkError {
         path: f.path.clone(),
@@ -216,17 +261,17 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
             flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)),
             max,
         );
-        out = scan_streamed(scanner, named, &mut reader, budget, gzip, w);
+        out = scan_streamed(pipe, named, &mut reader, budget, gzip, w);
         over_budget(&mut out, &f.path, reader.over, max);
         return out;
     }
     let mut reader = Bounded::new(file, max);
     if len > stream::WHOLE_FILE_LIMIT {
-        out = scan_streamed(scanner, named, &mut reader, budget, gzip, w);
+        out = scan_streamed(pipe, named, &mut reader, budget, gzip, w);
         over_budget(&mut out, &f.path, reader.over, max);
         return out;
     }
-    out = scan_read(scanner, named, &mut reader, len, budget, w);
+    out = scan_read(pipe, named, &mut reader, len, budget, w);
     over_budget(&mut out, &f.path, reader.over, max);
     out
 }
@@ -235,7 +280,7 @@ fn scan_file(scanner: &Scanner, f: &FileEntry, budget: Budget, w: &mut Worker) -
 /// when opened, 0 when unknown) into this thread's buffer and scans it whole; one that goes on
 /// past the limit is streamed from what was read on. Files and standard input share this.
 fn scan_read<R: Read>(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     (path, source): (&str, &Source),
     reader: &mut Bounded<R>,
     len: u64,
@@ -251,11 +296,11 @@ fn scan_read<R: Read>(
             }],
             ..Scanned::default()
         },
-        Ok(true) => scan_buffer(scanner, path, source, &buf, budget.max_listed, w),
+        Ok(true) => scan_buffer(pipe, path, source, &buf, budget.max_listed, w),
         Ok(false) => {
             // It went on past the whole-file limit: the rest is streamed after what was read.
             let mut rest = std::io::Cursor::new(&buf[..]).chain(reader);
-            scan_streamed(scanner, (path, source), &mut rest, budget, false, w)
+            scan_streamed(pipe, (path, source), &mut rest, budget, false, w)
         }
     };
     w.buf = buf;
@@ -301,7 +346,7 @@ fn over_budget(out: &mut Scanned, path: &str, over: bool, max: Option<u64>) {
 
 /// Scans an input as a stream of overlapping chunks (large, growing and compressed files).
 fn scan_streamed(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     (path, source): (&str, &Source),
     reader: impl Read,
     budget: Budget,
@@ -313,7 +358,7 @@ fn scan_streamed(
         path: path.to_string(),
         message,
     };
-    let got = stream::scan_stream(scanner, path, source, reader, budget, &mut w.stream);
+    let got = stream::scan_stream(pipe, path, source, reader, budget, &mut w.stream);
     if got.binary {
         out.skipped_binary = 1;
         return out;
@@ -429,9 +474,9 @@ fn read_whole(
 }
 
 /// Scans one file's bytes: binary files are skipped and counted, UTF-16 and UTF-32 text is
-/// decoded first; at most `max_listed` findings are listed (`report::listing`).
+/// decoded first; at most `max_listed` findings are listed (`listing`).
 fn scan_buffer(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     source: &Source,
     buf: &[u8],
@@ -439,23 +484,16 @@ fn scan_buffer(
     w: &mut Worker,
 ) -> Scanned {
     let mut out = Scanned::default();
-    let text: &[u8] = match text::decode_wide(buf, &mut w.decoded) {
-        Some(_) => &w.decoded,
-        None => {
-            let probe = &buf[..buf.len().min(BINARY_PROBE)];
-            if memchr::memchr(0, probe).is_some() {
-                out.skipped_binary = 1;
-                return out;
-            }
-            buf
-        }
+    let Some(text) = text::content(buf, &mut w.decoded) else {
+        out.skipped_binary = 1;
+        return out;
     };
     out.files_scanned = 1;
     out.bytes_scanned = buf.len() as u64;
     let mut lister = Lister::new(max_listed);
     out.findings = Scratch::with_local(|scratch| {
         scan_window_listed(
-            scanner,
+            pipe,
             path,
             source,
             text,
@@ -471,28 +509,20 @@ fn scan_buffer(
 
 /// Runs detect → filter → finding over one buffer (used for files, staged blobs and examples).
 pub fn scan_bytes(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     source: &Source,
     text: &[u8],
     scratch: &mut Scratch,
     candidates: &mut Vec<Candidate>,
 ) -> Vec<Finding> {
-    scan_window(
-        scanner,
-        path,
-        source,
-        text,
-        0..text.len(),
-        scratch,
-        candidates,
-    )
+    scan_window(pipe, path, source, text, 0..text.len(), scratch, candidates)
 }
 
 /// As [`scan_bytes`], but reports only candidates whose secret starts inside `window` (the rest of
 /// `text` is context: the overlap a streamed chunk shares with its neighbours).
 pub fn scan_window(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     source: &Source,
     text: &[u8],
@@ -502,15 +532,15 @@ pub fn scan_window(
 ) -> Vec<Finding> {
     let mut all = Lister::new(None);
     scan_window_listed(
-        scanner, path, source, text, window, scratch, candidates, &mut all,
+        pipe, path, source, text, window, scratch, candidates, &mut all,
     )
 }
 
-/// As [`scan_window`], listing the findings through `lister` (`report::listing`) as they are
+/// As [`scan_window`], listing the findings through `lister` (`listing`) as they are
 /// built, [`BATCH`] at a time, so that a buffer with many findings never holds them all in full.
 #[allow(clippy::too_many_arguments)]
 pub fn scan_window_listed(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     source: &Source,
     text: &[u8],
@@ -520,9 +550,9 @@ pub fn scan_window_listed(
     lister: &mut Lister,
 ) -> Vec<Finding> {
     candidates.clear();
-    scanner.scan(path, text, scratch, candidates);
-    let decoded = if scanner.decode {
-        scan_layers(scanner, path, text, &window, candidates, scratch)
+    pipe.scanner.scan(path, text, scratch, candidates);
+    let decoded = if pipe.decode {
+        scan_layers(pipe, path, text, &window, candidates, scratch)
     } else {
         Vec::new()
     };
@@ -535,14 +565,14 @@ pub fn scan_window_listed(
     for c in candidates.drain(..) {
         let verdict = match c.rejected {
             Some(why) => Verdict::Drop(why),
-            None => filter::judge(&scanner.rules()[c.rule], path, text, &c, &scanner.allow),
+            None => filter::judge(&pipe.rules()[c.rule], path, text, &c, &pipe.allow),
         };
         let j = Judged {
             candidate: c,
             verdict,
         };
         match j.verdict {
-            Verdict::Drop(_) if scanner.explain => dropped.push(j),
+            Verdict::Drop(_) if pipe.scanner.explain => dropped.push(j),
             Verdict::Drop(_) => {}
             _ => judged.push(j),
         }
@@ -550,7 +580,7 @@ pub fn scan_window_listed(
     let mut findings = Vec::new();
     for batch in batches(text, judged, decoded, dropped) {
         let mut found = finding::build_all(
-            &scanner.pack,
+            &pipe.scanner.pack,
             path,
             source,
             text,
@@ -647,7 +677,7 @@ fn batches(
 /// itself; a secret whose encoded range overlaps a plain candidate was already judged there
 /// (one its validators rejected does not count: it exists only with `explain`).
 pub(crate) fn scan_layers(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     text: &[u8],
     window: &std::ops::Range<usize>,
@@ -658,7 +688,7 @@ pub(crate) fn scan_layers(
     let mut found = Vec::new();
     for layer in decode::layers(text) {
         found.clear();
-        scanner.scan(path, &layer.text, scratch, &mut found);
+        pipe.scanner.scan(path, &layer.text, scratch, &mut found);
         for c in found.drain(..) {
             if c.rejected.is_some() {
                 continue;
@@ -677,8 +707,8 @@ pub(crate) fn scan_layers(
             {
                 continue;
             }
-            let rule = &scanner.rules()[c.rule];
-            let verdict = filter::judge(rule, path, &layer.text, &c, &scanner.allow);
+            let rule = &pipe.rules()[c.rule];
+            let verdict = filter::judge(rule, path, &layer.text, &c, &pipe.allow);
             if matches!(verdict, Verdict::Drop(_)) {
                 continue;
             }

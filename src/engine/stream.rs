@@ -20,10 +20,10 @@
 //! decompressed text). Memory per worker stays at one chunk plus its context whatever the file's
 //! size, even for a multi-GiB single line.
 
-use crate::detect::{Candidate, Scanner, Scratch};
-use crate::engine::{BINARY_PROBE, Budget, scan_window_listed};
+use super::{Budget, Pipeline, scan_window_listed};
+use crate::detect::{Candidate, Scratch};
 use crate::finding::{Finding, Source};
-use crate::report::listing::{Lister, Unlisted};
+use crate::listing::{Lister, Unlisted};
 use crate::rules::Rule;
 use crate::rules::reach::Reach;
 use std::io::Read;
@@ -134,7 +134,7 @@ pub struct Streamed {
     pub unlisted: Option<Unlisted>,
     /// Bytes scanned (decompressed bytes for compressed input).
     pub bytes: u64,
-    /// The input was binary (a NUL byte in its first [`BINARY_PROBE`] bytes).
+    /// The input was binary (a NUL byte in its first [`BINARY_PROBE`](crate::text::BINARY_PROBE) bytes).
     pub binary: bool,
     pub error: Option<StreamError>,
 }
@@ -146,23 +146,23 @@ pub struct StreamBuffers {
     pub candidates: Vec<Candidate>,
 }
 
-/// Scans `reader` chunk by chunk, cut as `scanner`'s rules need ([`Chunking::for_rules`]),
+/// Scans `reader` chunk by chunk, cut as `pipe`'s rules need ([`Chunking::for_rules`]),
 /// within `budget`'s time and listing limits.
 pub fn scan_stream(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     path: &str,
     source: &Source,
     reader: impl Read,
     budget: Budget,
     b: &mut StreamBuffers,
 ) -> Streamed {
-    let chunking = Chunking::for_rules(scanner.rules());
-    scan_chunked(scanner, &chunking, path, source, reader, budget, b)
+    let chunking = Chunking::for_rules(pipe.rules());
+    scan_chunked(pipe, &chunking, path, source, reader, budget, b)
 }
 
 /// Scans `reader` chunk by chunk, cut by `chunking`.
 pub fn scan_chunked(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     chunking: &Chunking,
     path: &str,
     source: &Source,
@@ -171,16 +171,7 @@ pub fn scan_chunked(
     b: &mut StreamBuffers,
 ) -> Streamed {
     let mut lister = Lister::new(budget.max_listed);
-    let mut out = chunks(
-        scanner,
-        chunking,
-        path,
-        source,
-        reader,
-        budget,
-        b,
-        &mut lister,
-    );
+    let mut out = chunks(pipe, chunking, path, source, reader, budget, b, &mut lister);
     out.unlisted = lister.finish();
     out
 }
@@ -188,7 +179,7 @@ pub fn scan_chunked(
 /// The loop of [`scan_chunked`]: each chunk's findings go through `lister`.
 #[allow(clippy::too_many_arguments)]
 fn chunks(
-    scanner: &Scanner,
+    pipe: &Pipeline,
     chunking: &Chunking,
     path: &str,
     source: &Source,
@@ -229,8 +220,7 @@ fn chunks(
                 out.error = Some(StreamError::Wide(wide));
                 return out;
             }
-            let probe = &b.buf[..b.buf.len().min(BINARY_PROBE)];
-            if memchr::memchr(0, probe).is_some() {
+            if crate::text::looks_binary(&b.buf) {
                 out.binary = true;
                 return out;
             }
@@ -239,7 +229,7 @@ fn chunks(
         let end = if done { b.buf.len() } else { to };
         let mut found = Scratch::with_local(|scratch| {
             scan_window_listed(
-                scanner,
+                pipe,
                 path,
                 source,
                 &b.buf,
@@ -329,7 +319,7 @@ mod tests {
     use super::*;
     use crate::rules::RulePack;
 
-    fn scanner() -> Scanner {
+    fn scanner() -> Pipeline {
         let rule = r#"
 [[rules]]
 id = "test-token"
@@ -338,7 +328,8 @@ severity = "high"
 keywords = ["tk_"]
 regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
 "#;
-        Scanner::new(RulePack::from_sources([("t.toml", rule)]).unwrap())
+        let pack = RulePack::from_sources([("t.toml", rule)]).unwrap();
+        Pipeline::new(crate::detect::Scanner::new(pack))
     }
 
     /// A reader that returns at most `n` bytes per call, to shake out boundary handling.
