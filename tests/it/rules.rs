@@ -52,7 +52,8 @@ negative_examples = ["acme_${TOKEN}", "ACME=acme_q8w7e6r5t4y3u2i1o9p8a7s6"]
     let text = util::stdout(&out);
     assert!(text.contains("example 2 is not found"), "{text}");
     assert!(text.contains("negative example 2 is found"), "{text}");
-    assert!(text.contains("1 rules checked, 2 problems"), "{text}");
+    assert!(text.contains("has no `category`"), "{text}");
+    assert!(text.contains("1 rules checked, 3 problems"), "{text}");
 }
 
 #[test]
