@@ -331,14 +331,16 @@ pub fn retain_unsubsumed<T>(pack: &RulePack, items: &mut Vec<T>, cand: impl Fn(&
 }
 
 /// Which of two overlapping candidates describes the secret better: a known secret value (it
-/// names the variable) beats a pattern, a specific rule beats a generic one, then the longer
-/// secret, then the higher severity, then the earlier rule.
+/// names the variable) beats a pattern, a specific rule beats a generic one, a rule above low
+/// confidence beats a low one (a provider's rule over a structural one such as a curl header's
+/// value), then the longer secret, then the higher severity, then the earlier rule.
 pub fn better(pack: &RulePack, a: &Candidate, b: &Candidate) -> bool {
     let (ra, rb) = (&pack.rules[a.rule], &pack.rules[b.rule]);
     let key = |r: &crate::rules::Rule, c: &Candidate| {
         (
             r.known_value,
             !r.generic,
+            r.confidence > crate::rules::Confidence::Low,
             c.secret.len(),
             r.severity,
             std::cmp::Reverse(c.rule),
