@@ -1,11 +1,11 @@
 //! Turns a parsed [`RuleSyntax`] into a compiled [`Rule`], checking every field and reporting each
 //! problem at the key that caused it.
 
-use super::format;
+use super::analysis;
 use super::lazy::LazyRegex;
-use super::reach::{Windowing, reach_of};
+use super::reach::Windowing;
 use super::syntax::RuleSyntax;
-use super::{CATEGORIES, Checksum, Classes, Confidence, Rule, Severity};
+use super::{BUILTIN_ANALYSES, CATEGORIES, Checksum, Classes, Confidence, Rule, Severity};
 use crate::diag::{self, SourceError};
 use toml::Spanned;
 
@@ -79,12 +79,20 @@ pub fn compile_rule(
         }
     }
 
-    let regex = LazyRegex::parse(r.regex.get_ref()).and_then(|(re, group, hir)| {
-        if !lazy {
-            re.compile_now()?;
-        }
-        let distinctive = !r.generic && format::distinctive(&hir, group, keywords);
-        Ok((re, group, reach_of(&hir, keywords), distinctive))
+    // The built-in pack's analyses were made by the build script (`analysis`): no parse here.
+    let pattern = r.regex.get_ref();
+    let regex = match analysis::precomputed(BUILTIN_ANALYSES, pattern, keywords) {
+        Some(a) if lazy => Ok((LazyRegex::unchecked(pattern), a)),
+        _ => LazyRegex::parse(pattern).and_then(|(re, _, hir)| {
+            if !lazy {
+                re.compile_now()?;
+            }
+            Ok((re, analysis::analyze(&hir, keywords)))
+        }),
+    }
+    .map(|(re, a)| {
+        let distinctive = !r.generic && a.distinctive;
+        (re, a.group, a.windowing, distinctive)
     });
     let (regex, secret_group, windowing, distinctive) = match regex {
         Ok((re, group, windowing, distinctive)) => (Some(re), group, windowing, distinctive),

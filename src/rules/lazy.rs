@@ -12,7 +12,7 @@
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::Hir;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
@@ -39,25 +39,17 @@ impl LazyRegex {
     /// As [`LazyRegex::new`], also returning the pattern's syntax tree for analyses such as
     /// `rules::reach` (parsed once, at load).
     pub fn parse(pattern: &str) -> Result<(LazyRegex, usize, Hir), String> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .map_err(|e| e.to_string())?;
-        let mut groups = Vec::new();
-        captures(&hir, &mut groups);
-        groups.sort_by_key(|(i, _)| *i);
-        let group = groups
-            .iter()
-            .find(|(_, name)| name.as_deref() == Some("secret"))
-            .or(groups.first())
-            .map_or(0, |(i, _)| *i as usize);
-        let lazy = LazyRegex {
+        let hir = super::analysis::parse(pattern)?;
+        let group = super::analysis::secret_group(&hir);
+        Ok((Self::unchecked(pattern), group, hir))
+    }
+
+    /// A pattern whose syntax was checked before (the built-in pack, by the build script).
+    pub fn unchecked(pattern: &str) -> LazyRegex {
+        LazyRegex {
             pattern: pattern.to_string(),
             compiled: OnceLock::new(),
-        };
-        Ok((lazy, group, hir))
+        }
     }
 
     /// Compiles now (if not yet) and reports a failure instead of deferring it.
@@ -108,20 +100,6 @@ fn build(pattern: &str) -> Result<Regex, String> {
 }
 
 /// Every capture group of `hir`: (index, name).
-fn captures(hir: &Hir, out: &mut Vec<(u32, Option<String>)>) {
-    match hir.kind() {
-        HirKind::Capture(c) => {
-            out.push((c.index, c.name.as_deref().map(str::to_string)));
-            captures(&c.sub, out);
-        }
-        HirKind::Concat(xs) | HirKind::Alternation(xs) => {
-            xs.iter().for_each(|x| captures(x, out));
-        }
-        HirKind::Repetition(r) => captures(&r.sub, out),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

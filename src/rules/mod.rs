@@ -4,6 +4,7 @@
 //! Rules are data (`rules/*.toml`, format in `rules/README.md`). A rule pack is an ordered list of
 //! rules plus a digest of the sources it came from, so a report can name exactly what ran.
 
+pub mod analysis;
 mod compile;
 pub mod format;
 pub mod lazy;
@@ -19,6 +20,13 @@ use std::fmt;
 pub use compile::compile_rule;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The analyses of the built-in rules' regexes, made by the build script, sorted by digest.
+pub static BUILTIN_ANALYSES: &[analysis::Precomputed] = {
+    use analysis::Precomputed;
+    use reach::{Opening, Reach};
+    include!(concat!(env!("OUT_DIR"), "/builtin_analyses.rs"))
+};
 
 /// How bad a leak of this kind is; also the `--fail-on` threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

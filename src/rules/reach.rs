@@ -91,6 +91,16 @@ impl Windowing {
 pub struct ByteSet([u64; 4]);
 
 impl ByteSet {
+    /// The set from its four 64-bit words (bytes 0..64 in the first).
+    pub fn from_words(words: [u64; 4]) -> ByteSet {
+        ByteSet(words)
+    }
+
+    /// The set's four 64-bit words.
+    pub fn words(&self) -> [u64; 4] {
+        self.0
+    }
+
     pub fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] >> (b & 63) & 1 != 0
     }

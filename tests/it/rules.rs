@@ -95,3 +95,39 @@ fn rules_list_and_explain() {
     let out = util::leakgate(dir.path(), &["rules", "explain", "no-such-rule"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Where each built-in rule finds the secret of each of its examples: line, column, length and
+/// mask, pinned in a snapshot. "Found by this rule" alone would let a regex change that shifts
+/// the secret's span (a quote, a prefix or a neighbouring word pulled in) pass unnoticed; after a
+/// deliberate change, review the diff and accept it (`cargo insta review`, or
+/// `INSTA_UPDATE=always cargo test --test it rules::`).
+#[test]
+fn rule_examples_pin_their_secrets() {
+    use leakgate::detect::{Scanner, Scratch};
+    use leakgate::engine::{Pipeline, scan_bytes};
+    use leakgate::finding::Source;
+    let pack = RulePack::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+    let pipe = Pipeline::new(Scanner::new(pack));
+    let mut scratch = Scratch::default();
+    let mut candidates = Vec::new();
+    let mut lines = Vec::new();
+    for rule in pipe.rules() {
+        let path = check::example_path(rule);
+        for (i, example) in rule.examples.iter().enumerate() {
+            let found: Vec<String> = scan_bytes(
+                &pipe,
+                &path,
+                &Source::File,
+                example.as_bytes(),
+                &mut scratch,
+                &mut candidates,
+            )
+            .into_iter()
+            .filter(|f| f.rule_id == rule.id)
+            .map(|f| format!("{}:{} len {} {}", f.line, f.column, f.secret_len, f.masked))
+            .collect();
+            lines.push(format!("{} #{}: {}", rule.id, i + 1, found.join(", ")));
+        }
+    }
+    insta::assert_snapshot!("rule_examples", lines.join("\n"));
+}
