@@ -10,7 +10,7 @@ no work tree needed):
 Only rule ids, display names and one derived fact per rule are recorded, never patterns, examples
 or descriptions. The derived fact is `shape`: `prefixed` when the rule's pattern fixes literal
 characters inside the secret itself (a token prefix such as a vendor tag), `context` when the
-secret is only a character class found near a keyword, `-` when there is no pattern to read.
+secret is only a character class found near a keyword (host-name patterns are not counted), `-` when there is no pattern to read.
 Python 3 standard library only.
 """
 import argparse
@@ -84,6 +84,10 @@ def shape(patterns):
         return "-"
     for pat in patterns:
         pat = strip_verbose(pat)
+        # a host name or URL pattern (an account's domain) is not a secret, unless a webhook
+        if re.search(r"\\\.(com|io|net|org|dev|app|cloud|co|ai|us|eu)\b", pat) \
+                and not re.search(r"(?i)hook", pat):
+            continue
         body = first_capture(pat)
         if body is None:
             body = pat
