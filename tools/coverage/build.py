@@ -432,11 +432,13 @@ def main():
            "```sh",
            "python3 tools/coverage/build.py --leakgate target/release/leakgate [--cases FILE]",
            "```", "",
-           "`--cases FILE` takes the peers' published rule-test examples (JSON lines with "
-           "`source`, `rule`, `label`, `text`: gitleaks, Nosey Parker and Kingfisher at the "
-           "commits named below) and measures again which of our rules fire on each peer rule's "
-           "positive examples; the result is kept in `tools/coverage/evidence.tsv` (rule ids and "
-           "counts only). Without it, that file is reused. Hand decisions are in "
+           "`--cases FILE` takes the examples published with the peers' rule tests (JSON lines "
+           "with `source`, `rule`, `label`, `text`, from gitleaks, Nosey Parker and Kingfisher; "
+           "TruffleHog ships none) and measures again which of our rules fire on each peer rule's "
+           "positive examples, each example scanned as its own file; the result is kept in "
+           "`tools/coverage/evidence.tsv` (rule ids and counts only). Without it, that file is "
+           "reused. The example set may be from other versions of the peers than the rule lists "
+           "below, so a few evidence rows name peer rules the lists no longer have. Hand decisions are in "
            "`tools/coverage/overrides.tsv`, and the peer lists are rebuilt with "
            "`tools/coverage/peers.py`. The test `tests/it/coverage.rs` checks that every rule id "
            "named here exists in the built-in pack.", "",
@@ -444,7 +446,11 @@ def main():
            "finds the peer's examples; a rule of ours for the same provider by name; generic "
            "rules only; otherwise one of the reasons below. Name matching lowercases the peer's "
            "id and name, drops punctuation, numbers and credential words (api, key, token, "
-           "secret, ...) and compares what is left with our rule ids and titles.", "",
+           "secret, ...) and compares what is left with our rule ids and titles. "
+           "`placeholder-only` is set when our rule for the provider finds none of the peer's "
+           "examples; samples of those examples were read, and most are sequential or dummy "
+           "values (`abcdef1234...`) that our placeholder filters drop. Where a reading showed "
+           "a real format we miss, the row says `todo` instead.", "",
            "## Status vocabulary", "",
            "| status | meaning |", "|---|---|"]
     for s in COVERED + REASONS:
