@@ -14,6 +14,7 @@ mod chunk_edges;
 mod cli;
 mod compat;
 mod config;
+mod coverage;
 mod decoding;
 mod demo;
 mod error_secrecy;
