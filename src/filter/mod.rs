@@ -45,13 +45,19 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
         if !proven && let Some(why) = reference::check(buf, c.secret.clone()) {
             return Verdict::Drop(why);
         }
+        // A generic regex may open with the one byte before the name (`(?:^|[^:a-z0-9_.-])`, so
+        // that a name cannot start after `:`): the name starts after it.
+        let start = match buf.get(c.matched.start) {
+            Some(&b) if c.matched.start < c.secret.start && !is_name_byte(b) => c.matched.start + 1,
+            _ => c.matched.start,
+        };
         if rule.generic
-            && let Some(why) = name_says_not_secret(&buf[c.matched.start..c.secret.start])
+            && let Some(why) = name_says_not_secret(&buf[start..c.secret.start])
                 .or_else(|| value_is_code(secret))
-                .or_else(|| file_digest(&buf[c.matched.start..c.secret.start], secret))
-                .or_else(|| own_name(&buf[c.matched.start..c.secret.start], secret))
+                .or_else(|| file_digest(&buf[start..c.secret.start], secret))
+                .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
-                .or_else(|| url_userinfo(&buf[..c.matched.start], secret))
+                .or_else(|| url_userinfo(&buf[..start], secret))
         {
             return Verdict::Drop(why);
         }
@@ -99,6 +105,11 @@ fn value_is_code(v: &[u8]) -> Option<&'static str> {
 /// host (`https://x-access-token:…@github.com/acme/app.git` read as `token:` and a value). The
 /// URL's password ends at the `@`; `url-embedded-credentials` reads it there, so its mask does
 /// not swallow the host and path.
+/// A byte of a variable or key name as the generic rules read names.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
 fn url_userinfo(before: &[u8], v: &[u8]) -> Option<&'static str> {
     (before.ends_with(b"://") && memchr::memchr(b'@', v).is_some())
         .then_some("a URL's user and password, read by the URL rule up to the `@`")

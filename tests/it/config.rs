@@ -179,3 +179,35 @@ fn config_errors_name_file_line_and_key() {
         );
     }
 }
+
+#[test]
+fn min_confidence_runs_only_rules_at_or_above_it() {
+    let files = [(
+        "notes.md",
+        format!(
+            "api_secret = \"{}\"\ngithub = {}\n",
+            generic_secret(),
+            token_secret()
+        ),
+    )];
+    let rules = |config: &str| {
+        let dir = tree_with(config, &files);
+        let (_, v) = scan_json(dir.path(), &["."]);
+        let mut ids: Vec<String> = findings_of(&v).into_iter().map(|f| f.2).collect();
+        ids.sort();
+        ids
+    };
+    let all = rules("");
+    assert!(all.iter().any(|r| r.starts_with("generic-")), "{all:?}");
+    assert!(all.iter().any(|r| r.starts_with("github-")), "{all:?}");
+    let high = rules("[pack]\nmin_confidence = \"high\"\n");
+    assert!(!high.iter().any(|r| r.starts_with("generic-")), "{high:?}");
+    assert!(high.iter().any(|r| r.starts_with("github-")), "{high:?}");
+
+    let dir = tree_with("[pack]\nmin_confidence = \"sure\"\n", &files);
+    let out = leakgate(dir.path(), &["scan", ".", "--no-report"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("pack.min_confidence"), "{err}");
+    assert!(err.contains(".leakgate.toml"), "{err}");
+}

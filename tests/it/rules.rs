@@ -131,3 +131,30 @@ fn rule_examples_pin_their_secrets() {
     }
     insta::assert_snapshot!("rule_examples", lines.join("\n"));
 }
+
+#[test]
+fn rules_list_shows_category_and_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = util::leakgate(dir.path(), &["rules", "list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = v["rules"].as_array().unwrap();
+    assert!(rules.len() >= 700, "{}", rules.len());
+    for r in rules {
+        assert!(r["category"].is_string(), "{r}");
+        let c = r["confidence"].as_str().unwrap();
+        assert!(["low", "medium", "high"].contains(&c), "{r}");
+    }
+    let by_id = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(by_id("github-classic-pat")["confidence"], "high");
+    assert_eq!(by_id("generic-secret-assignment")["confidence"], "low");
+    assert_eq!(by_id("github-classic-pat")["category"], "vcs");
+
+    let out = util::leakgate(dir.path(), &["rules", "list"]);
+    let text = util::stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("github-classic-pat "))
+        .unwrap();
+    assert!(line.contains(" vcs ") && line.contains(" high "), "{line}");
+}
