@@ -619,7 +619,9 @@ fn word_shaped(word: &[u8]) -> bool {
                     || word.get(i + 1).is_some_and(u8::is_ascii_uppercase)
                     || i + 1 == word.len() && i > 0 && word[i - 1].is_ascii_uppercase()
             });
-    if !shaped {
+    // A long run of short humps and acronyms with that many capitals (`VObipZTreNRYkzKWHJAm`) is
+    // random text: words in camelCase have a capital per hump of several letters.
+    if !shaped || (word.len() >= 16 && upper * 5 > word.len() * 2) {
         return false;
     }
     // Each hump (`HTTP`, `Server`; the whole of a one-case word) that is long must be
