@@ -15,9 +15,10 @@
 //!
 //! The rules run as `scan` runs them, windowed around their keywords and anchors (`rules::reach`),
 //! except that a rule without a proven reach runs only near its keywords' hits (`around`): the
-//! hit's line, one line before and two after, and a `-----BEGIN` ... `-----END` block opened
-//! there. A match that reaches further from its keyword than that (a PuTTY key body, a Terraform
-//! provider block) is found by `scan` but not masked here. Large windows are split at line
+//! hit's line and as many lines before and after it as a match can hold newlines, when that is
+//! bounded (up to 64), else one line before and two after; and a `-----BEGIN` ... `-----END`
+//! block opened there. A match of a rule with no bound on its lines that reaches further from its
+//! keyword than that (a PuTTY key body) is found by `scan` but not masked here. Large windows are split at line
 //! boundaries and scanned in parallel (rayon); the output order and bytes are the same as a
 //! sequential scan's. This module never writes a secret: only masks and the bytes around them.
 
@@ -324,40 +325,53 @@ fn mask_lines(replaced: &[u8], masked: String) -> String {
     out
 }
 
-/// Lines kept before and after a keyword hit of a rule without a proven reach.
+/// Lines kept before and after a keyword hit of a rule without a proven reach whose matches can
+/// hold any number of newlines.
 const LINES_BEFORE: usize = 1;
 const LINES_AFTER: usize = 2;
+/// The most newlines a match can hold up to which a rule without a proven reach runs on that
+/// many lines before and after a keyword hit (a Kubernetes Secret manifest: `kind: Secret`, then
+/// its `data:` entries some lines further); beyond, [`LINES_BEFORE`] and [`LINES_AFTER`].
+const MAX_LINES: usize = 64;
 
 /// Where a rule without a proven reach runs for one hit of its keywords (`Scanner::scan_near`):
-/// the hit's line, [`LINES_BEFORE`] before and [`LINES_AFTER`] after, and a `-----BEGIN` block
-/// opened there through its `-----END` line (up to [`MAX_BLOCK`] bytes).
-fn around(buf: &[u8], hit: Range<usize>) -> Range<usize> {
+/// as many lines before and after the hit's line as a match of the rule can hold newlines, when
+/// that is bounded (up to [`MAX_LINES`]), else [`LINES_BEFORE`] before and [`LINES_AFTER`] after;
+/// and a `-----BEGIN` block opened there through its `-----END` line (up to [`MAX_BLOCK`] bytes).
+fn around(buf: &[u8], hit: Range<usize>, max_lines: Option<usize>) -> Range<usize> {
+    let (before, after) = match max_lines.filter(|&k| k <= MAX_LINES) {
+        Some(k) => (k, k),
+        None => (LINES_BEFORE, LINES_AFTER),
+    };
     let mut start = line_start(buf, hit.start);
-    for _ in 0..LINES_BEFORE {
+    for _ in 0..before {
         if start == 0 {
             break;
         }
         start = line_start(buf, start - 1);
     }
     let mut end = hit.end;
-    for _ in 0..=LINES_AFTER {
+    for _ in 0..=after {
         if end >= buf.len() {
             break;
         }
-        end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i + 1);
+        end = line_end(buf, end);
     }
     if let Some(b) = memchr::memmem::find(&buf[start..end], b"-----BEGIN") {
         let from = start + b;
         let stop = (from + MAX_BLOCK).min(buf.len());
         let block_end = match memchr::memmem::find(&buf[from..stop], b"-----END") {
-            Some(e) => {
-                memchr::memchr(b'\n', &buf[from + e..]).map_or(buf.len(), |i| from + e + i + 1)
-            }
+            Some(e) => line_end(buf, from + e),
             None => stop,
         };
         end = end.max(block_end);
     }
     start..end
+}
+
+/// The end of the line holding `at` (past its newline), or the buffer's end.
+fn line_end(buf: &[u8], at: usize) -> usize {
+    memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1)
 }
 
 fn line_start(buf: &[u8], at: usize) -> usize {

@@ -75,8 +75,10 @@ struct Pattern {
     unbounded: bool,
 }
 
-/// Where a rule without a proven reach runs for one hit of its keywords (`Scanner::scan_near`).
-pub type Around = fn(&[u8], Range<usize>) -> Range<usize>;
+/// Where a rule without a proven reach runs for one hit of its keywords (`Scanner::scan_near`),
+/// given the buffer, the hit and the most newlines a match of the rule can hold (`None`: no
+/// bound).
+pub type Around = fn(&[u8], Range<usize>, Option<usize>) -> Range<usize>;
 
 /// Per-thread reusable state.
 #[derive(Default)]
@@ -360,7 +362,8 @@ impl Scanner {
                 for &ri in &pattern.selects {
                     let plan = &mut scratch.plan[ri];
                     if unbounded(ri) && !plan.whole {
-                        plan.add(around(buf, start..end));
+                        let max_lines = self.pack.rules[ri].windowing.max_lines;
+                        plan.add(around(buf, start..end, max_lines));
                         if plan.covered > whole_at {
                             plan.whole = true;
                         }

@@ -97,6 +97,7 @@ pub struct Precomputed {
     pub anchored: bool,
     pub opening: Opening,
     pub max_len: Option<usize>,
+    pub max_lines: Option<usize>,
 }
 
 impl Precomputed {
@@ -110,6 +111,7 @@ impl Precomputed {
                 anchored: self.anchored,
                 opening: self.opening,
                 max_len: self.max_len,
+                max_lines: self.max_lines,
             },
             distinctive: self.distinctive,
         }
@@ -126,7 +128,8 @@ impl Precomputed {
         let anchors: Vec<String> = w.anchors.iter().map(|x| format!("&{x:?}")).collect();
         format!(
             "Precomputed {{ digest: {digest}, group: {}, distinctive: {}, reach: {reach}, \
-             anchors: &[{}], lead: {:?}, anchored: {}, opening: Opening::{:?}, max_len: {:?} }}",
+             anchors: &[{}], lead: {:?}, anchored: {}, opening: Opening::{:?}, max_len: {:?}, \
+             max_lines: {:?} }}",
             a.group,
             a.distinctive,
             anchors.join(", "),
@@ -134,6 +137,7 @@ impl Precomputed {
             w.anchored,
             w.opening,
             w.max_len,
+            w.max_lines,
         )
     }
 }

@@ -56,6 +56,9 @@ pub struct Windowing {
     /// The longest match the regex can make, in bytes; `None`: no bound (a streamed input's
     /// chunks must see that much around their edges, see `stream`).
     pub max_len: Option<usize>,
+    /// The most newlines a match can hold; `None`: no bound (`redact` runs a rule without a
+    /// proven reach on this many lines around its keywords' hits).
+    pub max_lines: Option<usize>,
 }
 
 /// What opens an anchored rule's match before the run of lead bytes before its anchor, and so
@@ -83,6 +86,7 @@ impl Windowing {
         anchored: false,
         opening: Opening::Run,
         max_len: None,
+        max_lines: None,
     };
 }
 
@@ -150,6 +154,7 @@ const MAX_ANCHORS: usize = 16;
 /// `rules::lazy`) and its `keywords` (any case).
 pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
     let max_len = hir.properties().maximum_len();
+    let max_lines = max_newlines(hir);
     let w = windowing_of(hir, keywords);
     let w = match w.anchored {
         true => w,
@@ -157,7 +162,11 @@ pub fn reach_of(hir: &Hir, keywords: &[String]) -> Windowing {
             .or_else(|| opened_by_word(hir, keywords))
             .unwrap_or(w),
     };
-    Windowing { max_len, ..w }
+    Windowing {
+        max_len,
+        max_lines,
+        ..w
+    }
 }
 
 /// The windowing of a regex that opens with `\b` (ASCII) before what can be searched from its
@@ -278,6 +287,7 @@ fn windowing_of(hir: &Hir, keywords: &[String]) -> Windowing {
         anchored,
         opening: Opening::Run,
         max_len: None,
+        max_lines: None,
     }
 }
 

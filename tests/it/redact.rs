@@ -399,3 +399,32 @@ fn a_pipeline_gets_each_line_as_soon_as_it_is_complete() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+/// A rule without a proven reach whose match spans lines (`kind: Secret`, then its `data:` entry
+/// lines later) is masked when its value lies several lines from the keyword, in a log that
+/// arrives whole or line by line.
+#[test]
+fn a_multi_line_manifest_value_far_from_its_keyword_is_masked() {
+    let value = synthetic(41, 60);
+    let mut log = Log::default();
+    log.text("deploy: applying manifest\n");
+    log.text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-db\n  namespace: prod\n");
+    log.text(
+        "  labels:\n    app: orders\n    tier: backend\ntype: Opaque\ndata:\n  app.conf: |\n    ",
+    );
+    log.secret(&value);
+    log.text("\ndeploy: done\n");
+    let s = scanner();
+    let mut whole = Vec::new();
+    redactor(&s, "deploy.log")
+        .run(log.raw.as_bytes(), &mut whole)
+        .unwrap();
+    assert_redacted("whole input", &whole, &log);
+    let mut r = redactor(&s, "deploy.log");
+    let mut lines = Vec::new();
+    for line in log.raw.split_inclusive('\n') {
+        r.feed(line.as_bytes(), &mut lines).unwrap();
+    }
+    r.finish(&mut lines).unwrap();
+    assert_redacted("line by line", &lines, &log);
+}
