@@ -57,6 +57,7 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
                 .or_else(|| file_digest(&buf[start..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
+                .or_else(|| too_short_for_name(&buf[start..c.secret.start], secret))
                 .or_else(|| url_userinfo(&buf[..start], secret))
         {
             return Verdict::Drop(why);
@@ -143,6 +144,24 @@ fn own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
         .then_some("the value is the variable's own name, not a secret")
 }
 
+/// For generic matches: a value shorter than any issued key or token under a name that announces
+/// only a key or token (`SUMO_ACCESS_KEY=Abcdef123`). Keys and tokens are issued at 12 characters
+/// and more; a password or a secret may be shorter, so those names keep the rule's floor.
+fn too_short_for_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
+    const MIN_KEY_LEN: usize = 12;
+    if v.len() >= MIN_KEY_LEN {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let has = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
+    let password_or_secret = [&b"pass"[..], b"pwd", b"secret", b"credential"]
+        .iter()
+        .any(|w| has(w));
+    let key_or_token = has(b"key") || has(b"token");
+    (key_or_token && !password_or_secret)
+        .then_some("too short for the key or token its name announces")
+}
+
 /// For generic matches: natural-language text (`"Unexpected_token": "Neočekávaný token"`,
 /// `"…": "意外的标记。"` in translation files): a value mostly in a non-Latin script, or with
 /// non-ASCII letters and continued by more words after a space. Secrets are ASCII in practice.
@@ -219,7 +238,13 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     if LOCATORS.iter().any(|w| ihas(w)) || ident.ends_with(b"url") || ident.ends_with(b"uri") {
         return Some("the name says the value locates or describes a secret");
     }
-    if (ident.ends_with(b"_id") || ident.ends_with(b"id") && name.ends_with(b"Id"))
+    // The identifier as written (its case tells `credentialId` from `apiKeyValid`), without
+    // the assignment after it.
+    let written = name
+        .rsplit(|b| !is_name_byte(*b))
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
+    if (ident.ends_with(b"_id") || written.ends_with(b"Id"))
         && !ihas(b"secret_id")
     {
         return Some("the name says the value is an identifier");
@@ -238,6 +263,35 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     if NOT_SECRET.iter().any(|w| ihas(w)) || ihas(b"xsrf") || ihas(b"tokenizer") || ihas(b"_tokens")
     {
         return Some("the name says the value is public or not a credential");
+    }
+    // Form fields that carry a per-session anti-forgery token, published in the page (Rails,
+    // ASP.NET).
+    if ihas(b"authenticity_token") || ihas(b"requestverificationtoken") {
+        return Some("the name says the value is an anti-forgery form token, not a credential");
+    }
+    // `key` starting another word (`master-keying`, `apiKeyword`, `hotkeyboard`), with no other
+    // secret word in the name; and Azure Key Vault names (where secrets are kept, not a secret).
+    const KEY_COMPOUNDS: [&[u8]; 8] = [
+        b"keyboard",
+        b"keyword",
+        b"keyframe",
+        b"keypress",
+        b"keystroke",
+        b"keycode",
+        b"keying",
+        b"keydown",
+    ];
+    let other_secret_word = [&b"secret"[..], b"pass", b"pwd", b"token", b"credential"]
+        .iter()
+        .any(|w| ihas(w));
+    if KEY_COMPOUNDS.iter().any(|w| ihas(w)) && !other_secret_word {
+        return Some("`key` starts another word in the name, not a key");
+    }
+    let ends_secret = [&b"secret"[..], b"password", b"key", b"token"]
+        .iter()
+        .any(|w| ident.ends_with(w));
+    if (ihas(b"keyvault") || ihas(b"key_vault")) && !ends_secret {
+        return Some("the name says the value names a key vault, not a secret");
     }
     None
 }

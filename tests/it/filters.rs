@@ -340,3 +340,41 @@ fn a_clone_url_password_is_masked_up_to_the_at_sign() {
     );
     assert!(!snippet.contains(&password[..8]), "{snippet}");
 }
+
+/// Names that say the value is not the credential they mention: an id of a credential, `key`
+/// starting another word, a Key Vault's name, an anti-forgery form field, and a value too short
+/// for the key or token its name announces. Each sits beside a look-alike that is a secret.
+#[test]
+fn names_of_ids_compounds_vaults_form_tokens_and_short_keys_are_not_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    // Built at run time, so that this file holds no assignment for the dogfood scan.
+    let kv = |name: &str, value: &str| format!("\"{name}\": \"{value}\"");
+    let lines = [
+        // dropped
+        kv("credentialId", &synthetic(21, 22)),
+        format!("x64-linux/qt5-master-keying{}fail", ":x64-linux="),
+        kv("keyVaultToStoreSecrets", "acme-prod-kv-0042"),
+        format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\" />",
+            "authenticity_token",
+            synthetic(22, 43)
+        ),
+        format!("SUMO_ACCESS_{}={}", "KEY", "Qwxzuv812"),
+        // kept
+        kv("credentialSecret", &synthetic(23, 22)),
+        kv("keyVaultClientSecret", &synthetic(24, 32)),
+        format!("SUMO_ACCESS_{}={}", "KEY", synthetic(25, 14)),
+        format!("DB_PASS{}={}", "WORD", "Qwxzuv812"),
+    ];
+    write_files(
+        dir.path(),
+        &[("deploy/values.txt", lines.join("\n") + "\n")],
+    );
+    let (_, report) = scan_json(dir.path(), &["."]);
+    let found: Vec<u64> = findings_of(&report)
+        .into_iter()
+        .filter(|(_, _, rule, _)| rule.starts_with("generic"))
+        .map(|(_, l, ..)| l)
+        .collect();
+    assert_eq!(found, vec![6, 7, 8, 9], "lines 1-5 dropped, 6-9 kept");
+}
