@@ -194,6 +194,12 @@ pub fn is_uuid(v: &[u8]) -> bool {
 
 /// `1.2.3`, `v2.10.0-rc.1`, `2024.11.05`.
 fn is_version(v: &[u8]) -> bool {
+    // A version requirement (`^3.972.21`, `~1.2`, `>=2.0.0`) is a version too.
+    let start = v
+        .iter()
+        .position(|b| !b"^~=<>!".contains(b))
+        .unwrap_or(v.len());
+    let v = &v[start..];
     let s = v.strip_prefix(b"v").unwrap_or(v);
     let core_end = s
         .iter()
@@ -349,6 +355,8 @@ mod tests {
             ("qwertyuiopasdf", NotRandom::Sequence),
             ("123e4567-e89b-12d3-a456-426614174000", NotRandom::Uuid),
             ("v1.24.3-rc.1", NotRandom::Version),
+            ("^3.972.21", NotRandom::Version),
+            ("~=2.31.0", NotRandom::Version),
             ("/usr/local/share/app/config", NotRandom::Path),
             ("my_secret_password", NotRandom::Identifier),
             ("SuperSecretPassword", NotRandom::Identifier),

@@ -244,9 +244,7 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         .rsplit(|b| !is_name_byte(*b))
         .find(|w| !w.is_empty())
         .unwrap_or_default();
-    if (ident.ends_with(b"_id") || written.ends_with(b"Id"))
-        && !ihas(b"secret_id")
-    {
+    if (ident.ends_with(b"_id") || written.ends_with(b"Id")) && !ihas(b"secret_id") {
         return Some("the name says the value is an identifier");
     }
     const NOT_SECRET: [&[u8]; 9] = [
