@@ -89,7 +89,7 @@ pub fn judge(v: &[u8]) -> Result<(), NotRandom> {
     if is_path(v) {
         return Err(NotRandom::Path);
     }
-    if sequence_share(v) * 2 >= v.len() {
+    if sequence_share(v) * 2 >= v.len() || interleaved_sequence(v) {
         return Err(NotRandom::Sequence);
     }
     if is_identifier(v) {
@@ -181,6 +181,20 @@ fn sequence_share(v: &[u8]) -> usize {
         }
     }
     covered.iter().filter(|&&c| c).count()
+}
+
+/// Letters or digits that run in sequence once the other kind is taken out (`a1b2c3d4e5f6g7h8`,
+/// `x7a9b2c4d8e1f3g5h6i0`): filler typed by hand. Taken apart, at least 8 of one kind, making up a
+/// third of the value or more, three quarters of them in runs.
+fn interleaved_sequence(v: &[u8]) -> bool {
+    [u8::is_ascii_alphabetic, u8::is_ascii_digit]
+        .iter()
+        .any(|kind| {
+            let part: Vec<u8> = v.iter().copied().filter(|b| kind(b)).collect();
+            part.len() >= 8
+                && part.len() * 3 >= v.len()
+                && sequence_share(&part) * 4 >= part.len() * 3
+        })
 }
 
 /// `8-4-4-4-12` hex groups.
@@ -353,6 +367,8 @@ mod tests {
             ("abcdefghijklmnop", NotRandom::Sequence),
             ("1234567890123456", NotRandom::Sequence),
             ("qwertyuiopasdf", NotRandom::Sequence),
+            ("a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6", NotRandom::Sequence),
+            ("9x3a7b1c8d2e6f4g0h5i", NotRandom::Sequence),
             ("123e4567-e89b-12d3-a456-426614174000", NotRandom::Uuid),
             ("v1.24.3-rc.1", NotRandom::Version),
             ("^3.972.21", NotRandom::Version),

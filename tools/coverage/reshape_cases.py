@@ -5,7 +5,8 @@ Many published rule examples hold made-up values (`1234567890abcdef...`, `abcdef
 `AAAA...`) that leakgate drops on purpose as "not random", so a raw score mixes two questions:
 does the scanner know the format, and does it report filler. This script answers the first one
 alone: in each *positive* case, every run of 12 or more letters and digits that looks like filler
-(an alphabet, digit or keyboard run of 4, a character repeated 4 times, a chunk repeated 3 times)
+(an alphabet, digit or keyboard run of 4, letters or digits in sequence once the other kind is
+taken out, a character repeated 4 times, a chunk repeated 3 times)
 is replaced, character by character, by a random one of the same class (a digit by a digit, a
 lower-case letter by a lower-case letter, within a-f / A-F when the run is hex). Lengths,
 prefixes, separators and the context stay. Negative cases are copied unchanged.
@@ -42,6 +43,33 @@ def has_sequence(run, n=4):
     return False
 
 
+def sequence_share(s):
+    """How many characters of `s` belong to ascending/descending runs of 4 or keyboard rows."""
+    low = s.lower()
+    covered = [False] * len(low)
+    for step in (1, -1):
+        start = 0
+        for i in range(1, len(low) + 1):
+            if i < len(low) and ord(low[i]) - ord(low[i - 1]) == step:
+                continue
+            if i - start >= 4:
+                covered[start:i] = [True] * (i - start)
+            start = i
+    for row in ROWS:
+        for w in range(len(low) - 3):
+            if low[w:w + 4] in row:
+                covered[w:w + 4] = [True] * 4
+    return sum(covered)
+
+
+def has_interleaved(run):
+    """Letters or digits in sequence once the other kind is taken out (`a1b2c3d4e5f6g7h8`)."""
+    for part in ("".join(c for c in run if c.isalpha()), "".join(c for c in run if c.isdigit())):
+        if len(part) >= 8 and len(part) * 3 >= len(run) and sequence_share(part) * 4 >= len(part) * 3:
+            return True
+    return False
+
+
 def has_repeat(run):
     """A character four times in a row, or a chunk of 1 to 8 characters three times in a row."""
     if re.search(r"(.)\1{3}", run):
@@ -50,7 +78,7 @@ def has_repeat(run):
 
 
 def looks_filler(run):
-    return has_sequence(run) or has_repeat(run)
+    return has_sequence(run) or has_repeat(run) or has_interleaved(run)
 
 
 def reshape(run, rng):
