@@ -190,7 +190,7 @@ fn interleaved_sequence(v: &[u8]) -> bool {
     [u8::is_ascii_alphabetic, u8::is_ascii_digit]
         .iter()
         .any(|kind| {
-            let part: Vec<u8> = v.iter().copied().filter(|b| kind(b)).collect();
+            let part: Vec<u8> = v.iter().copied().filter(kind).collect();
             part.len() >= 8
                 && part.len() * 3 >= v.len()
                 && sequence_share(&part) * 4 >= part.len() * 3

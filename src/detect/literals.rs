@@ -1,6 +1,11 @@
 //! The prefilter's literal search: every occurrence of every keyword and anchor, ASCII
 //! case-insensitively, overlapping ones included.
 //!
+//! Each literal of 4 bytes or more is found by one 4-byte window of it: its rarest in ordinary
+//! text, by a table of the commonest grams of code, docs and logs (`common_grams.txt`, made by
+//! `tools/grams/common_grams.py`). `request_token` is keyed on `t_to`, not on `requ`, which
+//! occurs at every `request` and would cost a comparison there.
+//!
 //! The pack has a few hundred short literals. A table-driven automaton over them (an Aho-Corasick
 //! DFA, a megabyte of transitions) spends most of a scan of ordinary text on cache misses.
 //! Instead, at each position this search folds the ASCII case of the next four bytes and hashes
@@ -27,9 +32,13 @@ const BLOCK: usize = 64;
 pub struct Literals {
     /// The literals, lowercase, by id.
     lits: Vec<Box<[u8]>>,
+    /// By id: where in the literal the 4-byte window it is keyed on starts (0 for 3 bytes).
+    offsets: Box<[u32]>,
     bits: Box<[u64; WORDS]>,
-    /// `entries[start[b]..start[b + 1]]` are the (folded first gram, id) of the literals of 3
-    /// bytes or more whose first gram's hash is in bucket `b` (its top [`BUCKET_BITS`] bits).
+    /// `entries[start[b]..start[b + 1]]` are the (folded key gram, id) of the literals of 3
+    /// bytes or more whose key gram's hash is in bucket `b` (its top [`BUCKET_BITS`] bits). The
+    /// key gram is the literal's rarest window (`offsets`); a 3-byte literal's, its bytes and
+    /// any next byte.
     start: Box<[u32]>,
     entries: Box<[(u32, u32)]>,
     /// 3-byte literals, compared directly at the last three positions of a buffer.
@@ -55,14 +64,72 @@ fn gram_at(bytes: &[u8]) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) | FOLD
 }
 
+/// The commonest 4-byte grams of ordinary text, commonest first, one per line, escaped as in a
+/// Rust byte string (`tools/grams/common_grams.py`).
+const COMMON_GRAMS: &str = include_str!("common_grams.txt");
+
+/// The folded grams of a common-gram table (one per line, `#` comments, commonest first), each
+/// with how common it is: the commonest has the highest number. Lines that are not one 4-byte
+/// gram are skipped.
+fn commonness(table: &str) -> std::collections::HashMap<u32, u32> {
+    let grams: Vec<u32> = table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let bytes = unescape(l)?;
+            (bytes.len() == 4).then(|| gram_at(&bytes))
+        })
+        .collect();
+    let n = grams.len() as u32;
+    let mut out = std::collections::HashMap::with_capacity(grams.len());
+    for (i, g) in grams.into_iter().enumerate() {
+        out.entry(g).or_insert(n - i as u32);
+    }
+    out
+}
+
+/// The bytes of a line escaped as in a Rust byte string (`\n`, `\t`, `\\`, `\xNN`).
+fn unescape(line: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut bytes = line.bytes();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        out.push(match bytes.next()? {
+            b'n' => b'\n',
+            b't' => b'\t',
+            b'\\' => b'\\',
+            b'x' => {
+                let hex = [bytes.next()?, bytes.next()?];
+                u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
 impl Literals {
     /// A searcher for `literals` (any case; ids are their indexes), each at least 2 bytes long.
     pub fn new<T: AsRef<[u8]>>(literals: &[T]) -> Literals {
+        Literals::keyed_by(literals, &commonness(COMMON_GRAMS))
+    }
+
+    /// As [`new`](Self::new), keying each literal of 4 bytes or more on its window that is least
+    /// common by `common` (folded gram to commonness; absent grams are the rarest), the first
+    /// of equally rare ones.
+    fn keyed_by<T: AsRef<[u8]>>(
+        literals: &[T],
+        common: &std::collections::HashMap<u32, u32>,
+    ) -> Literals {
         let lits: Vec<Box<[u8]>> = literals
             .iter()
             .map(|l| l.as_ref().to_ascii_lowercase().into_boxed_slice())
             .collect();
         let mut entries: Vec<(u32, u32)> = Vec::new();
+        let mut offsets = vec![0u32; lits.len()];
         let mut three = Vec::new();
         let mut two = Vec::new();
         for (id, lit) in lits.iter().enumerate() {
@@ -80,7 +147,12 @@ impl Literals {
                         entries.push((gram_at(&[lit[0], lit[1], lit[2], next]), id));
                     }
                 }
-                _ => entries.push((gram_at(lit), id)),
+                _ => {
+                    let rarity = |k: &usize| common.get(&gram_at(&lit[*k..])).copied().unwrap_or(0);
+                    let k = (0..=lit.len() - 4).min_by_key(rarity).unwrap_or(0);
+                    offsets[id as usize] = k as u32;
+                    entries.push((gram_at(&lit[k..]), id));
+                }
             }
         }
         entries.sort_unstable_by_key(|&(gram, id)| (hash(gram), gram, id));
@@ -97,6 +169,7 @@ impl Literals {
         }
         Literals {
             lits,
+            offsets: offsets.into_boxed_slice(),
             bits,
             start,
             entries: entries.into_boxed_slice(),
@@ -118,7 +191,7 @@ impl Literals {
     /// Bytes of its tables (for the benchmarks' reports).
     pub fn heap_bytes(&self) -> usize {
         WORDS * 8
-            + (self.start.len() + 2 * self.entries.len()) * 4
+            + (self.start.len() + 2 * self.entries.len() + self.offsets.len()) * 4
             + self.lits.iter().map(|l| l.len()).sum::<usize>()
     }
 
@@ -127,8 +200,8 @@ impl Literals {
         &self.lits[id]
     }
 
-    /// Calls `f(id, start)` for every occurrence of every literal in `hay`: those of 3 bytes or
-    /// more by ascending start, then those of 2 bytes.
+    /// Calls `f(id, start)` for every occurrence of every literal in `hay`, in no particular
+    /// order.
     pub fn for_each(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
         let mut at = 0;
         // Whole blocks: a block's grams read up to 3 bytes past it (the vector loads, up to 8).
@@ -171,19 +244,23 @@ impl Literals {
         }
     }
 
-    /// Compares the literals of the gram's bucket at `at`: those with the same folded gram, exactly.
+    /// Compares the literals of the gram's bucket at `at`: those keyed on the same folded gram,
+    /// exactly, where they would start for their key window to be at `at`.
     #[inline(never)]
     fn verify(&self, hay: &[u8], at: usize, f: &mut impl FnMut(usize, usize)) {
         let gram = gram_at(&hay[at..at + 4]);
         let b = bucket(hash(gram));
-        let rest = &hay[at..];
         for &(g, id) in &self.entries[self.start[b] as usize..self.start[b + 1] as usize] {
             if g != gram {
                 continue;
             }
+            let Some(start) = at.checked_sub(self.offsets[id as usize] as usize) else {
+                continue;
+            };
             let lit = &self.lits[id as usize];
+            let rest = &hay[start..];
             if rest.len() >= lit.len() && rest[..lit.len()].eq_ignore_ascii_case(lit) {
-                f(id as usize, at);
+                f(id as usize, start);
             }
         }
     }
@@ -400,5 +477,44 @@ mod tests {
             let s = Literals::new(&lits);
             proptest::prop_assert_eq!(found(&s, hay.as_bytes()), naive(&lits, hay.as_bytes()));
         }
+
+        /// The same when the literals are keyed on windows other than their first: every window
+        /// of every literal gets a random commonness, so keys fall anywhere in them, also on
+        /// occurrences at the haystack's start and end.
+        #[test]
+        fn agrees_with_a_naive_search_whatever_window_keys_each_literal(
+            lits in proptest::collection::vec("[abK_-]{4,9}", 1..12),
+            hay in "[abkK_-]{0,150}",
+            seed in proptest::prelude::any::<u32>(),
+        ) {
+            let lits: Vec<&str> = lits.iter().map(String::as_str).collect();
+            let mut common = std::collections::HashMap::new();
+            for l in &lits {
+                for w in l.as_bytes().windows(4) {
+                    let g = gram_at(&w.to_ascii_lowercase());
+                    common.entry(g).or_insert(hash(g ^ seed) % 7);
+                }
+            }
+            let s = Literals::keyed_by(&lits, &common);
+            proptest::prop_assert_eq!(found(&s, hay.as_bytes()), naive(&lits, hay.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn a_literal_is_keyed_on_its_rarest_window() {
+        let s = Literals::new(&["request_token", "-----BEGIN"]);
+        assert_eq!(&s.literal(0)[s.offsets[0] as usize..][..4], b"t_to");
+        let hay = b"GET /request?x=1 request_token=... REQUEST_TOKEN";
+        let mut hits = Vec::new();
+        s.for_each(hay, |id, at| hits.push((id, at)));
+        assert_eq!(hits, vec![(0, 17), (0, 35)]);
+    }
+
+    #[test]
+    fn the_common_gram_table_reads_escapes() {
+        let c = commonness("# comment\n\\x20\\x20\\x20\\x20\nrequ\n\\n\\tab\nbad\n");
+        assert_eq!(c.len(), 3);
+        assert!(c[&gram_at(b"    ")] > c[&gram_at(b"requ")]);
+        assert!(c.contains_key(&gram_at(b"\n\tab")));
     }
 }
