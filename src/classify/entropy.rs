@@ -83,7 +83,7 @@ pub fn judge(v: &[u8]) -> Result<(), NotRandom> {
     if is_uuid(v) {
         return Err(NotRandom::Uuid);
     }
-    if is_version(v) {
+    if is_version(v) || is_timestamp(v) {
         return Err(NotRandom::Version);
     }
     if is_path(v) {
@@ -226,6 +226,19 @@ fn is_version(v: &[u8]) -> bool {
             .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
+/// A date or a date and time (`2016-09-24`, `2016-09-24T16:18:07Z`, `2026-01-05 10:00:01.123`):
+/// judged as a version, a number that names a point, not a secret.
+fn is_timestamp(v: &[u8]) -> bool {
+    let date = v.len() >= 10
+        && v[..10].iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    date && v[10..]
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'T' | b' ' | b':' | b'.' | b'Z' | b'+' | b'-'))
+}
+
 /// `/usr/local/bin`, `./config/app.yaml`, `C:\Users\x`, `s3://bucket/key`.
 fn is_path(v: &[u8]) -> bool {
     let seps = v.iter().filter(|&&b| b == b'/' || b == b'\\').count();
@@ -237,11 +250,14 @@ fn is_path(v: &[u8]) -> bool {
         || v.starts_with(b"../")
         || v.starts_with(b"~/")
         || (v.len() > 2 && v[1] == b':' && v[2] == b'\\');
+    // `~`, `.` and `..` are the home and relative directories; a file name may be camelCase.
     let segments: Vec<&[u8]> = v
         .split(|&b| b == b'/' || b == b'\\')
-        .filter(|s| !s.is_empty())
+        .filter(|s| !matches!(*s, b"" | b"~" | b"." | b".."))
         .collect();
-    let wordy = segments.iter().all(|s| is_wordish_segment(s));
+    let wordy = segments
+        .iter()
+        .all(|s| is_wordish_segment(s) || is_identifier(s));
     (starts_like_path || seps >= 2) && wordy
 }
 
@@ -252,7 +268,7 @@ fn is_wordish_segment(s: &[u8]) -> bool {
 
 /// Words joined by `_`, `-`, `.`, or camelCase, possibly with a short number: `my_secret_value`,
 /// `SuperSecretPassword`, `get-api-key`, `prod.db.password2`.
-fn is_identifier(v: &[u8]) -> bool {
+pub fn is_identifier(v: &[u8]) -> bool {
     let mut words = 0;
     let mut short = 0;
     let mut letters = 0;
@@ -373,7 +389,9 @@ mod tests {
             ("v1.24.3-rc.1", NotRandom::Version),
             ("^3.972.21", NotRandom::Version),
             ("~=2.31.0", NotRandom::Version),
+            ("2016-09-24T16:18:07Z", NotRandom::Version),
             ("/usr/local/share/app/config", NotRandom::Path),
+            ("~/keys/MyKey.txt", NotRandom::Path),
             ("my_secret_password", NotRandom::Identifier),
             ("SuperSecretPassword", NotRandom::Identifier),
             ("get-api-key-from-vault", NotRandom::Identifier),

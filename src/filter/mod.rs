@@ -53,7 +53,7 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
         };
         if rule.generic
             && let Some(why) = name_says_not_secret(&buf[start..c.secret.start])
-                .or_else(|| value_is_code(secret))
+                .or_else(|| value_is_code(secret, &buf[c.secret.end..]))
                 .or_else(|| file_digest(&buf[start..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
@@ -93,13 +93,72 @@ fn line_of(buf: &[u8], offset: usize) -> &[u8] {
 }
 
 /// For generic matches: the value reads as code, not a literal: a path through modules or a
-/// member access (`windows_sys::core::PCWSTR`, `self.passphrase`, `ctx->token`).
-fn value_is_code(v: &[u8]) -> Option<&'static str> {
+/// member access (`windows_sys::core::PCWSTR`, `self.passphrase`, `ctx->token`,
+/// `app.options.apiKey`, a Sphinx `~azure.core.credentials.TokenCredential`), a negation
+/// (`!questionToken`), a function called (`get_secret(`), or a YAML anchor or alias
+/// (`&admin_password`). A random-looking name part keeps the value (a JWT is dotted too).
+fn value_is_code(v: &[u8], after: &[u8]) -> Option<&'static str> {
     let has = |w: &[u8]| memchr::memmem::find(v, w).is_some();
     let member = [&b"self."[..], b"this.", b"&self."]
         .iter()
         .any(|p| v.starts_with(p));
-    (has(b"::") || has(b"->") || member).then_some("a code path or member access, not a literal")
+    if has(b"::") || has(b"->") || member || member_chain(v.strip_prefix(b"~").unwrap_or(v)) {
+        return Some("a code path or member access, not a literal");
+    }
+    if let Some(rest) = v.strip_prefix(b"!")
+        && code_name(rest)
+    {
+        return Some("an expression, not a literal");
+    }
+    // A bundler's renamed binding (`CommaToken$1`): a name, `$` and a number.
+    if let Some(at) = v.iter().rposition(|&b| b == b'$')
+        && at > 0
+        && code_name(&v[..at])
+        && v[at + 1..].iter().all(u8::is_ascii_digit)
+        && crate::classify::entropy::is_identifier(&v[..at])
+    {
+        return Some("a renamed binding, not a literal");
+    }
+    if after.first() == Some(&b'(') && code_name(v) && crate::classify::entropy::judge(v).is_err() {
+        return Some("a function called, not a literal");
+    }
+    if let Some(rest) = v.strip_prefix(b"&").or_else(|| v.strip_prefix(b"*"))
+        && code_name(rest)
+        && crate::classify::entropy::is_identifier(rest)
+    {
+        return Some("a YAML anchor or alias, not a literal");
+    }
+    None
+}
+
+/// A name as code writes it: a letter, `_` or `$`, then letters, digits, `_` or `$`.
+fn code_name(v: &[u8]) -> bool {
+    v.first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'$'))
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$'))
+}
+
+/// Two or more names joined by `.`, each short or made of words (`e.accessKeyId`,
+/// `app.options.apiKey`): a property read. A random part (a JWT's, a dotted key's) is not.
+fn member_chain(v: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            code_name(p)
+                && (p.len() <= 4 || crate::classify::entropy::is_identifier(p) || camel_words(p))
+        })
+}
+
+/// Letters in camelCase humps of three letters or more on average, no two capitals in a row
+/// (`apiKey`, `accessKeyId`): a name, where random text has short humps and capital runs.
+fn camel_words(p: &[u8]) -> bool {
+    let humps = p.iter().filter(|b| b.is_ascii_uppercase()).count() + 1;
+    p.iter().all(u8::is_ascii_alphabetic)
+        && !p
+            .windows(2)
+            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())
+        && p.len() >= humps * 3
 }
 
 /// For generic matches: the name is a URL's user and the value runs on through the `@` into the
@@ -204,7 +263,7 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     if HASH.iter().any(|w| has(w)) {
         return Some("a digest named as a hash, not a secret");
     }
-    const LOCATORS: [&[u8]; 22] = [
+    const LOCATORS: [&[u8]; 21] = [
         b"_url",
         b"_uri",
         b"url\"",
@@ -213,7 +272,6 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         b"_file",
         b"_dir",
         b"_name",
-        b"_ref",
         b"keyref",
         b"_type",
         b"_ttl",
@@ -234,16 +292,34 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
         .map(|b| if b == b'-' || b == b'.' { b'_' } else { b })
         .collect();
-    let ihas = |w: &[u8]| memchr::memmem::find(&ident, w).is_some();
-    if LOCATORS.iter().any(|w| ihas(w)) || ident.ends_with(b"url") || ident.ends_with(b"uri") {
-        return Some("the name says the value locates or describes a secret");
-    }
-    // The identifier as written (its case tells `credentialId` from `apiKeyValid`), without
-    // the assignment after it.
+    // The name just before the assignment, as written and in snake case, a camelCase hump
+    // marked by `_` (`tokenEndpoint` reads as `token_endpoint`, `clientSecretExpiresAt` as
+    // `client_secret_expires_at`): the filters' words are written in snake case.
     let written = name
         .rsplit(|b| !is_name_byte(*b))
         .find(|w| !w.is_empty())
         .unwrap_or_default();
+    let mut camel: Vec<u8> = Vec::with_capacity(written.len() + 8);
+    for (i, &b) in written.iter().enumerate() {
+        if b.is_ascii_uppercase() && i > 0 && written[i - 1].is_ascii_lowercase() {
+            camel.push(b'_');
+        }
+        camel.push(match b {
+            b'-' | b'.' => b'_',
+            _ => b.to_ascii_lowercase(),
+        });
+    }
+    let ihas = |w: &[u8]| {
+        memchr::memmem::find(&ident, w).is_some() || memchr::memmem::find(&camel, w).is_some()
+    };
+    let ends = |w: &[u8]| ident.ends_with(w) || camel.ends_with(w);
+    // `_ref` as a word (`secret_ref`, `token_ref_name`), not the start of `_refresh`; an age
+    // (`max_password_age`).
+    let reference = ends(b"_ref") || ihas(b"_ref_") || ends(b"_age");
+    if LOCATORS.iter().any(|w| ihas(w)) || reference || ends(b"url") || ends(b"uri") {
+        return Some("the name says the value locates or describes a secret");
+    }
+    // The identifier's case tells `credentialId` from `apiKeyValid`.
     if (ident.ends_with(b"_id") || written.ends_with(b"Id")) && !ihas(b"secret_id") {
         return Some("the name says the value is an identifier");
     }
@@ -264,7 +340,7 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     }
     // Form fields that carry a per-session anti-forgery token, published in the page (Rails,
     // ASP.NET).
-    if ihas(b"authenticity_token") || ihas(b"requestverificationtoken") {
+    if ihas(b"authenticity_token") || ihas(b"request_verification_token") {
         return Some("the name says the value is an anti-forgery form token, not a credential");
     }
     // `key` starting another word (`master-keying`, `apiKeyword`, `hotkeyboard`), with no other
@@ -287,7 +363,7 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     }
     let ends_secret = [&b"secret"[..], b"password", b"key", b"token"]
         .iter()
-        .any(|w| ident.ends_with(w));
+        .any(|w| ends(w));
     if (ihas(b"keyvault") || ihas(b"key_vault")) && !ends_secret {
         return Some("the name says the value names a key vault, not a secret");
     }

@@ -378,3 +378,41 @@ fn names_of_ids_compounds_vaults_form_tokens_and_short_keys_are_not_secrets() {
         .collect();
     assert_eq!(found, vec![6, 7, 8, 9], "lines 1-5 dropped, 6-9 kept");
 }
+
+/// Values that are code, not literals: a property read, a negation, a renamed binding, a called
+/// function, a YAML anchor, a date, a path from the home directory; and names the filters know
+/// in snake case written in camelCase (`clientSecretExpiresAt`, `tokenEndpoint`). A random value
+/// in the same places, and a refresh token, are kept.
+#[test]
+fn property_reads_expressions_anchors_dates_and_camel_case_locators_are_not_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    // Built at run time, so that this file holds no assignment for the dogfood scan.
+    let lines = [
+        // dropped
+        format!("  api{}: app.options.apiKey,", "Key"),
+        format!("  \"X-Amz-Credential\": e.access{}Id + \"/\" + r,", "Key"),
+        format!("  exclamation{} = !questionToken", "Token"),
+        format!("var x = {{ comma{}: CommaToken$1 }};", "Token"),
+        format!("admin_pass{}: &admin_password", "word"),
+        format!("  \"PasswordLast{}\": \"2016-09-24T16:18:07Z\",", "Used"),
+        format!("  \"clientSecret{}\": 1587584729,", "ExpiresAt"),
+        format!(
+            "  token{}: https://login.example.com/oauth2/v2.0/token",
+            "Endpoint"
+        ),
+        format!("api_private_{}=~/keys/MyKey.txt", "key"),
+        // kept
+        format!("  api{}: {},", "Key", synthetic(31, 32)),
+        format!("  exclamation{} = {}", "Token", synthetic(32, 24)),
+        format!("APP_REFRESH_{}={}", "TOKEN", synthetic(33, 40)),
+        format!("  \"liveRefresh{}\": \"{}\",", "Token", synthetic(34, 40)),
+    ];
+    write_files(dir.path(), &[("web/config.js", lines.join("\n") + "\n")]);
+    let (_, report) = scan_json(dir.path(), &["."]);
+    let found: Vec<u64> = findings_of(&report)
+        .into_iter()
+        .filter(|(_, _, rule, _)| rule.starts_with("generic"))
+        .map(|(_, l, ..)| l)
+        .collect();
+    assert_eq!(found, vec![10, 11, 12, 13], "lines 1-9 dropped, 10-13 kept");
+}
