@@ -58,6 +58,7 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
                 .or_else(|| too_short_for_name(&buf[start..c.secret.start], secret))
+                .or_else(|| type_name_in_code(path, secret))
                 .or_else(|| url_userinfo(&buf[..start], secret))
         {
             return Verdict::Drop(why);
@@ -201,6 +202,53 @@ fn own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
         .rfind(|w| !w.is_empty())?;
     v.eq_ignore_ascii_case(last)
         .then_some("the value is the variable's own name, not a secret")
+}
+
+/// Extensions of source files, where a capitalised name is a type or a constant.
+const SOURCE_EXTENSIONS: [&str; 20] = [
+    "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "pyi", "go", "rs", "java", "kt", "cs", "c", "h",
+    "cc", "cpp", "hpp", "rb", "php",
+];
+
+/// For generic matches in source files: a value made of capitalised humps (`KspGetTokenFn`,
+/// `XmlStringMaxLen256`, `V1SecretVolumeSource`): a type or constant name, as in a type
+/// annotation (`KdcAdminPassword: XmlStringMaxLen256;`). Random text has capitals side by side
+/// and humps of one letter; in docs, configs and logs a password of words keeps the rule's
+/// judgement.
+fn type_name_in_code(path: &str, v: &[u8]) -> Option<&'static str> {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    if !SOURCE_EXTENSIONS
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+    {
+        return None;
+    }
+    pascal_humps(v).then_some("a type or constant name in code, not a literal")
+}
+
+/// Two or more humps, each a capital and two or more lower-case letters, or a capital and one
+/// (`Fn`) when it is not the first, with digits only at a hump's end (`Len256`, `V1`), 10 or
+/// more bytes in all.
+fn pascal_humps(v: &[u8]) -> bool {
+    if v.len() < 10 || !v.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let mut humps = Vec::new();
+    let mut start = 0;
+    for i in 1..v.len() {
+        if v[i].is_ascii_uppercase() {
+            humps.push(&v[start..i]);
+            start = i;
+        }
+    }
+    humps.push(&v[start..]);
+    humps.len() >= 2
+        && humps.iter().enumerate().all(|(i, h)| {
+            let lower = h[1..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+            let digits = &h[1 + lower..];
+            let shape = digits.iter().all(u8::is_ascii_digit) && digits.len() <= 4;
+            shape && (lower >= 2 || (lower == 1 && i > 0) || (lower == 0 && !digits.is_empty()))
+        })
 }
 
 /// For generic matches: a value shorter than any issued key or token under a name that announces
@@ -368,4 +416,38 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         return Some("the name says the value names a key vault, not a secret");
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalised_humps_are_type_names_and_random_text_is_not() {
+        for v in [
+            "KspGetTokenFn",
+            "XmlStringMaxLen256",
+            "V1SecretVolumeSource",
+            "TokenCredential",
+        ] {
+            assert!(pascal_humps(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "Xk9mQ2pLr7TzW4vB",
+            "HQS0j4H75XpthOW",
+            "ABCDEFGHIJKLMN",
+            "Zx9kqLmP2w8RtVb4nC7d",
+            "Tokencredential",
+            "Summer2024!Blue#",
+        ] {
+            assert!(!pascal_humps(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn type_names_are_judged_only_in_source_files() {
+        assert!(type_name_in_code("src/auth.ts", b"XmlStringMaxLen256").is_some());
+        assert!(type_name_in_code("deploy/app.env", b"XmlStringMaxLen256").is_none());
+        assert!(type_name_in_code("docs/runbook.md", b"CorrectHorseBatteryStaple").is_none());
+    }
 }
