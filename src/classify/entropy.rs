@@ -278,8 +278,14 @@ pub fn is_identifier(v: &[u8]) -> bool {
             continue;
         }
         body += part.len();
-        let (alpha, digits) = split_trailing_digits(part);
-        if digits.len() > 4 || alpha.iter().any(|b| !b.is_ascii_alphabetic()) {
+        // A short number may lead a word as well as end it (`1Password`, `3DSecure`).
+        let lead = part.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (alpha, digits) = split_trailing_digits(&part[lead.min(4)..]);
+        if lead > 4
+            || (lead > 0 && lead < part.len() && alpha.len() < 4)
+            || digits.len() > 4
+            || alpha.iter().any(|b| !b.is_ascii_alphabetic())
+        {
             return false;
         }
         for w in camel_words(alpha) {
@@ -393,6 +399,7 @@ mod tests {
             ("/usr/local/share/app/config", NotRandom::Path),
             ("~/keys/MyKey.txt", NotRandom::Path),
             ("my_secret_password", NotRandom::Identifier),
+            ("1Password", NotRandom::Identifier),
             ("SuperSecretPassword", NotRandom::Identifier),
             ("get-api-key-from-vault", NotRandom::Identifier),
             ("prod.db.password2", NotRandom::Identifier),
