@@ -114,7 +114,9 @@ fn unescape(line: &str) -> Option<Vec<u8>> {
 impl Literals {
     /// A searcher for `literals` (any case; ids are their indexes), each at least 2 bytes long.
     pub fn new<T: AsRef<[u8]>>(literals: &[T]) -> Literals {
-        Literals::keyed_by(literals, &commonness(COMMON_GRAMS))
+        static COMMON: std::sync::OnceLock<std::collections::HashMap<u32, u32>> =
+            std::sync::OnceLock::new();
+        Literals::keyed_by(literals, COMMON.get_or_init(|| commonness(COMMON_GRAMS)))
     }
 
     /// As [`new`](Self::new), keying each literal of 4 bytes or more on its window that is least

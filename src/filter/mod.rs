@@ -147,13 +147,15 @@ fn member_chain(v: &[u8]) -> bool {
     parts.len() >= 2
         && parts.iter().all(|p| {
             code_name(p)
-                && (p.len() <= 4 || crate::classify::entropy::is_identifier(p) || camel_words(p))
+                && (p.len() <= 4
+                    || crate::classify::entropy::is_identifier(p)
+                    || camel_case_name(p))
         })
 }
 
 /// Letters in camelCase humps of three letters or more on average, no two capitals in a row
 /// (`apiKey`, `accessKeyId`): a name, where random text has short humps and capital runs.
-fn camel_words(p: &[u8]) -> bool {
+fn camel_case_name(p: &[u8]) -> bool {
     let humps = p.iter().filter(|b| b.is_ascii_uppercase()).count() + 1;
     p.iter().all(u8::is_ascii_alphabetic)
         && !p
@@ -162,15 +164,15 @@ fn camel_words(p: &[u8]) -> bool {
         && p.len() >= humps * 3
 }
 
-/// For generic matches: the name is a URL's user and the value runs on through the `@` into the
-/// host (`https://x-access-token:…@github.com/acme/app.git` read as `token:` and a value). The
-/// URL's password ends at the `@`; `url-embedded-credentials` reads it there, so its mask does
-/// not swallow the host and path.
 /// A byte of a variable or key name as the generic rules read names.
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
 }
 
+/// For generic matches: the name is a URL's user and the value runs on through the `@` into the
+/// host (`https://x-access-token:…@github.com/acme/app.git` read as `token:` and a value). The
+/// URL's password ends at the `@`; `url-embedded-credentials` reads it there, so its mask does
+/// not swallow the host and path.
 fn url_userinfo(before: &[u8], v: &[u8]) -> Option<&'static str> {
     (before.ends_with(b"://") && memchr::memchr(b'@', v).is_some())
         .then_some("a URL's user and password, read by the URL rule up to the `@`")
@@ -363,8 +365,8 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     let ends = |w: &[u8]| ident.ends_with(w) || camel.ends_with(w);
     // `_ref` as a word (`secret_ref`, `token_ref_name`), not the start of `_refresh`; an age
     // (`max_password_age`).
-    let reference = ends(b"_ref") || ihas(b"_ref_") || ends(b"_age");
-    if LOCATORS.iter().any(|w| ihas(w)) || reference || ends(b"url") || ends(b"uri") {
+    let word_locator = ends(b"_ref") || ihas(b"_ref_") || ends(b"_age");
+    if LOCATORS.iter().any(|w| ihas(w)) || word_locator || ends(b"url") || ends(b"uri") {
         return Some("the name says the value locates or describes a secret");
     }
     // The identifier's case tells `credentialId` from `apiKeyValid`.

@@ -341,12 +341,23 @@ fn a_clone_url_password_is_masked_up_to_the_at_sign() {
     assert!(!snippet.contains(&password[..8]), "{snippet}");
 }
 
+/// The lines of the generic rules' findings when `lines` are scanned as the file `path`.
+fn generic_finding_lines(path: &str, lines: &[String]) -> Vec<u64> {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[(path, lines.join("\n") + "\n")]);
+    let (_, report) = scan_json(dir.path(), &["."]);
+    findings_of(&report)
+        .into_iter()
+        .filter(|(_, _, rule, _)| rule.starts_with("generic"))
+        .map(|(_, l, ..)| l)
+        .collect()
+}
+
 /// Names that say the value is not the credential they mention: an id of a credential, `key`
 /// starting another word, a Key Vault's name, an anti-forgery form field, and a value too short
 /// for the key or token its name announces. Each sits beside a look-alike that is a secret.
 #[test]
 fn names_of_ids_compounds_vaults_form_tokens_and_short_keys_are_not_secrets() {
-    let dir = tempfile::tempdir().unwrap();
     // Built at run time, so that this file holds no assignment for the dogfood scan.
     let kv = |name: &str, value: &str| format!("\"{name}\": \"{value}\"");
     let lines = [
@@ -366,17 +377,11 @@ fn names_of_ids_compounds_vaults_form_tokens_and_short_keys_are_not_secrets() {
         format!("SUMO_ACCESS_{}={}", "KEY", synthetic(25, 14)),
         format!("DB_PASS{}={}", "WORD", "Qwxzuv812"),
     ];
-    write_files(
-        dir.path(),
-        &[("deploy/values.txt", lines.join("\n") + "\n")],
+    assert_eq!(
+        generic_finding_lines("deploy/values.txt", &lines),
+        vec![6, 7, 8, 9],
+        "lines 1-5 dropped, 6-9 kept"
     );
-    let (_, report) = scan_json(dir.path(), &["."]);
-    let found: Vec<u64> = findings_of(&report)
-        .into_iter()
-        .filter(|(_, _, rule, _)| rule.starts_with("generic"))
-        .map(|(_, l, ..)| l)
-        .collect();
-    assert_eq!(found, vec![6, 7, 8, 9], "lines 1-5 dropped, 6-9 kept");
 }
 
 /// Values that are code, not literals: a property read, a negation, a renamed binding, a called
@@ -385,7 +390,6 @@ fn names_of_ids_compounds_vaults_form_tokens_and_short_keys_are_not_secrets() {
 /// in the same places, and a refresh token, are kept.
 #[test]
 fn property_reads_expressions_anchors_dates_and_camel_case_locators_are_not_secrets() {
-    let dir = tempfile::tempdir().unwrap();
     // Built at run time, so that this file holds no assignment for the dogfood scan.
     let lines = [
         // dropped
@@ -407,12 +411,9 @@ fn property_reads_expressions_anchors_dates_and_camel_case_locators_are_not_secr
         format!("APP_REFRESH_{}={}", "TOKEN", synthetic(33, 40)),
         format!("  \"liveRefresh{}\": \"{}\",", "Token", synthetic(34, 40)),
     ];
-    write_files(dir.path(), &[("web/config.js", lines.join("\n") + "\n")]);
-    let (_, report) = scan_json(dir.path(), &["."]);
-    let found: Vec<u64> = findings_of(&report)
-        .into_iter()
-        .filter(|(_, _, rule, _)| rule.starts_with("generic"))
-        .map(|(_, l, ..)| l)
-        .collect();
-    assert_eq!(found, vec![10, 11, 12, 13], "lines 1-9 dropped, 10-13 kept");
+    assert_eq!(
+        generic_finding_lines("web/config.js", &lines),
+        vec![10, 11, 12, 13],
+        "lines 1-9 dropped, 10-13 kept"
+    );
 }
