@@ -61,6 +61,23 @@ fn to_stdout(
     }
 }
 
+/// Opens `file` for reading without following a symbolic link in its last component, and
+/// without waiting for a writer: if the file was swapped for a link or a FIFO after it was looked
+/// at, the open fails (ELOOP) or returns at once, and the check on the open file refuses it.
+#[cfg(unix)]
+fn open_no_follow(file: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(file)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(file: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(file)
+}
+
 /// Rewrites `file` redacted: a temporary file beside it (same permissions), flushed, then
 /// renamed over it, so a crash never leaves a half-redacted file.
 ///
@@ -86,7 +103,7 @@ fn in_place(pipe: &Pipeline, file: &Path, shown: &str) -> miette::Result<Stats> 
             crate::source::walk::kind(&kind)
         ));
     }
-    let input = std::fs::File::open(file).map_err(|e| fail("read", e))?;
+    let input = open_no_follow(file).map_err(|e| fail("read", e))?;
     let meta = input.metadata().map_err(|e| fail("read", e))?;
     if !meta.is_file() {
         // Swapped since it was looked at.
@@ -121,4 +138,32 @@ fn in_place(pipe: &Pipeline, file: &Path, shown: &str) -> miette::Result<Stats> 
         let _ = std::fs::remove_file(&tmp);
         fail("redact", e)
     })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::open_no_follow;
+
+    #[test]
+    fn the_in_place_open_refuses_a_link_swapped_in_after_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.log");
+        std::fs::write(&target, "line\n").unwrap();
+        let link = dir.path().join("app.log");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = open_no_follow(&link).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ELOOP), "{err}");
+        assert!(open_no_follow(&target).is_ok());
+    }
+
+    #[test]
+    fn the_in_place_open_does_not_wait_for_a_fifo_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.log");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Without O_NONBLOCK this open blocks until a writer appears.
+        let f = open_no_follow(&fifo).unwrap();
+        assert!(!f.metadata().unwrap().is_file());
+    }
 }
