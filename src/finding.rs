@@ -75,6 +75,38 @@ pub struct Finding {
     /// For findings that are not a secret (the hygiene checks): what is wrong, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The other parts of a two-part credential found with the secret (`rules::Pair`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+}
+
+/// The other part of a two-part credential (an AWS key's id beside its secret): what it is, where,
+/// and its mask. Masked like a secret: some parts (an access key id) are secret on their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    /// Exclusive, as `Finding::end_column`.
+    pub end_column: usize,
+    pub masked: String,
+}
+
+impl Finding {
+    /// The other parts of a two-part credential in words, for the text formats:
+    /// `; with its access key id ****WXYZ at line 2, column 21`, or empty.
+    pub fn parts_text(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| {
+                format!(
+                    "; with its {} {} at line {}, column {}",
+                    p.name, p.masked, p.line, p.column
+                )
+            })
+            .collect()
+    }
 }
 
 /// `fingerprint` = first 16 hex of SHA-256 over (rule id, path, secret).
@@ -146,7 +178,22 @@ pub fn build_all(
             })
             .collect::<Vec<_>>()
     };
+    // The other parts of two-part credentials, per kept secret: (secret span, part span, rule).
+    let pairs: Vec<(Range<usize>, Range<usize>, usize)> = kept
+        .iter()
+        .filter_map(|(_, w)| {
+            let c = &judged[*w].candidate;
+            let pair = pack.rules[c.rule].pair.as_ref()?;
+            let part = find_part(pair, buf, &lines, &c.secret)?;
+            Some((c.secret.clone(), part, c.rule))
+        })
+        .collect();
     let mut masks: Vec<(Range<usize>, String)> = cluster_masks(&judged, &kept);
+    masks.extend(
+        pairs
+            .iter()
+            .map(|(_, part, _)| (part.clone(), mask::mask(&buf[part.clone()]))),
+    );
     masks.extend(cluster_masks(&dropped, &gone));
     masks.extend(
         decoded
@@ -179,6 +226,7 @@ pub fn build_all(
         .chain(&dropped)
         .map(|j| &buf[j.candidate.secret.clone()])
         .chain(decoded.iter().map(|d| d.secret.as_slice()))
+        .chain(pairs.iter().map(|(_, part, _)| &buf[part.clone()]))
         .collect();
     let renderer = snippet::Renderer::new(buf, &lines, &masks, &secrets);
 
@@ -231,10 +279,57 @@ pub fn build_all(
                 snippet,
                 snippet_mask,
                 detail: None,
+                parts: match layer {
+                    Some(_) => Vec::new(),
+                    None => pairs
+                        .iter()
+                        .filter(|(s, _, r)| *s == at && *r == ri)
+                        .map(|(_, part, _)| {
+                            let (line, column) = lines.locate(buf, part.start);
+                            let (end_line, end_column) = lines.locate(buf, part.end);
+                            Part {
+                                name: rule
+                                    .pair
+                                    .as_ref()
+                                    .map_or_else(String::new, |p| p.part.clone()),
+                                line,
+                                column,
+                                end_line,
+                                end_column,
+                                masked: mask::mask(&buf[part.clone()]),
+                            }
+                        })
+                        .collect(),
+                },
             });
         }
     }
     out
+}
+
+/// The part of a two-part credential nearest to the secret at `secret` (by bytes between them),
+/// on the secret's line or within `pair.lines` lines of it; never a span overlapping the secret.
+fn find_part(
+    pair: &crate::rules::Pair,
+    buf: &[u8],
+    lines: &LineIndex,
+    secret: &Range<usize>,
+) -> Option<Range<usize>> {
+    let (line, _) = lines.locate(buf, secret.start);
+    let (end_line, _) = lines.locate(buf, secret.end);
+    let first = line.saturating_sub(pair.lines).max(1);
+    let last = (end_line + pair.lines).min(lines.count());
+    let (start, _) = lines.bounds(buf, first);
+    let (_, end) = lines.bounds(buf, last);
+    let input = regex_automata::Input::new(buf).range(start..end);
+    pair.regex
+        .captures_iter(input)
+        .filter_map(|caps| caps.get_group(pair.group).map(|s| s.range()))
+        .filter(|r| !r.is_empty() && (r.end <= secret.start || secret.end <= r.start))
+        .min_by_key(|r| match r.end <= secret.start {
+            true => secret.start - r.end,
+            false => r.start - secret.end,
+        })
 }
 
 /// A secret to list: (rule, secret bytes, range in the buffer, range the snippet masks, verdict,

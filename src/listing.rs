@@ -252,6 +252,7 @@ pub(crate) mod test_support {
             snippet: String::new(),
             snippet_mask: 0..0,
             detail: None,
+            parts: Vec::new(),
         }
     }
 }

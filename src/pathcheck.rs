@@ -155,5 +155,6 @@ fn path_finding(
         snippet: masked_path.to_string(),
         snippet_mask: at,
         detail: Some("the file's path holds this secret".into()),
+        parts: Vec::new(),
     }
 }

@@ -58,6 +58,7 @@ pub fn check(pipe: &Pipeline, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
             problem("has no `remediation` text".into());
         }
         let path = example_path(rule);
+        let mut pair_shown = false;
         for (i, ex) in rule.examples.iter().enumerate() {
             let n = i + 1;
             if !rule.keywords.is_empty() {
@@ -84,6 +85,17 @@ pub fn check(pipe: &Pipeline, which: impl Fn(&Rule) -> bool) -> Vec<Problem> {
             if !found.iter().any(|f| f.rule_id == rule.id) {
                 problem(format!("example {n} is not found{}", found_instead(&found)));
             }
+            pair_shown |= found
+                .iter()
+                .any(|f| f.rule_id == rule.id && !f.parts.is_empty());
+        }
+        if let Some(pair) = &rule.pair
+            && !pair_shown
+        {
+            problem(format!(
+                "has a `pair`, but no example shows the {} found with the secret",
+                pair.part
+            ));
         }
         for (i, ex) in rule.negative_examples.iter().enumerate() {
             let found = scan_bytes(

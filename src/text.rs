@@ -199,6 +199,11 @@ impl LineIndex {
         (idx + 1, column)
     }
 
+    /// How many lines the buffer has (a final line without a terminator counts).
+    pub fn count(&self) -> usize {
+        self.newlines.len() + 1
+    }
+
     /// Byte bounds of a 1-based line, without its line terminator.
     pub fn bounds(&self, buf: &[u8], line: usize) -> (usize, usize) {
         let start = if line <= 1 {

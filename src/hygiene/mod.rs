@@ -288,6 +288,7 @@ fn base(rule: &Rule, path: &str, key: &[u8], source: &Source) -> Finding {
         snippet: String::new(),
         snippet_mask: 0..0,
         detail: None,
+        parts: Vec::new(),
     }
 }
 

@@ -22,8 +22,14 @@ pub fn render(report: &Report) -> String {
         };
         let title = format!("{} ({})", f.title, f.rule_id);
         let message = format!(
-            "{}: {} secret of {} characters, masked {} (rule {}, fingerprint {})",
-            f.title, f.severity, f.secret_len, f.masked, f.rule_id, f.fingerprint
+            "{}: {} secret of {} characters, masked {}{} (rule {}, fingerprint {})",
+            f.title,
+            f.severity,
+            f.secret_len,
+            f.masked,
+            f.parts_text(),
+            f.rule_id,
+            f.fingerprint
         );
         out.push_str(&format!(
             "::{level} file={},line={},endLine={},col={},endColumn={},title={}::{}\n",

@@ -215,6 +215,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
             text.push_str(reason);
             text.push('\n');
         }
+        for p in &f.parts {
+            text.push_str(&format!(
+                "found with its {} {} at line {}, column {}\n",
+                p.name, p.masked, p.line, p.column
+            ));
+        }
         if let Some(r) = self.remediation {
             text.push_str(r);
             text.push('\n');

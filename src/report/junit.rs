@@ -22,8 +22,12 @@ pub fn render(report: &Report) -> String {
             f.line
         ));
         let message = format!(
-            "{} ({}): secret of {} characters, masked {}",
-            f.title, f.severity, f.secret_len, f.masked
+            "{} ({}): secret of {} characters, masked {}{}",
+            f.title,
+            f.severity,
+            f.secret_len,
+            f.masked,
+            f.parts_text()
         );
         match f.state {
             State::New => {

@@ -63,6 +63,16 @@ struct FindingView {
     masked: String,
     state: String,
     snippet: String,
+    parts: Vec<PartView>,
+}
+
+/// The other part of a two-part credential, as the report holds it (masked).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PartView {
+    name: String,
+    line: u64,
+    masked: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,7 +155,7 @@ fn write_single(out: &mut String, doc: &Doc, h: &str) {
                 code(&f.rule_id),
                 code(&f.path),
                 f.line,
-                code(&f.masked),
+                code(&secret_cell(f)),
                 html(&f.snippet)
             );
         }
@@ -255,6 +265,15 @@ fn html(s: &str) -> String {
         }
     }
     out
+}
+
+/// The masked secret, then each other part of a two-part credential with its line.
+fn secret_cell(f: &FindingView) -> String {
+    let mut cell = f.masked.clone();
+    for p in &f.parts {
+        cell.push_str(&format!(" + {} {} (line {})", p.name, p.masked, p.line));
+    }
+    cell
 }
 
 #[cfg(test)]

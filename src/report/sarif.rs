@@ -103,6 +103,9 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text,
     locations: Vec<Location<'a>>,
+    /// The other parts of a two-part credential (`Finding::parts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
@@ -127,6 +130,14 @@ struct Location<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    physical_location: PhysicalLocation<'a>,
+    message: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct PhysicalLocation<'a> {
     artifact_location: ArtifactLocation,
     region: Region<'a>,
@@ -146,7 +157,8 @@ struct Region<'a> {
     start_column: usize,
     end_line: usize,
     end_column: usize,
-    snippet: Snippet<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Snippet<'a>>,
 }
 
 #[derive(Serialize)]
@@ -286,7 +298,12 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                         f.title,
                         match &f.detail {
                             Some(detail) => detail.clone(),
-                            None => format!("{} characters, masked {}", f.secret_len, f.masked),
+                            None => format!(
+                                "{} characters, masked {}{}",
+                                f.secret_len,
+                                f.masked,
+                                f.parts_text()
+                            ),
                         },
                         match &f.source {
                             Source::Commit { id, .. } => format!(" in commit {id}"),
@@ -302,10 +319,31 @@ pub fn render(report: &Report, rules: &[Rule]) -> String {
                             start_column: f.column,
                             end_line: f.end_line,
                             end_column: f.end_column,
-                            snippet: Snippet { text: &f.snippet },
+                            snippet: Some(Snippet { text: &f.snippet }),
                         },
                     },
                 }],
+                related_locations: f
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| RelatedLocation {
+                        id: i + 1,
+                        physical_location: PhysicalLocation {
+                            artifact_location: artifact(&f.path),
+                            region: Region {
+                                start_line: p.line,
+                                start_column: p.column,
+                                end_line: p.end_line,
+                                end_column: p.end_column,
+                                snippet: None,
+                            },
+                        },
+                        message: Text {
+                            text: format!("{} {}", p.name, p.masked),
+                        },
+                    })
+                    .collect(),
                 partial_fingerprints: BTreeMap::from([("leakgate/v1", f.fingerprint.as_str())]),
                 suppressions,
                 properties: match &f.source {

@@ -5,7 +5,7 @@ use super::analysis;
 use super::lazy::LazyRegex;
 use super::reach::Windowing;
 use super::syntax::RuleSyntax;
-use super::{BUILTIN_ANALYSES, CATEGORIES, Checksum, Classes, Confidence, Rule, Severity};
+use super::{BUILTIN_ANALYSES, CATEGORIES, Checksum, Classes, Confidence, Pair, Rule, Severity};
 use crate::diag::{self, SourceError};
 use toml::Spanned;
 
@@ -194,6 +194,55 @@ pub fn compile_rule(
         t.get_ref().clone()
     });
 
+    let pair = r.pair.as_ref().and_then(|p| {
+        let p = p.get_ref();
+        let name = p.part.get_ref();
+        let name_ok = !name.trim().is_empty()
+            && name.len() <= 40
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
+        if !name_ok {
+            errors.push(err(
+                p.part.span(),
+                "pair.part",
+                "name the part in a few plain words (letters, digits, spaces, dashes)".into(),
+            ));
+        }
+        let lines = match &p.lines {
+            None => Pair::DEFAULT_LINES,
+            Some(n) => match usize::try_from(*n.get_ref()) {
+                Ok(n) if (1..=Pair::MAX_LINES).contains(&n) => n,
+                _ => {
+                    errors.push(err(
+                        n.span(),
+                        "pair.lines",
+                        format!("must be within 1..={}", Pair::MAX_LINES),
+                    ));
+                    Pair::DEFAULT_LINES
+                }
+            },
+        };
+        let built = LazyRegex::new(p.regex.get_ref()).and_then(|(re, group)| {
+            if !lazy {
+                re.compile_now()?;
+            }
+            Ok((re, group))
+        });
+        match built {
+            Ok((regex, group)) => Some(Pair {
+                part: name.clone(),
+                regex,
+                group,
+                lines,
+            }),
+            Err(e) => {
+                errors.push(err(p.regex.span(), "pair.regex", diag::regex_message(&e)));
+                None
+            }
+        }
+    });
+
     match (errors.is_empty(), severity, regex) {
         (true, Some(severity), Some(regex)) => Ok(Rule {
             id,
@@ -221,6 +270,7 @@ pub fn compile_rule(
             negative_examples: r.negative_examples,
             origin: file.to_string(),
             known_value: false,
+            pair,
         }),
         _ => Err(errors),
     }

@@ -225,6 +225,29 @@ pub struct Rule {
     /// A `known-secret-value` rule: it matches one variable's literal value (`known`), not a
     /// regex, and the not-a-leak filters do not second-guess it.
     pub known_value: bool,
+    /// The other part of a two-part credential, looked for around each finding.
+    pub pair: Option<Pair>,
+}
+
+/// The other part of a two-part credential (`[rules.pair]` in a rule file): the id that goes with
+/// a secret (an AWS access key id), or the account a key opens (an Azure storage account). The
+/// secret is the finding; the part found nearest to it, within `lines` lines above or below, is
+/// reported with it (`finding::Part`), masked like the secret.
+pub struct Pair {
+    /// What the part is, in a few words (`access key id`).
+    pub part: String,
+    pub regex: lazy::LazyRegex,
+    /// The capture group holding the part (0: the whole match).
+    pub group: usize,
+    /// How many lines above and below the secret's line are searched.
+    pub lines: usize,
+}
+
+impl Pair {
+    /// Default of `lines`.
+    pub const DEFAULT_LINES: usize = 3;
+    /// Most `lines` a rule may ask for: the parts of one credential are written together.
+    pub const MAX_LINES: usize = 20;
 }
 
 impl Rule {
@@ -264,6 +287,7 @@ impl Rule {
             negative_examples: Vec::new(),
             origin,
             known_value: false,
+            pair: None,
         }
     }
 }

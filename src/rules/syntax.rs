@@ -49,4 +49,20 @@ pub struct RuleSyntax {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    #[serde(default)]
+    pub pair: Option<Spanned<PairSyntax>>,
+}
+
+/// `[rules.pair]`: the other part of a two-part credential (an AWS key's id beside its secret),
+/// searched for near each finding of the rule and reported with it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSyntax {
+    /// What the other part is, in a few words (`access key id`).
+    pub part: Spanned<String>,
+    /// The other part's pattern: its first capture group, else the whole match.
+    pub regex: Spanned<String>,
+    /// How many lines above and below the secret's line to search (default 3).
+    #[serde(default)]
+    pub lines: Option<Spanned<i64>>,
 }

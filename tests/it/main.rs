@@ -29,6 +29,7 @@ mod known;
 mod many_findings;
 mod masking;
 mod modgraph;
+mod pairs;
 mod paths;
 mod precommit;
 mod proven_tokens;

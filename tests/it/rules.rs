@@ -124,7 +124,17 @@ fn rule_examples_pin_their_secrets() {
             )
             .into_iter()
             .filter(|f| f.rule_id == rule.id)
-            .map(|f| format!("{}:{} len {} {}", f.line, f.column, f.secret_len, f.masked))
+            .map(|f| {
+                let parts: String = f
+                    .parts
+                    .iter()
+                    .map(|p| format!(" with {} {}:{} {}", p.name, p.line, p.column, p.masked))
+                    .collect();
+                format!(
+                    "{}:{} len {} {}{parts}",
+                    f.line, f.column, f.secret_len, f.masked
+                )
+            })
             .collect();
             lines.push(format!("{} #{}: {}", rule.id, i + 1, found.join(", ")));
         }
