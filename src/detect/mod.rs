@@ -117,10 +117,45 @@ impl Scratch {
     }
 }
 
-/// One rule regex's per-thread search state.
+/// One rule regex's per-thread search state: for its searching regex, and for the pattern as
+/// written once a match has had to be searched again with it (`rules::lazy`).
 struct RegexState {
     cache: meta::Cache,
     caps: Captures,
+    exact: Option<(meta::Cache, Captures)>,
+}
+
+impl RegexState {
+    fn new(rule: &Rule) -> RegexState {
+        let (fast, _) = rule.regex.searcher();
+        RegexState {
+            cache: fast.create_cache(),
+            caps: fast.create_captures(),
+            exact: None,
+        }
+    }
+
+    /// The cache and capture slots of the pattern as written.
+    fn exact(&mut self, rule: &Rule) -> (&mut meta::Cache, &mut Captures) {
+        let (cache, caps) = self.exact.get_or_insert_with(|| {
+            let exact = rule.regex.exact();
+            (exact.create_cache(), exact.create_captures())
+        });
+        (cache, caps)
+    }
+}
+
+/// The rule's leftmost-first match in `input`, as its pattern finds it: by the searching regex,
+/// again by the pattern as written when the match is longer than what proves it the pattern's
+/// own (`rules::lazy::LazyRegex`).
+fn search(rule: &Rule, state: &mut RegexState, input: &Input) -> Option<regex_automata::Match> {
+    let (fast, safe_len) = rule.regex.searcher();
+    let m = fast.search_with(&mut state.cache, input)?;
+    if m.len() <= safe_len {
+        return Some(m);
+    }
+    let (cache, _) = state.exact(rule);
+    rule.regex.exact().search_with(cache, input)
 }
 
 /// Where one selected rule runs in the current buffer.
@@ -263,10 +298,7 @@ impl Scanner {
             if scratch.regex.len() <= ri {
                 scratch.regex.resize_with(ri + 1, || None);
             }
-            let state = scratch.regex[ri].get_or_insert_with(|| RegexState {
-                cache: rule.regex.create_cache(),
-                caps: rule.regex.create_captures(),
-            });
+            let state = scratch.regex[ri].get_or_insert_with(|| RegexState::new(rule));
             let plan = &scratch.plan[ri];
             let run = RuleRun {
                 ri,
@@ -522,7 +554,7 @@ fn scan_rule(
     let mut at = span.start;
     while at <= span.end {
         input.set_start(at);
-        let Some(m) = run.rule.regex.search_with(&mut state.cache, &input) else {
+        let Some(m) = search(run.rule, state, &input) else {
             break;
         };
         // The next search starts after this match; an empty one moves on by a byte.
@@ -569,7 +601,7 @@ fn scan_rule_from(
             let input = Input::new(buf)
                 .span(from..buf.len())
                 .anchored(Anchored::Yes);
-            let Some(m) = run.rule.regex.search_with(&mut state.cache, &input) else {
+            let Some(m) = search(run.rule, state, &input) else {
                 // A boundary opening's line start, at the run after the line break before it.
                 if opening == Opening::Byte
                     && from == lead
@@ -607,14 +639,23 @@ fn take_match(
     out: &mut Vec<Candidate>,
 ) {
     let RuleRun { ri, rule, explain } = *run;
-    let RegexState { cache, caps } = state;
     // The groups, from an anchored search over the match (what the regex engine does after
-    // finding one), and the validators: once per distinct match and context (`memo`).
+    // finding one), and the validators: once per distinct match and context (`memo`). Within a
+    // match the searching regex proves its own, its groups are the pattern's too; a longer one
+    // came from the pattern as written (`search`), which resolves it.
     let resolved = memo.resolve(ri, buf, m.range(), || {
         let over = Input::new(buf)
             .span(m.range())
             .anchored(Anchored::Pattern(m.pattern()));
-        rule.regex.search_captures_with(cache, &over, caps);
+        let (fast, safe_len) = rule.regex.searcher();
+        let caps = if m.len() <= safe_len {
+            fast.search_captures_with(&mut state.cache, &over, &mut state.caps);
+            &state.caps
+        } else {
+            let (cache, caps) = state.exact(rule);
+            rule.regex.exact().search_captures_with(cache, &over, caps);
+            &*caps
+        };
         let secret = caps
             .get_group(rule.secret_group)
             .filter(|g| !g.is_empty())

@@ -11,8 +11,7 @@
 //! load ([`LazyRegex::compile_now`]) so their errors are reported there.
 
 use regex_automata::meta::{self, Regex};
-use regex_automata::util::syntax;
-use regex_syntax::hir::Hir;
+use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
 use std::ops::Deref;
 use std::sync::OnceLock;
 
@@ -23,10 +22,35 @@ pub const REGEX_SIZE_LIMIT: usize = 8 << 20;
 /// (rebuilding states) on long source and log buffers.
 pub const DFA_CACHE_LIMIT: usize = 16 << 20;
 
-/// A rule regex, compiled when first dereferenced.
+/// A counted repetition that may run more times than this is searched unbounded (`fast`).
+pub const RELAX_ABOVE: u32 = 500;
+
+/// A rule regex, compiled when first needed.
+///
+/// An automaton grows with the bounds of its counted repetitions: `[A-Za-z0-9+/=]{64,8192}` is
+/// 8,192 NFA states, forward and reverse, and every thread's search cache is sized by them. The
+/// key-block and long-token patterns made two fifths of the pack's compiled size and most of a
+/// real-code scan's regex memory. So the regex that searches (`fast`) is the pattern with every
+/// repetition bounded above [`RELAX_ABOVE`] left unbounded, and `safe_len` says when its match is
+/// the pattern's own: a match of `L` bytes repeats a part at least `u` bytes long at most `L / u`
+/// times, so while `L` is within every relaxed bound times its part's `u`, no bound can be broken.
+/// Then the pattern's leftmost-first match is the same match: the unbounded regex matches
+/// everything the pattern does (so it finds no later start), and the path it prefers is one the
+/// pattern has, in the same order of preference. A longer match is searched again with `exact`,
+/// the pattern as written, built the first time one is needed (a PEM block over 8 KiB, a JWT over
+/// 1,000 bytes): findings are those of the pattern, and its automaton is paid for only where such
+/// text occurs.
 pub struct LazyRegex {
     pattern: String,
-    compiled: OnceLock<Regex>,
+    fast: OnceLock<Fast>,
+    exact: OnceLock<Regex>,
+}
+
+/// The searching regex and the longest match of it that is surely the pattern's own.
+struct Fast {
+    regex: Regex,
+    /// `usize::MAX` when nothing was relaxed (`regex` is the pattern itself).
+    safe_len: usize,
 }
 
 impl LazyRegex {
@@ -48,54 +72,139 @@ impl LazyRegex {
     pub fn unchecked(pattern: &str) -> LazyRegex {
         LazyRegex {
             pattern: pattern.to_string(),
-            compiled: OnceLock::new(),
+            fast: OnceLock::new(),
+            exact: OnceLock::new(),
         }
     }
 
-    /// Compiles now (if not yet) and reports a failure instead of deferring it.
+    /// Compiles now (if not yet), the searching regex and the pattern as written, and reports a
+    /// failure instead of deferring it.
     pub fn compile_now(&self) -> Result<&Regex, String> {
-        if let Some(re) = self.compiled.get() {
-            return Ok(re);
+        if self.fast.get().is_none() {
+            let fast = build_fast(&self.pattern)?;
+            let _ = self.fast.set(fast);
         }
-        let re = build(&self.pattern)?;
-        Ok(self.compiled.get_or_init(|| re))
+        if self.relaxed() && self.exact.get().is_none() {
+            let exact = build(&analysis_parse(&self.pattern)?)?;
+            let _ = self.exact.set(exact);
+        }
+        Ok(self.exact())
     }
 
-    /// Whether the automaton has been built.
+    /// Whether the searching automaton has been built.
     pub fn is_compiled(&self) -> bool {
-        self.compiled.get().is_some()
+        self.fast.get().is_some()
     }
+
+    /// The regex to search with, and the longest match of it that is the pattern's own (see
+    /// [`LazyRegex`]); a longer one is searched again with [`LazyRegex::exact`].
+    pub fn searcher(&self) -> (&Regex, usize) {
+        let fast = self.fast();
+        (&fast.regex, fast.safe_len)
+    }
+
+    /// The pattern as written, compiled (the searching regex itself when nothing was relaxed).
+    pub fn exact(&self) -> &Regex {
+        if !self.relaxed() {
+            return &self.fast().regex;
+        }
+        self.exact.get_or_init(|| {
+            analysis_parse(&self.pattern)
+                .and_then(|hir| build(&hir))
+                .unwrap_or_else(|e| compile_failure(&e))
+        })
+    }
+
+    /// Whether some repetition of the pattern is searched unbounded.
+    pub fn relaxed(&self) -> bool {
+        self.fast().safe_len != usize::MAX
+    }
+
+    fn fast(&self) -> &Fast {
+        self.fast
+            .get_or_init(|| build_fast(&self.pattern).unwrap_or_else(|e| compile_failure(&e)))
+    }
+}
+
+/// Patterns that reach a scan uncompiled are built-in ones, which the test suite compiles, or
+/// user ones, compiled at load; so this cannot happen in practice.
+fn compile_failure(e: &str) -> ! {
+    panic!(
+        "rule regex does not compile: {}",
+        crate::diag::regex_message(e)
+    )
 }
 
 impl Deref for LazyRegex {
     type Target = Regex;
 
-    /// The compiled regex. Patterns that reach a scan uncompiled are built-in ones, which the
-    /// test suite compiles, or user ones, compiled at load; so this cannot fail in practice.
+    /// The pattern as written, compiled (`exact`): what any caller outside the detector's
+    /// search loop sees.
     fn deref(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            build(&self.pattern).unwrap_or_else(|e| {
-                panic!(
-                    "rule regex does not compile: {}",
-                    crate::diag::regex_message(&e)
-                )
-            })
-        })
+        self.exact()
     }
 }
 
-fn build(pattern: &str) -> Result<Regex, String> {
-    // The settings of `regex::bytes::RegexBuilder::new(p).unicode(false)`, through the
-    // regex-automata API so that a search can be bounded to a span (see `detect`).
+fn analysis_parse(pattern: &str) -> Result<Hir, String> {
+    super::analysis::parse(pattern)
+}
+
+/// The searching regex of `pattern`: its repetitions bounded above [`RELAX_ABOVE`] unbounded.
+fn build_fast(pattern: &str) -> Result<Fast, String> {
+    let hir = analysis_parse(pattern)?;
+    let mut safe_len = usize::MAX;
+    let relaxed = relax(&hir, &mut safe_len);
+    Ok(Fast {
+        regex: build(&relaxed)?,
+        safe_len,
+    })
+}
+
+/// `hir` with each repetition whose bound is above [`RELAX_ABOVE`] (and whose part cannot be
+/// empty) unbounded; `safe_len` drops to the least bound times its part's shortest length.
+fn relax(hir: &Hir, safe_len: &mut usize) -> Hir {
+    match hir.kind() {
+        HirKind::Repetition(r) => {
+            let unit = r.sub.properties().minimum_len().unwrap_or(0);
+            let max = match r.max {
+                Some(n) if n > RELAX_ABOVE && unit > 0 => {
+                    *safe_len = (*safe_len).min((n as usize).saturating_mul(unit));
+                    None
+                }
+                max => max,
+            };
+            Hir::repetition(Repetition {
+                min: r.min,
+                max,
+                greedy: r.greedy,
+                sub: Box::new(relax(&r.sub, safe_len)),
+            })
+        }
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(relax(&c.sub, safe_len)),
+        }),
+        HirKind::Concat(xs) => Hir::concat(xs.iter().map(|x| relax(x, safe_len)).collect()),
+        HirKind::Alternation(xs) => {
+            Hir::alternation(xs.iter().map(|x| relax(x, safe_len)).collect())
+        }
+        _ => hir.clone(),
+    }
+}
+
+fn build(hir: &Hir) -> Result<Regex, String> {
+    // The settings of `regex::bytes::RegexBuilder::new(p).unicode(false)` (the syntax tree is
+    // parsed that way: `analysis::parse`), through the regex-automata API so that a search can
+    // be bounded to a span (see `detect`).
     meta::Builder::new()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(
             meta::Config::new()
                 .utf8_empty(false)
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
                 .hybrid_cache_capacity(DFA_CACHE_LIMIT),
         )
-        .build(pattern)
+        .build_from_hir(hir)
         .map_err(|e| e.to_string())
 }
 
@@ -128,6 +237,94 @@ mod tests {
         assert!(!re.is_compiled());
         assert!(re.is_match(b"tok_abcdefgh"));
         assert!(re.is_compiled());
+    }
+
+    /// What the detector relies on (`detect::search`): where the searching regex finds nothing,
+    /// the pattern finds nothing; where it finds a match no longer than `safe_len`, the pattern
+    /// finds that same match with the same groups. Checked from every start of haystacks whose
+    /// runs straddle the relaxed bounds.
+    #[test]
+    fn a_relaxed_match_within_safe_len_is_the_patterns_own() {
+        use regex_automata::{Anchored, Input};
+        let patterns = [
+            // Lazy, between delimiters (a key block).
+            r"-B-(?P<secret>[a-c=\n]{4,600}?)-E-",
+            // Greedy, closed by a delimiter class (a long token).
+            r"(?:^|[^a-c])(x[a-c]{3,520})(?:[^a-c]|$)",
+            // Greedy at the end: the pattern stops at its bound, the relaxed regex does not.
+            r"k:([a-c]{5,510})",
+            // Parts of two lengths, and two relaxed bounds.
+            r"(?:ab|c){2,600}d([a-c]{1,700})",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n) as usize
+        };
+        for p in patterns {
+            let (mut same, mut longer) = (0, 0);
+            let (re, _) = LazyRegex::new(p).unwrap();
+            let (fast, safe_len) = re.searcher();
+            assert!(re.relaxed(), "{p}");
+            let exact = re.exact();
+            let (mut fc, mut ec) = (fast.create_cache(), exact.create_cache());
+            let (mut fcaps, mut ecaps) = (fast.create_captures(), exact.create_captures());
+            for _ in 0..200 {
+                // Runs of 0..1100 bytes from a small alphabet between delimiters.
+                let mut hay = Vec::new();
+                for _ in 0..1 + next(4) {
+                    hay.extend_from_slice([&b"-B-"[..], b"k:", b"x", b"d", b" "][next(5)]);
+                    let len = [
+                        next(8),
+                        500 + next(30),
+                        590 + next(25),
+                        690 + next(20),
+                        next(1100),
+                    ][next(5)];
+                    let alphabet: &[u8] = [&b"abc"[..], b"abc=\n"][next(2)];
+                    hay.extend((0..len).map(|_| alphabet[next(alphabet.len() as u64)]));
+                    hay.extend_from_slice([&b"-E-"[..], b" ", b"d", b""][next(4)]);
+                }
+                for start in (0..=hay.len()).step_by(7) {
+                    let input = Input::new(&hay).span(start..hay.len());
+                    let want = exact.search_with(&mut ec, &input);
+                    match fast.search_with(&mut fc, &input) {
+                        None => assert_eq!(want, None, "{p} from {start}"),
+                        Some(m) if m.len() <= safe_len => {
+                            same += 1;
+                            assert_eq!(Some(m), want, "{p} from {start}");
+                            let over = Input::new(&hay).span(m.range()).anchored(Anchored::Yes);
+                            fast.search_captures_with(&mut fc, &over, &mut fcaps);
+                            exact.search_captures_with(&mut ec, &over, &mut ecaps);
+                            for g in 0..fcaps.group_len() {
+                                assert_eq!(fcaps.get_group(g), ecaps.get_group(g), "{p} {g}");
+                            }
+                        }
+                        Some(_) => longer += 1,
+                    }
+                }
+            }
+            // Both kinds of match were met: the check is not vacuous.
+            assert!(
+                same > 20 && longer > 20,
+                "{p}: {same} within, {longer} beyond"
+            );
+        }
+    }
+
+    #[test]
+    fn short_bounds_are_kept_and_the_exact_regex_waits() {
+        let (re, _) = LazyRegex::new(r"tok_([a-z]{8,64})").unwrap();
+        assert!(!re.relaxed());
+        let (re, _) = LazyRegex::new(r"-B-([a-z]{64,8192}?)-E-").unwrap();
+        assert!(re.relaxed());
+        assert_eq!(re.searcher().1, 8192);
+        assert!(re.exact.get().is_none(), "built before any match needed it");
+        assert!(
+            re.is_match(b"-B-abcdefghabcdefghabcdefghabcdefghabcdefghabcdefghabcdefghabcdefgh-E-")
+        );
     }
 
     #[test]
