@@ -12,7 +12,8 @@ Every package is fetched with its ecosystem's own client and unpacked under DEST
             Cargo.lock (realcode.Cargo.lock beside the lock; cargo checks every crate's checksum
             against it), into DEST/crates/NAME-VERSION/.
 A package whose directory already exists is skipped (each one is unpacked in a temporary directory
-and renamed into place, so an existing directory is a complete one). With --update-lock, hashes the
+and renamed into place, so an existing directory is a complete one; stale temporary directories
+are removed). With --update-lock, hashes the
 lock lacks (and the crates' Cargo.lock) are recorded in it instead of refused.
 
 Writes DEST/manifest.json: per package its ecosystem, name, version, bytes and files, and totals.
@@ -214,6 +215,9 @@ def main() -> int:
     a = ap.parse_args()
     lock = json.loads(a.lock.read_text())
     a.dest.mkdir(parents=True, exist_ok=True)
+    # Leftovers of an interrupted run would be scanned as part of the corpus.
+    for stale in [*a.dest.glob(".tmp-*"), *a.dest.glob("*/.tmp-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
     only = set(a.only.split(","))
     try:
         if "npm" in only:
