@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Benchmarks leakgate against Kingfisher, gitleaks and ripgrep on three corpora (docs/benchmarks.md).
+# Benchmarks leakgate against Kingfisher, gitleaks and ripgrep on four corpora (docs/benchmarks.md).
 #
 #   scripts/bench.sh [--scale S] [--small-files N] [--runs N] [--threads N] [--only logs,small,source]
-#                    [--corpus DIR] [--out DIR] [--kingfisher-turbo] [--no-hyperfine]
+#                    [--corpus DIR] [--realcode DIR] [--out DIR] [--kingfisher-turbo] [--no-hyperfine]
 #                    [--tools leakgate,kingfisher,gitleaks,rg]
 #
 # Defaults: --scale 0.2 (100 MiB of logs; 1.0 is 500 MiB, 0.1 is 50 MiB for CI), --small-files
 # 50000, --runs 3, --threads 2, corpus in /tmp/leakgate-corpus, results in /tmp/leakgate-bench-results.
+# The fourth corpus, realcode (1.6 GiB of pinned npm packages, PyPI wheels and crates, built by
+# tools/bench/realcode.py into --realcode DIR, default /tmp/realcode), is not in the default --only:
+# add it with `--only realcode` or `--only logs,small,source,realcode`.
 #
 # What it does:
 #   1. builds leakgate (cargo build --release; honours CARGO_TARGET_DIR);
@@ -16,7 +19,8 @@
 #      with /usr/bin/time in interleaved rounds);
 #   3. generates the corpora if missing: logs/ and small/ with tools/bench/gen_corpus.py, source/
 #      with `cargo vendor` of a throwaway project with a large dependency set (fallback: a copy of
-#      ~/.cargo/registry/src);
+#      ~/.cargo/registry/src); realcode with tools/bench/realcode.py (npm, pip and cargo fetch the
+#      packages pinned in tools/bench/realcode.lock; what is already there is kept);
 #   4. runs tools/bench/run.py: the A/B timing, peak RSS, CPU time, and the recall check of the
 #      planted secrets. Exits non-zero if leakgate missed a planted secret.
 set -euo pipefail
@@ -31,6 +35,7 @@ ONLY=logs,small,source
 CORPUS=/tmp/leakgate-corpus
 OUT=/tmp/leakgate-bench-results
 VENV=/tmp/leakgate-bench-venv
+REALCODE=/tmp/realcode
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,7 +48,8 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --kingfisher-turbo|--no-hyperfine) EXTRA+=("$1"); shift ;;
     --tools) EXTRA+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --realcode) REALCODE=$2; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -130,9 +136,15 @@ EOF
   rm -rf "$proj"
 fi
 
+if want realcode; then
+  log "building the real-code corpus in $REALCODE (packages already there are kept)"
+  python3 tools/bench/realcode.py "$REALCODE"
+fi
+
 # 4. measure
 log "measuring: runs $RUNS, threads $THREADS, corpora $ONLY"
 python3 tools/bench/run.py --corpus "$CORPUS" --out "$OUT" --runs "$RUNS" --threads "$THREADS" --only "$ONLY" \
   --leakgate "$LEAKGATE" --kingfisher "$KINGFISHER" --gitleaks "$GITLEAKS" --rg "$(command -v rg)" \
+  --realcode "$REALCODE" \
   ${EXTRA[@]+"${EXTRA[@]}"}
 log "results: $OUT/results.md and $OUT/results.json"

@@ -6,8 +6,10 @@ also be run by hand:
 
     run.py --corpus /tmp/leakgate-corpus --leakgate BIN --kingfisher BIN --gitleaks BIN --rg BIN \
            [--runs 3] [--only logs,small,source] [--threads 2] [--out DIR] [--no-hyperfine]
+           [--realcode DIR]
 
-For each corpus directory (CORPUS/logs, CORPUS/small, CORPUS/source) and each tool:
+For each corpus directory (CORPUS/logs, CORPUS/small, CORPUS/source; the corpus named realcode is
+the --realcode directory, built by tools/bench/realcode.py, no labels) and each tool:
   1. one run under /usr/bin/time -v: warms the page cache and the tools' own caches (Kingfisher's
      compiled rule database), gives peak RSS, and leaves the tool's findings for the recall check;
   2. the timed runs: with hyperfine (if installed and not --no-hyperfine), `--runs N` per tool;
@@ -236,6 +238,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--only", default="logs,small,source")
     ap.add_argument("--out", type=Path, default=Path("/tmp/leakgate-bench-results"))
+    ap.add_argument("--realcode", type=Path, default=Path("/tmp/realcode"), help="the realcode corpus's directory")
     ap.add_argument("--no-hyperfine", action="store_true")
     ap.add_argument("--tools", default="leakgate,kingfisher,gitleaks,rg", help="which tools to run (leakgate always)")
     ap.add_argument("--kingfisher-turbo", action="store_true", help="also time Kingfisher with --turbo")
@@ -260,7 +263,7 @@ def main() -> int:
         "corpora": {},
     }
     for corpus in a.only.split(","):
-        target = a.corpus / corpus
+        target = a.realcode if corpus == "realcode" else a.corpus / corpus
         if not target.is_dir():
             print(f"skip {corpus}: {target} missing", file=sys.stderr)
             continue
