@@ -562,10 +562,12 @@ pub fn scan_window_listed(
     }
     let mut judged = Vec::with_capacity(candidates.len());
     let mut dropped = Vec::new();
+    // Parsed only when the window is the whole buffer: a streamed chunk may start in a string.
+    let syntax = crate::syntax::Context::new(path, window == (0..text.len()));
     for c in candidates.drain(..) {
         let verdict = match c.rejected {
             Some(why) => Verdict::Drop(why),
-            None => filter::judge(&pipe.rules()[c.rule], path, text, &c, &pipe.allow),
+            None => filter::judge(&pipe.rules()[c.rule], path, text, &c, &pipe.allow, &syntax),
         };
         let j = Judged {
             candidate: c,
@@ -708,7 +710,14 @@ pub(crate) fn scan_layers(
                 continue;
             }
             let rule = &pipe.rules()[c.rule];
-            let verdict = filter::judge(rule, path, &layer.text, &c, &pipe.allow);
+            let verdict = filter::judge(
+                rule,
+                path,
+                &layer.text,
+                &c,
+                &pipe.allow,
+                &crate::syntax::Context::off(),
+            );
             if matches!(verdict, Verdict::Drop(_)) {
                 continue;
             }
