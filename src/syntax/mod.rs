@@ -37,6 +37,8 @@ pub enum Lang {
     CSharp,
     Ruby,
     Php,
+    C,
+    Cpp,
 }
 
 impl Lang {
@@ -56,6 +58,10 @@ impl Lang {
             "cs" => Lang::CSharp,
             "rb" => Lang::Ruby,
             "php" => Lang::Php,
+            "c" => Lang::C,
+            // A `.h` may be C or C++: the C++ grammar reads both (C code that uses a C++ keyword
+            // as a name is a parse error there, which answers `Unknown`).
+            "h" | "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" => Lang::Cpp,
             _ => return None,
         })
     }
@@ -72,6 +78,8 @@ impl Lang {
             Lang::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
             Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
             Lang::Php => tree_sitter_php::LANGUAGE_PHP.into(),
+            Lang::C => tree_sitter_c::LANGUAGE.into(),
+            Lang::Cpp => tree_sitter_cpp::LANGUAGE.into(),
         }
     }
 }
@@ -296,6 +304,7 @@ fn is_code_token(kind: &str) -> bool {
                 | "integer_literal"
                 | "float_literal"
                 | "int_literal"
+                | "number_literal"
                 | "real_literal"
                 | "imaginary_literal"
                 | "decimal_integer_literal"

@@ -216,3 +216,14 @@ fn grammar_tables_token_classes_are_not_secrets_and_credentials_are() {
         Syntax::Literal
     );
 }
+
+#[test]
+fn buffers_over_the_size_cap_are_not_parsed() {
+    let mut src = String::from("let x = tokenType == TK_OVERFLOW;\n");
+    let v = src.find("TK_").unwrap();
+    let small = Context::new("a.js", true).judge(src.as_bytes(), 8..v, v..v + 11);
+    assert!(matches!(small, Syntax::NotLiteral(_)));
+    src.push_str(&" ".repeat(MAX_PARSE_BYTES));
+    let big = Context::new("a.js", true).judge(src.as_bytes(), 8..v, v..v + 11);
+    assert_eq!(big, Syntax::Unknown);
+}

@@ -46,4 +46,5 @@ mod staged;
 mod staged_env;
 mod stdin;
 mod streams;
+mod syntax;
 mod windows;
