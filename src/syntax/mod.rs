@@ -237,10 +237,43 @@ fn classify(
             named.get_or_insert(*leaf);
         }
     }
-    match named {
-        Some(leaf) => Syntax::NotLiteral(reason(leaf)),
-        None => Syntax::Unknown,
+    let Some(leaf) = named else {
+        return Syntax::Unknown;
+    };
+    let why = reason(leaf);
+    // A lone name that reads as a random run is a value written without quotes (a template, a
+    // pasted line), not a name anyone would write: the rule's judgement stands. Names in a type,
+    // a member access, a call or an operation are code whatever they look like.
+    let lone = leaves.iter().filter(|l| l.is_named()).count() == 1;
+    if lone && why == NAME && random_run(&buf[leaf.byte_range()]) {
+        return Syntax::Unknown;
     }
+    Syntax::NotLiteral(why)
+}
+
+/// The reason for a name in no other context.
+const NAME: &str = "in code: a name, not a literal";
+
+/// 16 or more letters and digits (`_` and `$` aside) that switch between upper case, lower case
+/// and digits at two positions in five or more: random text switches at about three in five,
+/// names made of words (`PFN_GetCredentialsFn`, `HTTPPasswordMgr`) at one in three or fewer.
+fn random_run(v: &[u8]) -> bool {
+    let class = |b: &u8| match b {
+        b'A'..=b'Z' => 0,
+        b'a'..=b'z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
+    let v: Vec<u8> = v
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b'_' | b'$'))
+        .collect();
+    let switches = v
+        .windows(2)
+        .filter(|w| class(&w[0]) != class(&w[1]))
+        .count();
+    v.len() >= 16 && switches * 5 >= v.len() * 2
 }
 
 /// The leaves under `node` that overlap `range`, in order.
@@ -371,7 +404,7 @@ fn reason(leaf: Node) -> &'static str {
     if OPERATION.iter().any(|o| parent.contains(o)) {
         return "in code: an operand of an expression, not a literal";
     }
-    "in code: a name, not a literal"
+    NAME
 }
 
 #[cfg(test)]

@@ -229,3 +229,32 @@ fn buffers_over_the_size_cap_are_not_parsed() {
     let big = Context::new("a.js", true).judge(src.as_bytes(), 8..v, v..v + 11);
     assert_eq!(big, Syntax::Unknown);
 }
+
+#[test]
+fn a_lone_random_run_is_a_value_without_quotes_and_a_lone_name_is_code() {
+    let random = "Xk9mQ2pLr7TzW4vBq8Nc3Hd5";
+    assert!(random_run(random.as_bytes()));
+    for name in [
+        "PFN_GetCredentialsFn",
+        "HTTPPasswordMgrV2",
+        "TOKEN_KIND_ID_V2_ABC",
+    ] {
+        assert!(!random_run(name.as_bytes()), "{name}");
+    }
+    let src = format!("api_key {{=}} {random}\n");
+    assert_eq!(judge("a.py", &src, "api_key", random), Syntax::Unknown);
+    let src = format!("x = f(api_key{{=}}{random})\n");
+    assert_eq!(judge("a.py", &src, "api_key", random), Syntax::Unknown);
+    // In a type, a member access or a comparison, a random-looking name is still code.
+    let src = format!("def f(api_key{{:}} {random}): ...\n");
+    assert!(matches!(
+        judge("a.py", &src, "api_key", random),
+        Syntax::NotLiteral(_)
+    ));
+    let src = format!("api_key {{=}} cfg.{random}\n");
+    let value = format!("cfg.{random}");
+    assert!(matches!(
+        judge("a.py", &src, "api_key", &value),
+        Syntax::NotLiteral(_)
+    ));
+}
