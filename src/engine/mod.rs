@@ -562,8 +562,10 @@ pub fn scan_window_listed(
     }
     let mut judged = Vec::with_capacity(candidates.len());
     let mut dropped = Vec::new();
-    // Parsed only when the window is the whole buffer: a streamed chunk may start in a string.
-    let syntax = crate::syntax::Context::new(path, window == (0..text.len()));
+    // Parsed only when the buffer is a whole file: a streamed chunk may start inside a string,
+    // and a history blob is reduced to its new lines (`source::history::lines`).
+    let whole = window == (0..text.len()) && !matches!(source, Source::Commit { .. });
+    let syntax = crate::syntax::Context::new(path, whole);
     for c in candidates.drain(..) {
         let verdict = match c.rejected {
             Some(why) => Verdict::Drop(why),

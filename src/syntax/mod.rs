@@ -97,8 +97,9 @@ pub enum Syntax {
 }
 
 /// One buffer's syntax, parsed at most once, on the first question. Built per buffer by the
-/// engine; [`Context::off`] where the buffer is not a whole source file (a streamed chunk, a
-/// decoded layer, a path, a `redact` window).
+/// engine; [`Context::off`] (or `whole` false) where the buffer is not a whole source file (a
+/// streamed chunk, a history blob reduced to its new lines, a decoded layer, a path, a `redact`
+/// window).
 pub struct Context {
     lang: Option<Lang>,
     tree: OnceCell<Option<Tree>>,

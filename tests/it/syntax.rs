@@ -289,3 +289,43 @@ fn every_rule_example_in_a_string_literal_of_every_language_is_still_found() {
     assert!(checked > 500, "only {checked} embeddings checked");
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The history scan reduces a blob to its new lines and their neighbours: out of context, a line
+/// inside a docstring would parse as code. History blobs keep the rules' judgement: a
+/// code-shaped line added inside a docstring is found by `scan --git` as by a working-tree scan.
+#[test]
+fn history_blobs_reduced_to_their_new_lines_are_not_parsed() {
+    let repo = crate::util::git_repo();
+    let dir = repo.path();
+    let filler: Vec<String> = (0..12)
+        .map(|i| format!("    line {i} of the usage"))
+        .collect();
+    let doc = |middle: &[String]| {
+        let mut l = vec!["def f():".to_string(), "    \"\"\"Usage.".to_string()];
+        l.extend(filler[..6].iter().cloned());
+        l.extend(middle.iter().cloned());
+        l.extend(filler[6..].iter().cloned());
+        l.extend(["    \"\"\"".to_string(), "    return 1".to_string()]);
+        l.join("\n") + "\n"
+    };
+    crate::util::write(dir, "lib/f.py", &doc(&[]));
+    crate::util::git(dir, &["add", "."]);
+    crate::util::git(dir, &["commit", "-q", "-m", "f"]);
+    let added = expand("    passwd{:} HTTPPasswordMgr | None", 0);
+    crate::util::write(dir, "lib/f.py", &doc(std::slice::from_ref(&added)));
+    crate::util::git(dir, &["commit", "-q", "-am", "doc"]);
+    let generic = |args: &[&str]| {
+        let (_, report) = crate::util::scan_json(dir, args);
+        crate::util::findings_of(&report)
+            .into_iter()
+            .filter(|(_, _, rule, _)| rule.starts_with("generic"))
+            .map(|(_, line, ..)| line)
+            .collect::<Vec<u64>>()
+    };
+    assert_eq!(
+        generic(&["lib"]),
+        vec![9],
+        "the working tree: inside the docstring"
+    );
+    assert_eq!(generic(&["--git"]), vec![9], "the history");
+}
