@@ -33,6 +33,7 @@ pub mod rulecheck;
 pub mod rules;
 pub mod snippet;
 pub mod source;
+pub mod syntax;
 pub mod text;
 
 pub use cmd::Exit;

@@ -50,7 +50,14 @@ impl PathSecrets {
                     .filter(|c| c.rejected.is_none())
                     .map(|c| {
                         let rule = &pipe.rules()[c.rule];
-                        let v = filter::judge(rule, path, bytes, &c, &pipe.allow);
+                        let v = filter::judge(
+                            rule,
+                            path,
+                            bytes,
+                            &c,
+                            &pipe.allow,
+                            &crate::syntax::Context::off(),
+                        );
                         (c, v)
                     })
                     .filter(|(_, v)| !matches!(v, Verdict::Drop(_)))

@@ -414,7 +414,14 @@ fn scan_window(
             continue;
         }
         let rule = &pipe.rules()[c.rule];
-        if let Verdict::Drop(_) = filter::judge(rule, path, buf, &c, &pipe.allow) {
+        if let Verdict::Drop(_) = filter::judge(
+            rule,
+            path,
+            buf,
+            &c,
+            &pipe.allow,
+            &crate::syntax::Context::off(),
+        ) {
             continue;
         }
         c.secret = c.secret.start + offset..c.secret.end + offset;

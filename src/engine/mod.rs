@@ -562,10 +562,14 @@ pub fn scan_window_listed(
     }
     let mut judged = Vec::with_capacity(candidates.len());
     let mut dropped = Vec::new();
+    // Parsed only when the buffer is a whole file: a streamed chunk may start inside a string,
+    // and a history blob is reduced to its new lines (`source::history::lines`).
+    let whole = window == (0..text.len()) && !matches!(source, Source::Commit { .. });
+    let syntax = crate::syntax::Context::new(path, whole);
     for c in candidates.drain(..) {
         let verdict = match c.rejected {
             Some(why) => Verdict::Drop(why),
-            None => filter::judge(&pipe.rules()[c.rule], path, text, &c, &pipe.allow),
+            None => filter::judge(&pipe.rules()[c.rule], path, text, &c, &pipe.allow, &syntax),
         };
         let j = Judged {
             candidate: c,
@@ -708,7 +712,14 @@ pub(crate) fn scan_layers(
                 continue;
             }
             let rule = &pipe.rules()[c.rule];
-            let verdict = filter::judge(rule, path, &layer.text, &c, &pipe.allow);
+            let verdict = filter::judge(
+                rule,
+                path,
+                &layer.text,
+                &c,
+                &pipe.allow,
+                &crate::syntax::Context::off(),
+            );
             if matches!(verdict, Verdict::Drop(_)) {
                 continue;
             }

@@ -31,7 +31,18 @@ pub enum Verdict {
 /// a passing checksum, or a distinctive prefix and bounded length) is a literal token: it is never
 /// a reference or a code expression (`ghp_…(prod)` is a token before a parenthesis), and only
 /// what such a token cannot be by chance makes it a placeholder.
-pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowList) -> Verdict {
+///
+/// `syntax` is `buf`'s parse, made at most once and only when a generic candidate passes every
+/// byte filter: a generic value that the parser reads as code (a type, a name, a member access,
+/// an operand) is dropped (`syntax::Context::judge`).
+pub fn judge(
+    rule: &Rule,
+    path: &str,
+    buf: &[u8],
+    c: &Candidate,
+    allow: &AllowList,
+    syntax: &crate::syntax::Context,
+) -> Verdict {
     let secret = &buf[c.secret.clone()];
     if !rule.known_value {
         let proven = rule.format_proven();
@@ -60,6 +71,12 @@ pub fn judge(rule: &Rule, path: &str, buf: &[u8], c: &Candidate, allow: &AllowLi
                 .or_else(|| too_short_for_name(&buf[start..c.secret.start], secret))
                 .or_else(|| type_name_in_code(path, secret))
                 .or_else(|| url_userinfo(&buf[..start], secret))
+                .or_else(
+                    || match syntax.judge(buf, start..c.secret.start, c.secret.clone()) {
+                        crate::syntax::Syntax::NotLiteral(why) => Some(why),
+                        _ => None,
+                    },
+                )
         {
             return Verdict::Drop(why);
         }

@@ -47,4 +47,5 @@ mod staged;
 mod staged_env;
 mod stdin;
 mod streams;
+mod syntax;
 mod windows;
