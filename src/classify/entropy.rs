@@ -350,6 +350,60 @@ fn is_word(w: &[u8]) -> bool {
     vowels * 6 >= lower.len() && max_cluster <= 4
 }
 
+/// Half or more of `v` is words people type: runs of four or more letters made of the trigrams
+/// of text (`classify::grams::word_like`: `Enterprise@Backup2024`, `MySuperSecureP4sswOrd`, `newpasswordcomplicatedpassword`), and
+/// short words between separators (`This-is-my-test-99!`), with
+/// digits inside a word read as the letters they stand for (`P4ssw0rd`). Hex is never words (a
+/// digest or key spells `cafe` by chance, not by choice); random text splits into runs too short
+/// or made of rare trigrams.
+pub fn is_wordy(v: &[u8]) -> bool {
+    if v.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let letter = |i: usize| v.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let read: Vec<u8> = (0..v.len())
+        .map(|i| match v[i] {
+            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'@' | b'$'
+                if i > 0 && letter(i - 1) && letter(i + 1) =>
+            {
+                match v[i] {
+                    b'0' => b'o',
+                    b'1' => b'i',
+                    b'3' => b'e',
+                    b'4' | b'@' => b'a',
+                    b'5' | b'$' => b's',
+                    _ => b't',
+                }
+            }
+            b => b,
+        })
+        .collect();
+    let mut in_words = 0;
+    let mut at: usize = 0;
+    for run in read.split(|b| !b.is_ascii_alphabetic()) {
+        // A short word stands between separators (`This-is-my-test`), not between digits.
+        let separated = |i: Option<usize>| {
+            i.and_then(|i| read.get(i))
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+        };
+        let short_word = (2..=3).contains(&run.len())
+            && run.iter().all(u8::is_ascii_lowercase)
+            && run.iter().any(|b| is_vowel(*b))
+            && separated(at.checked_sub(1))
+            && separated(Some(at + run.len()));
+        if short_word {
+            in_words += run.len();
+        }
+        for w in camel_words(run) {
+            if super::grams::word_like(w) {
+                in_words += w.len();
+            }
+        }
+        at += run.len() + 1;
+    }
+    in_words * 2 >= v.len()
+}
+
 fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
 }
@@ -421,5 +475,57 @@ mod tests {
                 )
         );
         assert!(threshold(b"abcdefgh") < threshold(b"abcdefghabcdefghabcdefgh"));
+    }
+
+    #[test]
+    fn chosen_passwords_are_wordy_and_random_values_are_not() {
+        for v in [
+            "Enterprise@Backup2024",
+            "MySuperSecureP4sswOrd",
+            "newpasswordcomplicatedpassword",
+            "VeryStrongPasswordHere!",
+            "SomeKindOfPassword123!@#",
+            "PassWordMustBeAtLeast6Chars.",
+            "This-is-my-test-99!",
+            "randomusertokenfromthewtidevice",
+        ] {
+            assert!(is_wordy(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "9775a026f1ca7d1c6c5af9d94d9595a4",
+            "T-68618f31-0c9e-4e57-aa44-5306a2cf10e3",
+            "U2FsdGVkX199MZ7YOPkOR9O6wEZmtGSgiDfnlcN9hBg=",
+            "Zx9kqLmP2w8RtVb4nC7d",
+        ] {
+            assert!(!is_wordy(v.as_bytes()), "{v}");
+        }
+        // Random values of the alphabets tokens use are almost never wordy.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let alphabets: [&[u8]; 3] = [
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            b"abcdefghijklmnopqrstuvwxyz0123456789",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        ];
+        let (mut wordy, mut total) = (0, 0);
+        for alphabet in alphabets {
+            for len in [16, 24, 32, 40] {
+                for _ in 0..300 {
+                    let v: Vec<u8> = (0..len)
+                        .map(|_| {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            alphabet[(x % alphabet.len() as u64) as usize]
+                        })
+                        .collect();
+                    total += 1;
+                    wordy += usize::from(is_wordy(&v));
+                }
+            }
+        }
+        assert!(
+            wordy * 200 < total,
+            "{wordy} of {total} random values read as words"
+        );
     }
 }

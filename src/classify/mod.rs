@@ -4,6 +4,7 @@
 //! rule model's character classes, nothing else.
 
 pub mod entropy;
+pub mod grams;
 pub mod placeholder;
 
 /// Whether a value alone reads as a placeholder or a mask (`<token>`, `changeme`, `****ABCD`).

@@ -2,7 +2,7 @@
 //! case-insensitively, overlapping ones included.
 //!
 //! Each literal of 4 bytes or more is found by one 4-byte window of it: its rarest in ordinary
-//! text, by a table of the commonest grams of code, docs and logs (`common_grams.txt`, made by
+//! text, by a table of the commonest grams of code, docs and logs (`classify::grams`, made by
 //! `tools/grams/common_grams.py`). `request_token` is keyed on `t_to`, not on `requ`, which
 //! occurs at every `request` and would cost a comparison there.
 //!
@@ -16,6 +16,8 @@
 //! literals are found with `memchr`'s substring search, once per case variant.
 
 use memchr::memmem;
+
+use crate::classify::grams::{COMMON_GRAMS, unescape};
 
 /// Bits of the gram hash: a 32 KiB bitmap.
 const HASH_BITS: u32 = 18;
@@ -64,10 +66,6 @@ fn gram_at(bytes: &[u8]) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) | FOLD
 }
 
-/// The commonest 4-byte grams of ordinary text, commonest first, one per line, escaped as in a
-/// Rust byte string (`tools/grams/common_grams.py`).
-const COMMON_GRAMS: &str = include_str!("common_grams.txt");
-
 /// The folded grams of a common-gram table (one per line, `#` comments, commonest first), each
 /// with how common it is: the commonest has the highest number. Lines that are not one 4-byte
 /// gram are skipped.
@@ -86,29 +84,6 @@ fn commonness(table: &str) -> std::collections::HashMap<u32, u32> {
         out.entry(g).or_insert(n - i as u32);
     }
     out
-}
-
-/// The bytes of a line escaped as in a Rust byte string (`\n`, `\t`, `\\`, `\xNN`).
-fn unescape(line: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut bytes = line.bytes();
-    while let Some(b) = bytes.next() {
-        if b != b'\\' {
-            out.push(b);
-            continue;
-        }
-        out.push(match bytes.next()? {
-            b'n' => b'\n',
-            b't' => b'\t',
-            b'\\' => b'\\',
-            b'x' => {
-                let hex = [bytes.next()?, bytes.next()?];
-                u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
-            }
-            _ => return None,
-        });
-    }
-    Some(out)
 }
 
 impl Literals {

@@ -7,8 +7,10 @@
 //! fired. This module sees secret bytes only to judge them; it never formats them.
 
 pub mod allow;
+mod expr;
 mod inline;
 mod reference;
+mod values;
 
 use crate::classify::placeholder;
 use crate::detect::Candidate;
@@ -65,7 +67,22 @@ pub fn judge(
         if rule.generic
             && let Some(why) = name_says_not_secret(&buf[start..c.secret.start])
                 .or_else(|| value_is_code(secret, &buf[c.secret.end..]))
-                .or_else(|| file_digest(&buf[start..c.secret.start], secret))
+                .or_else(|| expr::comparison(&buf[..c.secret.start], secret))
+                .or_else(|| expr::arrow(&buf[..c.secret.start]))
+                .or_else(|| expr::expression(secret))
+                .or_else(|| expr::scope_name(&buf[start..c.secret.start], secret))
+                .or_else(|| values::field_name(secret))
+                .or_else(|| values::file_name(secret))
+                .or_else(|| values::base64_of_words(secret))
+                .or_else(|| values::sigv4_scope(secret))
+                .or_else(|| values::dollar_type(secret))
+                .or_else(|| values::prefixed_own_name(&buf[start..c.secret.start], secret))
+                .or_else(|| {
+                    example_file(path)
+                        .then(|| example_in_docs(secret))
+                        .flatten()
+                })
+                .or_else(|| file_digest(&buf[start.saturating_sub(200)..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
                 .or_else(|| too_short_for_name(&buf[start..c.secret.start], secret))
@@ -74,6 +91,7 @@ pub fn judge(
                 .or_else(
                     || match syntax.judge(buf, start..c.secret.start, c.secret.clone()) {
                         crate::syntax::Syntax::NotLiteral(why) => Some(why),
+                        crate::syntax::Syntax::Documentation => example_in_docs(secret),
                         _ => None,
                     },
                 )
@@ -195,22 +213,52 @@ fn url_userinfo(before: &[u8], v: &[u8]) -> Option<&'static str> {
         .then_some("a URL's user and password, read by the URL rule up to the `@`")
 }
 
-/// For generic matches: a hex digest under a key named like a file (`"src/credentials.rs":
+/// For generic matches (`name` is the text before the value, from before the captured name): a
+/// hex digest under a key named like a file (`"src/credentials.rs":
 /// "9f86d0…"`, `"tests/private_key.p8": "…"` in a checksum manifest) is that file's checksum. A
 /// file name with other content (`credentials.json: eyJ0eXBlIjoi…` in a Kubernetes secret) is
 /// kept.
 fn file_digest(name: &[u8], v: &[u8]) -> Option<&'static str> {
-    let key_end = name
+    let key_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let key_end = name.iter().rposition(key_byte).map_or(0, |i| i + 1);
+    // The key as written before the name the rule captured, through the `/` of a path.
+    let key_start = name[..key_end]
         .iter()
-        .rposition(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .rposition(|b| !(key_byte(b) || *b == b'/'))
         .map_or(0, |i| i + 1);
-    let key = &name[..key_end];
+    let key = &name[key_start..key_end];
     let ext = key.iter().rposition(|&b| b == b'.').map(|i| &key[i..]);
+    // A known extension, or any extension on a path (`tests/ui/pass.stderr`, `tests/keys/client.key`
+    // in a checksum manifest).
+    let path = key.contains(&b'/') && ext.is_some_and(|e| e.len() >= 2 && e.len() <= 10);
     let file = key.len() > 4
-        && ext.is_some_and(|e| FILE_EXTENSIONS.iter().any(|f| e.eq_ignore_ascii_case(f)));
+        && (path || ext.is_some_and(|e| FILE_EXTENSIONS.iter().any(|f| e.eq_ignore_ascii_case(f))));
     let digest =
         matches!(v.len(), 32 | 40 | 56 | 64 | 96 | 128) && v.iter().all(u8::is_ascii_hexdigit);
     (file && digest).then_some("a file's checksum under its file name, not a secret")
+}
+
+/// The file is named as examples or a sample (`iam.examples.json`, `examples-1.json`,
+/// `.env.example`, `config.sample.yml`): its values show what to write, like documentation.
+/// Only the file's own name counts; a directory named `examples` holds code like any other.
+fn example_file(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "example" | "examples" | "sample" | "samples"))
+}
+
+/// For generic values in the code's own documentation (doc comments, docstrings, `EXAMPLES`
+/// strings): a value people chose is an example of how to call the code (`password: Test@123`,
+/// `admin_password: VeryStrongPasswordHere!`). Only what a machine issues is kept: 16 bytes or
+/// more, not made of words (a 32-hex API key, a token with its prefix, a base64 blob).
+fn example_in_docs(v: &[u8]) -> Option<&'static str> {
+    const MACHINE_LEN: usize = 16;
+    (v.len() < MACHINE_LEN || crate::classify::entropy::is_wordy(v))
+        .then_some("an example value people chose, in the code's own documentation")
 }
 
 /// For generic matches: the value is the name itself (`node.dotDotDotToken = dotDotDotToken;`,

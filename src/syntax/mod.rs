@@ -95,8 +95,13 @@ pub enum Syntax {
     Literal,
     /// The value is code, or a literal that is not a secret by its place; the reason is fixed.
     NotLiteral(&'static str),
-    /// Not parsed, a parse error around the value, a comment or docstring, or a span the tree
-    /// does not cover: the rules' own judgement stands.
+    /// Inside the code's own documentation, the candidate's name included: a doc comment
+    /// (`///`, `//!`, `/** */`), a docstring, or a string the code names as documentation
+    /// (`EXAMPLES = r'''…'''`, `USAGE = """…"""`). What such text shows is an example of how
+    /// to call the code; see [`doc_string`].
+    Documentation,
+    /// Not parsed, a parse error around the value, a plain comment (commented-out code keeps
+    /// its sensitivity), or a span the tree does not cover: the rules' own judgement stands.
     Unknown,
 }
 
@@ -205,9 +210,16 @@ fn classify(
             return Syntax::Unknown;
         }
         if n.is_named() && is_comment(n.kind()) {
-            return Syntax::Unknown;
+            let doc = n.kind() == "doc_comment" || doc_comment(&buf[n.byte_range()]);
+            return match doc && n.start_byte() <= name.start {
+                true => Syntax::Documentation,
+                false => Syntax::Unknown,
+            };
         }
         if n.is_named() && is_string(n.kind()) {
+            if doc_string(n, buf, &name) {
+                return Syntax::Documentation;
+            }
             return match grammar::token_class(lang, n, buf, &name) {
                 Some(why) => Syntax::NotLiteral(why),
                 None => Syntax::Literal,
@@ -254,6 +266,76 @@ fn classify(
         return Syntax::Unknown;
     }
     Syntax::NotLiteral(why)
+}
+
+/// A documentation comment: Rust's `///` and `//!`, the `/** */` of JSDoc, Javadoc, PHPDoc and
+/// Doxygen, `/*!`, C#'s `///`. Plain comments are not: commented-out code is a leak like any.
+fn doc_comment(text: &[u8]) -> bool {
+    [&b"///"[..], b"//!", b"/**", b"/*!"]
+        .iter()
+        .any(|p| text.starts_with(p))
+        && !text.starts_with(b"/**/")
+}
+
+/// The string `s` is documentation holding the candidate's name: a docstring (a string standing
+/// alone as a statement, as Python writes them), or a string of several lines bound to a name
+/// that says documentation ([`DOC_WORDS`]: Ansible's `EXAMPLES` and `DOCUMENTATION`, a CLI's
+/// `USAGE` or `EPILOG`). A name outside the string is code binding a literal, never this.
+fn doc_string(s: Node, buf: &[u8], name: &Range<usize>) -> bool {
+    let mut s = s;
+    while let Some(p) = s.parent()
+        && p.is_named()
+        && (is_string(p.kind()) || p.kind() == "concatenated_string")
+    {
+        s = p;
+    }
+    if name.start < s.start_byte() {
+        return false;
+    }
+    let Some(parent) = s.parent() else {
+        return false;
+    };
+    if parent.kind() == "expression_statement" && parent.named_child_count() == 1 {
+        return true;
+    }
+    let multiline = buf[s.byte_range()].contains(&b'\n');
+    let bound = ["left", "name"]
+        .iter()
+        .find_map(|f| parent.child_by_field_name(f))
+        .filter(|n| n.end_byte() <= s.start_byte());
+    multiline && bound.is_some_and(|n| doc_name(&buf[n.byte_range()]))
+}
+
+/// Words of a name that say its string is documentation.
+const DOC_WORDS: [&str; 11] = [
+    "doc",
+    "docs",
+    "documentation",
+    "example",
+    "examples",
+    "usage",
+    "help",
+    "epilog",
+    "sample",
+    "samples",
+    "return",
+];
+
+/// `name` (an identifier, in any case, snake or camel) has a word of [`DOC_WORDS`].
+fn doc_name(name: &[u8]) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for (i, &b) in name.iter().enumerate() {
+        let hump = b.is_ascii_uppercase() && i > 0 && name[i - 1].is_ascii_lowercase();
+        if !b.is_ascii_alphanumeric() || hump {
+            words.push(std::mem::take(&mut word));
+        }
+        if b.is_ascii_alphanumeric() {
+            word.push(b.to_ascii_lowercase() as char);
+        }
+    }
+    words.push(word);
+    words.iter().any(|w| DOC_WORDS.contains(&w.as_str()))
 }
 
 /// The reason for a name in no other context.

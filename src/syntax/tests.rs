@@ -147,7 +147,7 @@ fn strings_comments_and_broken_code_are_not_judged_code() {
             "def f():\n    \"\"\"password {=} Xk9mQ2pLr7TzW4vB\"\"\"\n",
             "password",
             "Xk9mQ2pLr7TzW4vB",
-            Syntax::Literal,
+            Syntax::Documentation,
         ),
         (
             "a.rs",
@@ -187,6 +187,53 @@ fn strings_comments_and_broken_code_are_not_judged_code() {
     ];
     for (path, src, name, value, want) in cases {
         assert_eq!(judge(path, src, name, value), want, "{path}: {src}");
+    }
+}
+
+/// The code's own documentation holds the name and the value: doc comments, docstrings and
+/// strings of several lines bound to a name that says documentation. A plain comment, a string
+/// bound to another name, a one-line string and a name outside the string are not.
+#[test]
+fn doc_comments_docstrings_and_documentation_strings_are_documentation() {
+    let v = "Xk9mQ2pLr7TzW4vB";
+    let cases = [
+        (
+            "a.py",
+            "EXAMPLES = r\"\"\"\n- thing:\n    password{:} V\n\"\"\"\n",
+            true,
+        ),
+        ("a.py", "USAGE_HELP = '''\nrun --token{=}V\n'''\n", true),
+        (
+            "a.py",
+            "def f():\n    \"\"\"Call.\n\n    token{:} V\n    \"\"\"\n",
+            true,
+        ),
+        ("a.rs", "/// let token {=} \"V\";\npub fn f() {}\n", true),
+        ("a.rs", "//! token {=} V\n", true),
+        ("a.js", "/**\n * token{:} 'V'\n */\nfunction f() {}\n", true),
+        (
+            "a.java",
+            "class A {\n  /** password {=} V */\n  void f() {}\n}\n",
+            true,
+        ),
+        ("a.py", "CONFIG = '''\n[db]\npassword {=} V\n'''\n", false),
+        ("a.py", "EXAMPLES = 'password{=}V'\n", false),
+        ("a.rs", "// let token {=} \"V\";\nfn main() {}\n", false),
+        ("a.py", "password = '''\nV\n'''\n", false),
+    ];
+    for (path, src, doc) in cases {
+        let src = src.replace('V', v);
+        let name = if src.contains("token") {
+            "token"
+        } else {
+            "password"
+        };
+        let got = judge(path, &src, name, v);
+        assert_eq!(
+            got == Syntax::Documentation,
+            doc,
+            "{path}: {src} -> {got:?}"
+        );
     }
 }
 

@@ -12,6 +12,7 @@ mod action;
 mod baseline;
 mod chunk_edges;
 mod cli;
+mod code_shapes;
 mod compat;
 mod config;
 mod coverage;

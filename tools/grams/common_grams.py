@@ -6,10 +6,10 @@ the keyword at every position where that window occurs. A window that is common 
 (`requ`, `stat`, `http`) costs a check at each of its occurrences, so each keyword is keyed on its
 rarest window. This script measures which windows are common: it reads the files under the given
 directories (text only, up to --max-bytes in all), folds ASCII case as the prefilter does, and
-writes the --top commonest grams, one per line, commonest first, to src/detect/common_grams.txt.
+writes the --top commonest grams, one per line, commonest first, to src/classify/common_grams.txt.
 
     python3 tools/grams/common_grams.py ~/.cargo/registry/src /usr/lib/python3/dist-packages \\
-        /tmp/bench-corpus --out src/detect/common_grams.txt
+        /tmp/bench-corpus --out src/classify/common_grams.txt
 
 Grams are written with their bytes escaped as in a Rust byte string (`\\n`, `\\x00`).
 """

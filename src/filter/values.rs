@@ -1,0 +1,260 @@
+//! Generic values that are something other than a secret, told by what they are: the name of a
+//! field or flag (`'aws_access_key_id'`, `"X-Amz-S3session-Token"`), a file name, base64 of
+//! words (`YSBzZWNyZXQ=` is "a secret"), a SigV4 credential scope (a public key id, a date and a
+//! region), a generated type name (`Resource$Tokens`), and a placeholder made of the name itself
+//! (`"my_vmIdToken"`). Random text has none of these shapes.
+
+use base64::Engine as _;
+
+use crate::classify::entropy::{is_identifier, is_wordy};
+
+/// Words that make a name a secret's: a value holding one, and made only of words, names the
+/// field that holds the secret instead of holding it.
+const SECRET_WORDS: [&str; 9] = [
+    "key",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "credential",
+    "credentials",
+    "auth",
+];
+
+/// The value names a field, a flag or a header (`'aws_access_key_id'`, `'AWSAccessKeyId'`,
+/// `--api-key`, `X-Amz-S3session-Token`, `no-api-key`): letters and separators only, split into
+/// words (snake, kebab, dotted or camelCase), one of them a secret's word, each short or
+/// speakable.
+pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
+    let body = v.trim_ascii_start_matches_dashes();
+    if body.is_empty()
+        || !body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return None;
+    }
+    let words = words_of(body);
+    let secret_word = words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()));
+    let letters: usize = words.iter().map(|w| w.len()).sum();
+    let mut in_words = 0;
+    for w in &words {
+        let digits = w.bytes().all(|b| b.is_ascii_digit());
+        if digits && w.len() > 2 || !digits && w.len() > 4 && !is_identifier(w.as_bytes()) {
+            return None;
+        }
+        if !digits && w.len() >= 3 {
+            in_words += w.len();
+        }
+    }
+    // Random text splits into chunks of one or two letters; a name is mostly words.
+    (secret_word && words.len() >= 2 && in_words * 10 >= letters * 7)
+        .then_some("the value names a field, flag or header, not a secret")
+}
+
+trait TrimDashes {
+    fn trim_ascii_start_matches_dashes(&self) -> &[u8];
+}
+
+impl TrimDashes for [u8] {
+    fn trim_ascii_start_matches_dashes(&self) -> &[u8] {
+        let n = self.iter().take_while(|b| **b == b'-').count();
+        &self[n..]
+    }
+}
+
+/// The lower-case words of a name: split at `_`, `-`, `.`, camelCase humps (an acronym run ends
+/// before the capital that starts the next word: `AWSAccessKeyId` → aws access key id) and
+/// between letters and digits (`S3session` → s 3 session).
+fn words_of(v: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for (i, &b) in v.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            out.push(std::mem::take(&mut word));
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| v[j]);
+        let next = v.get(i + 1);
+        let digit_edge = prev.is_some_and(|p| p.is_ascii_digit() != b.is_ascii_digit());
+        let hump = digit_edge
+            || b.is_ascii_uppercase()
+                && (prev.is_some_and(|p| p.is_ascii_lowercase())
+                    || prev.is_some_and(|p| p.is_ascii_uppercase())
+                        && next.is_some_and(u8::is_ascii_lowercase));
+        if hump {
+            out.push(std::mem::take(&mut word));
+        }
+        word.push(b.to_ascii_lowercase() as char);
+    }
+    out.push(word);
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+/// Extensions of files named as values (`-in key.pem > rsa-2048-private-key.pk8`).
+const FILE_EXTENSIONS: [&[u8]; 14] = [
+    b".pem", b".der", b".p8", b".pk8", b".p12", b".pfx", b".key", b".crt", b".cer", b".jks",
+    b".json", b".txt", b".gpg", b".asc",
+];
+
+/// The value is a file name: words, numbers and separators, and a key or data file's extension
+/// (`rsa-2048-private-key.pk8`, `client_secret.json`).
+pub(super) fn file_name(v: &[u8]) -> Option<&'static str> {
+    let dot = v.iter().rposition(|&b| b == b'.')?;
+    let (stem, ext) = v.split_at(dot);
+    if !FILE_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)) || stem.is_empty() {
+        return None;
+    }
+    let words = stem
+        .split(|&b| matches!(b, b'-' | b'_' | b'.'))
+        .filter(|w| !w.is_empty())
+        .all(|w| w.iter().all(u8::is_ascii_digit) || w.len() <= 4 || is_identifier(w));
+    words.then_some("a file name, not a secret")
+}
+
+/// The value is standard base64 of text made of words (`YSBzZWNyZXQ=` is "a secret",
+/// `UGFzc3dvcmQ6` is "Password:"): a label or an example encoded, not a key. Base64 of a random
+/// password decodes to no words, and of `user:password` to a pair; both are kept.
+pub(super) fn base64_of_words(v: &[u8]) -> Option<&'static str> {
+    if v.len() < 8 || v.len() > 96 || !v.len().is_multiple_of(4) {
+        return None;
+    }
+    let text = base64::engine::general_purpose::STANDARD.decode(v).ok()?;
+    // `user:password` (a Basic credential) is a secret, whatever its words.
+    let pair = text
+        .iter()
+        .position(|&b| b == b':')
+        .is_some_and(|i| i > 0 && i + 1 < text.len());
+    let printable = text.iter().all(|b| (0x20..0x7f).contains(b)) && !pair;
+    let words = text.contains(&b' ')
+        && text.iter().filter(|b| b.is_ascii_alphabetic()).count() * 4 >= text.len() * 3
+        || is_wordy(&text);
+    (printable && words).then_some("base64 of words, not a secret")
+}
+
+/// A SigV4 credential scope (`AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request`, or with `%2F`):
+/// the access key id, the date, the region and the service. The key id is public; the secret
+/// never appears in a scope.
+pub(super) fn sigv4_scope(v: &[u8]) -> Option<&'static str> {
+    let lower = v.to_ascii_lowercase();
+    let text = String::from_utf8_lossy(&lower).replace("%2f", "/");
+    let mut parts = text.split('/');
+    let key_id = parts.next()?;
+    let date = parts.next()?;
+    let id_shaped = key_id.len() >= 8 && key_id.bytes().all(|b| b.is_ascii_alphanumeric());
+    let dated = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
+    // Lower-cased above: the key id's case is checked on the value as written.
+    let upper = v.iter().take(key_id.len()).all(|b| !b.is_ascii_lowercase());
+    (id_shaped && upper && (dated || text.contains("aws4_request")))
+        .then_some("a SigV4 credential scope (key id, date, region), not a secret")
+}
+
+/// A generated type name joined with `$` (`Resource$Tokens`,
+/// `Resource$Inboundsamlssoprofiles$Idpcredentials`): parts of letters, each capitalised.
+pub(super) fn dollar_type(v: &[u8]) -> Option<&'static str> {
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'$').collect();
+    let typed = parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.len() >= 2
+                && p[0].is_ascii_uppercase()
+                && p.iter().all(u8::is_ascii_alphanumeric)
+                && p.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+        });
+    typed.then_some("a generated type name, not a literal")
+}
+
+/// Prefixes of a placeholder made of the field's own name (`"my_vmIdToken"`, `your-api-token`).
+const OWN_NAME_PREFIXES: [&[u8]; 10] = [
+    b"my", b"your", b"the", b"example", b"sample", b"test", b"dummy", b"fake", b"some", b"new",
+];
+
+/// The value is the name it is assigned to, behind a placeholder's prefix (`"vmIdToken":
+/// "my_vmIdToken"`).
+pub(super) fn prefixed_own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
+    let last = name
+        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
+        .rfind(|w| !w.is_empty())?;
+    let rest = OWN_NAME_PREFIXES.iter().find_map(|p| {
+        let lower = v.get(..p.len())?.to_ascii_lowercase();
+        (lower == *p).then(|| &v[p.len()..])
+    })?;
+    let rest = rest
+        .strip_prefix(b"_")
+        .or_else(|| rest.strip_prefix(b"-"))
+        .unwrap_or(rest);
+    rest.eq_ignore_ascii_case(last)
+        .then_some("a placeholder made of the field's own name, not a secret")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_told_from_values() {
+        for v in [
+            "aws_access_key_id",
+            "AWSAccessKeyId",
+            "--api-key",
+            "X-Amz-S3session-Token",
+            "no-api-key",
+        ] {
+            assert!(field_name(v.as_bytes()).is_some(), "{v}");
+        }
+        for v in [
+            "Zx9kqLmP2w8RtVb4nC7d",
+            "correct-horse-battery",
+            "qzkxvbnm-token-wrtplk",
+            "token",
+            "Zx9keyLmP2w8RtVb4nC7d",
+            "k8Xq2-auth-Lm9Wz4Rt7Vb",
+        ] {
+            assert!(field_name(v.as_bytes()).is_none(), "{v}");
+        }
+    }
+
+    #[test]
+    fn file_names_need_a_key_or_data_extension_and_a_stem_of_words() {
+        assert!(file_name(b"rsa-2048-private-key.pk8").is_some());
+        assert!(file_name(b"client_secret.json").is_some());
+        assert!(file_name(b"Zx9kqLmP2w8RtVb4.pem").is_none());
+        assert!(file_name(b"release-2024.tar").is_none());
+    }
+
+    #[test]
+    fn base64_of_words_is_decoded_and_random_base64_is_not() {
+        let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t);
+        assert!(base64_of_words(b64("a secret").as_bytes()).is_some());
+        assert!(base64_of_words(b64("Password:").as_bytes()).is_some());
+        assert!(base64_of_words(b64("Xk9#mQ2p$Lr7!TzW").as_bytes()).is_none());
+        assert!(base64_of_words(b64("deploy:open sesame now").as_bytes()).is_none());
+        let random = [
+            0x9bu8, 0x11, 0xf0, 0x42, 0x07, 0xd3, 0x88, 0x5e, 0xa1, 0x3c, 0x76, 0x2b,
+        ];
+        assert!(base64_of_words(b64_bytes(&random).as_bytes()).is_none());
+    }
+
+    fn b64_bytes(b: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(b)
+    }
+
+    #[test]
+    fn sigv4_scopes_are_key_id_date_region() {
+        assert!(sigv4_scope(b"ASIARTESTID/20090213/us-west-2/s3express/aws4_request").is_some());
+        assert!(sigv4_scope(b"ASIARTESTID%2F20090213%2Fus-west-2%2Fs3").is_some());
+        assert!(sigv4_scope(b"Zx9kqLmP2w8RtVb4/nC7dQ+w8RtVb4nC7d").is_none());
+    }
+
+    #[test]
+    fn generated_type_names_and_own_name_placeholders() {
+        assert!(dollar_type(b"Resource$Tokens").is_some());
+        assert!(dollar_type(b"Resource$Inboundsamlssoprofiles$Idpcredentials").is_some());
+        assert!(dollar_type(b"Xk9mQ2$pLr7TzW4vB").is_none());
+        assert!(dollar_type(b"Zx9kqLmP2w8R").is_none());
+        assert!(prefixed_own_name(b"\"vmIdToken\": \"", b"my_vmIdToken").is_some());
+        assert!(prefixed_own_name(b"api_token=", b"your-api_token").is_some());
+        assert!(prefixed_own_name(b"api_token=", b"my_Zx9kqLmP2w8R").is_none());
+    }
+}
