@@ -76,6 +76,7 @@ pub fn judge(
                 .or_else(|| values::base64_of_words(secret))
                 .or_else(|| values::sigv4_scope(secret))
                 .or_else(|| values::dollar_type(secret))
+                .or_else(|| values::epoch_time(secret))
                 .or_else(|| values::prefixed_own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| {
                     example_file(path)
@@ -378,7 +379,7 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     if HASH.iter().any(|w| has(w)) {
         return Some("a digest named as a hash, not a secret");
     }
-    const LOCATORS: [&[u8]; 21] = [
+    const LOCATORS: [&[u8]; 24] = [
         b"_url",
         b"_uri",
         b"url\"",
@@ -389,6 +390,9 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         b"_name",
         b"keyref",
         b"_type",
+        b"_class",
+        b"_kind",
+        b"_format",
         b"_ttl",
         b"_length",
         b"_len",

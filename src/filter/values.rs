@@ -2,7 +2,7 @@
 //! field or flag (`'aws_access_key_id'`, `"X-Amz-S3session-Token"`), a file name, base64 of
 //! words (`YSBzZWNyZXQ=` is "a secret"), a SigV4 credential scope (a public key id, a date and a
 //! region), a generated type name (`Resource$Tokens`), and a placeholder made of the name itself
-//! (`"my_vmIdToken"`). Random text has none of these shapes.
+//! (`"my_vmIdToken"`), and a Unix time. Random text has none of these shapes.
 
 use base64::Engine as _;
 
@@ -41,7 +41,10 @@ pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
     let mut in_words = 0;
     for w in &words {
         let digits = w.bytes().all(|b| b.is_ascii_digit());
-        if digits && w.len() > 2 || !digits && w.len() > 4 && !is_identifier(w.as_bytes()) {
+        let word = SECRET_WORDS.contains(&w.as_str())
+            || is_identifier(w.as_bytes())
+            || crate::classify::grams::word_like(w.as_bytes());
+        if digits && w.len() > 2 || !digits && w.len() > 4 && !word {
             return None;
         }
         if !digits && w.len() >= 3 {
@@ -151,6 +154,19 @@ pub(super) fn sigv4_scope(v: &[u8]) -> Option<&'static str> {
         .then_some("a SigV4 credential scope (key id, date, region), not a secret")
 }
 
+/// A Unix time in seconds, milliseconds, microseconds or nanoseconds (`1641941238208691` under
+/// `lastPasswordChangeUSec`): digits only, 10, 13, 16 or 19 of them, whose seconds fall between
+/// 2001 and 2036.
+pub(super) fn epoch_time(v: &[u8]) -> Option<&'static str> {
+    if !matches!(v.len(), 10 | 13 | 16 | 19) || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let seconds: u64 = std::str::from_utf8(&v[..10]).ok()?.parse().ok()?;
+    (1_000_000_000..2_100_000_000)
+        .contains(&seconds)
+        .then_some("a Unix time, not a secret")
+}
+
 /// A generated type name joined with `$` (`Resource$Tokens`,
 /// `Resource$Inboundsamlssoprofiles$Idpcredentials`): parts of letters, each capitalised.
 pub(super) fn dollar_type(v: &[u8]) -> Option<&'static str> {
@@ -200,6 +216,7 @@ mod tests {
             "--api-key",
             "X-Amz-S3session-Token",
             "no-api-key",
+            "encryption_passphrase",
         ] {
             assert!(field_name(v.as_bytes()).is_some(), "{v}");
         }
@@ -245,6 +262,14 @@ mod tests {
         assert!(sigv4_scope(b"ASIARTESTID/20090213/us-west-2/s3express/aws4_request").is_some());
         assert!(sigv4_scope(b"ASIARTESTID%2F20090213%2Fus-west-2%2Fs3").is_some());
         assert!(sigv4_scope(b"Zx9kqLmP2w8RtVb4/nC7dQ+w8RtVb4nC7d").is_none());
+    }
+
+    #[test]
+    fn unix_times_in_any_unit() {
+        assert!(epoch_time(b"1641941238").is_some());
+        assert!(epoch_time(b"1641941238208691").is_some());
+        assert!(epoch_time(b"8374920183").is_none());
+        assert!(epoch_time(b"16419412382").is_none());
     }
 
     #[test]
