@@ -77,6 +77,9 @@ pub fn judge(
                 .or_else(|| values::sigv4_scope(secret))
                 .or_else(|| values::dollar_type(secret))
                 .or_else(|| values::epoch_time(secret))
+                .or_else(|| values::plain_url(secret))
+                .or_else(|| values::format_string(secret))
+                .or_else(|| values::password_hash(secret))
                 .or_else(|| values::prefixed_own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| {
                     example_file(path)
@@ -479,6 +482,31 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
         .any(|w| ihas(w));
     if KEY_COMPOUNDS.iter().any(|w| ihas(w)) && !other_secret_word {
         return Some("`key` starts another word in the name, not a key");
+    }
+    // `pass` starting or ending another word (`proxySslPassthrough`, `bypass_cache`,
+    // `RenderPass` is not one: a password may be named `adminPass`).
+    const PASS_COMPOUNDS: [&[u8]; 8] = [
+        b"passthrough",
+        b"passthru",
+        b"passive",
+        b"passage",
+        b"passenger",
+        b"bypass",
+        b"compass",
+        b"surpass",
+    ];
+    let other_secret = [
+        &b"secret"[..],
+        b"password",
+        b"passwd",
+        b"pwd",
+        b"token",
+        b"key",
+    ]
+    .iter()
+    .any(|w| ihas(w));
+    if PASS_COMPOUNDS.iter().any(|w| ihas(w)) && !other_secret {
+        return Some("`pass` is part of another word in the name, not a password");
     }
     let ends_secret = [&b"secret"[..], b"password", b"key", b"token"]
         .iter()

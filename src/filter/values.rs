@@ -2,7 +2,8 @@
 //! field or flag (`'aws_access_key_id'`, `"X-Amz-S3session-Token"`), a file name, base64 of
 //! words (`YSBzZWNyZXQ=` is "a secret"), a SigV4 credential scope (a public key id, a date and a
 //! region), a generated type name (`Resource$Tokens`), and a placeholder made of the name itself
-//! (`"my_vmIdToken"`), and a Unix time. Random text has none of these shapes.
+//! (`"my_vmIdToken"`), a Unix time, a URL without credentials, a format string and a stored
+//! password hash. Random text has none of these shapes.
 
 use base64::Engine as _;
 
@@ -28,6 +29,11 @@ const SECRET_WORDS: [&str; 9] = [
 /// speakable.
 pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
     let body = v.trim_ascii_start_matches_dashes();
+    // A query parameter's name written before its value (`"access_token=" + token`).
+    let body = body
+        .strip_suffix(b"=")
+        .or_else(|| body.strip_suffix(b":"))
+        .unwrap_or(body);
     if body.is_empty()
         || !body
             .iter()
@@ -52,7 +58,9 @@ pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
         }
     }
     // Random text splits into chunks of one or two letters; a name is mostly words.
-    (secret_word && words.len() >= 2 && in_words * 10 >= letters * 7)
+    // One secret word alone (`'signerKeyPassphrase': 'passphrase'`) names its field too.
+    let alone = words.len() == 1 && secret_word && body.iter().all(u8::is_ascii_lowercase);
+    (alone || secret_word && words.len() >= 2 && in_words * 10 >= letters * 7)
         .then_some("the value names a field, flag or header, not a secret")
 }
 
@@ -167,6 +175,55 @@ pub(super) fn epoch_time(v: &[u8]) -> Option<&'static str> {
         .then_some("a Unix time, not a secret")
 }
 
+/// A URL without a user or password (`https://management.azure.com/.default` under
+/// `credential_scopes`): it says where, not what. A URL's password is the URL rule's to find.
+pub(super) fn plain_url(v: &[u8]) -> Option<&'static str> {
+    let scheme = v.iter().position(|&b| b == b':')?;
+    let url = scheme > 1
+        && v[..scheme].iter().all(u8::is_ascii_alphabetic)
+        && v[scheme..].starts_with(b"://")
+        && !v.contains(&b'@');
+    url.then_some("a URL, not a secret")
+}
+
+/// A format string (`storage-systems/%s/passwords`, `users/{}/token`): placeholders among
+/// words and separators only, filled in at run time. A random password may hold `%s` by chance
+/// (`50%s@@ofBg+G…`), but not among words alone.
+pub(super) fn format_string(v: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(v);
+    let rest = ["%s", "%d", "{0}", "{1}", "{}"]
+        .iter()
+        .fold(text.to_string(), |t, p| t.replace(p, "/"));
+    let placeholder = rest.len() < text.len() || text.contains("{}");
+    let words = rest
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'.' | b'_' | b'-' | b':'))
+        && rest.bytes().filter(u8::is_ascii_alphabetic).count() >= 4;
+    (placeholder && words).then_some("a format string, filled in at run time")
+}
+
+/// A stored password hash, not the password: PostgreSQL's `md5` + 32 hex and
+/// `SCRAM-SHA-256$…`, crypt(3) forms (`$2b$`, `$6$`, `$argon2id$`), Django's
+/// `pbkdf2_sha256$`, LDAP's `{SSHA}`.
+pub(super) fn password_hash(v: &[u8]) -> Option<&'static str> {
+    let md5 = v.len() == 35 && v.starts_with(b"md5") && v[3..].iter().all(u8::is_ascii_hexdigit);
+    const PREFIXES: [&[u8]; 11] = [
+        b"SCRAM-SHA-256$",
+        b"SCRAM-SHA-1$",
+        b"$2a$",
+        b"$2b$",
+        b"$2y$",
+        b"$5$",
+        b"$6$",
+        b"$argon2",
+        b"pbkdf2_sha256$",
+        b"{SSHA}",
+        b"{SHA}",
+    ];
+    (md5 || PREFIXES.iter().any(|p| v.starts_with(p)))
+        .then_some("a stored password hash, not the password")
+}
+
 /// A generated type name joined with `$` (`Resource$Tokens`,
 /// `Resource$Inboundsamlssoprofiles$Idpcredentials`): parts of letters, each capitalised.
 pub(super) fn dollar_type(v: &[u8]) -> Option<&'static str> {
@@ -217,6 +274,8 @@ mod tests {
             "X-Amz-S3session-Token",
             "no-api-key",
             "encryption_passphrase",
+            "access_token=",
+            "passphrase",
         ] {
             assert!(field_name(v.as_bytes()).is_some(), "{v}");
         }
@@ -224,7 +283,7 @@ mod tests {
             "Zx9kqLmP2w8RtVb4nC7d",
             "correct-horse-battery",
             "qzkxvbnm-token-wrtplk",
-            "token",
+            "Secret",
             "Zx9keyLmP2w8RtVb4nC7d",
             "k8Xq2-auth-Lm9Wz4Rt7Vb",
         ] {
@@ -262,6 +321,19 @@ mod tests {
         assert!(sigv4_scope(b"ASIARTESTID/20090213/us-west-2/s3express/aws4_request").is_some());
         assert!(sigv4_scope(b"ASIARTESTID%2F20090213%2Fus-west-2%2Fs3").is_some());
         assert!(sigv4_scope(b"Zx9kqLmP2w8RtVb4/nC7dQ+w8RtVb4nC7d").is_none());
+    }
+
+    #[test]
+    fn urls_format_strings_and_password_hashes() {
+        assert!(plain_url(b"https://management.azure.com/.default").is_some());
+        assert!(plain_url(b"https://ci:Zx9kqLmP2w8R@git.example.com").is_none());
+        assert!(plain_url(b"Zx9kqLmP2w8R://x").is_none());
+        assert!(format_string(b"storage-systems/%s/passwords").is_some());
+        assert!(format_string(b"Zx9kqLmP2w8R%2F").is_none());
+        assert!(format_string(b"50%s@@ofBg+G+zWiVA").is_none());
+        assert!(password_hash(b"md59543f1d82624df2b31672ec0f7050460").is_some());
+        assert!(password_hash(b"SCRAM-SHA-256$4096").is_some());
+        assert!(password_hash(b"md5Zx9kqLmP2w8R").is_none());
     }
 
     #[test]
