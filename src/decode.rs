@@ -10,9 +10,10 @@
 //!
 //! A layer is built only when its trigger bytes occur, so text with nothing to decode pays a few
 //! `memchr` passes. Layers nest up to [`MAX_DEPTH`] (base64 of JSON with escapes), and the decoded
-//! bytes of all layers together are bounded by the buffer's size. Findings in a layer are reported
-//! at the encoded text in the file: the map turns a decoded range into the original range (for a
-//! base64 blob, the whole blob).
+//! bytes of all layers together are bounded by the buffer's size; one single layer lives at a
+//! time ([`visit_layers`]), and the map stores only the pieces it cannot imply. Findings in a layer
+//! are reported at the encoded text in the file: the map turns a decoded range into the original
+//! range (for a base64 blob, the whole blob).
 
 use std::ops::Range;
 
@@ -153,9 +154,15 @@ pub struct Layer {
 impl Layer {
     /// The original range a decoded range came from.
     pub fn original(&self, r: Range<usize>) -> Range<usize> {
-        let len = self.text.len();
-        let a = self.map.find(r.start, len);
-        let b = self.map.find(r.end.saturating_sub(1).max(r.start), len);
+        self.map.original(r, self.text.len())
+    }
+}
+
+impl Map {
+    /// The original range a decoded range came from (a decoded text of `len` bytes).
+    fn original(&self, r: Range<usize>, len: usize) -> Range<usize> {
+        let a = self.find(r.start, len);
+        let b = self.find(r.end.saturating_sub(1).max(r.start), len);
         let start = if a.exact() {
             a.orig.start + (r.start - a.dec.start)
         } else {
@@ -168,7 +175,17 @@ impl Layer {
         };
         start..end.max(start)
     }
+}
 
+/// A single layer kept to compose the layers nested in it: its name, its map and its decoded
+/// length, without its text.
+struct Parent {
+    name: String,
+    map: Map,
+    len: usize,
+}
+
+impl Parent {
     /// Composes: `inner` decoded from this layer's text, mapped to this layer's original. Exact
     /// pieces are split where this layer's pieces change, so copied bytes stay exact.
     fn wrap(&self, inner: Layer) -> Layer {
@@ -178,11 +195,11 @@ impl Layer {
             if !p.exact() || p.orig.is_empty() {
                 map.push(Piece {
                     dec: p.dec.clone(),
-                    orig: self.original(p.orig.clone()),
+                    orig: self.map.original(p.orig.clone(), self.len),
                 });
                 continue;
             }
-            for q in self.map.from(p.orig.start, self.text.len()) {
+            for q in self.map.from(p.orig.start, self.len) {
                 if q.dec.start >= p.orig.end {
                     break;
                 }
@@ -223,15 +240,19 @@ pub fn layers(buf: &[u8]) -> Vec<Layer> {
 /// secret found under one encoding is named by it), then the nested ones, breadth first so
 /// nesting cannot starve the single layers of the size budget.
 ///
-/// In bounded memory: a single layer is visited as soon as it is built and dropped once the
-/// layers nested in it are built, so one single layer lives at a time (each can be a copy of a
-/// line of megabytes), not all of them. The nested layers wait for their turn; as the budget
-/// they draw on is what the single layers leave, a nested layer is kept only while it fits in
-/// what is left so far, and judged against the budget in order once all single layers are
-/// counted, so the same layers are visited as when every layer was built first.
+/// In bounded memory: a single layer is visited as soon as it is built, and its text dropped
+/// once the layers nested in it are decoded, so one single layer's text lives at a time (each
+/// can be a copy of a line of megabytes), not all of them; its map stays while a nested layer
+/// needs it. The nested layers wait for their turn; as the budget they draw on is what the
+/// single layers leave, a nested layer is kept only while it fits in what is left so far, and
+/// judged against the budget in order once all single layers are counted, so the same layers
+/// are visited as when every layer was built first. A nested layer is composed with its
+/// parent's map only then, when it is sure to be visited.
 pub fn visit_layers(buf: &[u8], mut f: impl FnMut(&Layer)) {
     let mut budget = BUDGET_FACTOR * buf.len();
-    let mut nested: Vec<Layer> = Vec::new();
+    let mut parents: Vec<Parent> = Vec::new();
+    // Nested layers, not composed yet: (index in `parents`, the layer over its parent's text).
+    let mut nested: Vec<(usize, Layer)> = Vec::new();
     for (name, decode) in DECODERS {
         let Some(layer) = decode_one(buf, name, decode) else {
             continue;
@@ -241,21 +262,28 @@ pub fn visit_layers(buf: &[u8], mut f: impl FnMut(&Layer)) {
         }
         budget -= layer.text.len();
         f(&layer);
+        let before = nested.len();
         for (inner_name, inner_decode) in DECODERS {
-            let Some(inner) = decode_one(&layer.text, inner_name, inner_decode) else {
-                continue;
-            };
-            if inner.text.len() <= budget {
-                nested.push(layer.wrap(inner));
+            if let Some(inner) = decode_one(&layer.text, inner_name, inner_decode)
+                && inner.text.len() <= budget
+            {
+                nested.push((parents.len(), inner));
             }
         }
+        if nested.len() > before {
+            parents.push(Parent {
+                name: layer.name,
+                len: layer.text.len(),
+                map: layer.map,
+            });
+        }
     }
-    for layer in nested {
-        if layer.text.len() > budget {
+    for (parent, inner) in nested {
+        if inner.text.len() > budget {
             continue;
         }
-        budget -= layer.text.len();
-        f(&layer);
+        budget -= inner.text.len();
+        f(&parents[parent].wrap(inner));
     }
 }
 
