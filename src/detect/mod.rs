@@ -119,8 +119,8 @@ thread_local! {
 
 impl Scratch {
     /// Drops the largest search caches while the thread's caches hold more than `budget` bytes
-    /// together, down to half of it, and a list of prefilter hits grown large. Matches do not depend on a cache: only the time to grow it
-    /// again.
+    /// together, down to half of it, and a list of prefilter hits grown large. Matches do not
+    /// depend on a cache: only the time to grow it again.
     pub fn trim(&mut self, budget: usize) {
         if self.hits.capacity() > 1 << 16 {
             self.hits = Vec::new();
