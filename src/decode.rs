@@ -10,9 +10,10 @@
 //!
 //! A layer is built only when its trigger bytes occur, so text with nothing to decode pays a few
 //! `memchr` passes. Layers nest up to [`MAX_DEPTH`] (base64 of JSON with escapes), and the decoded
-//! bytes of all layers together are bounded by the buffer's size. Findings in a layer are reported
-//! at the encoded text in the file: the map turns a decoded range into the original range (for a
-//! base64 blob, the whole blob).
+//! bytes of all layers together are bounded by the buffer's size; one single layer lives at a
+//! time ([`visit_layers`]), and the map stores only the pieces it cannot imply. Findings in a layer
+//! are reported at the encoded text in the file: the map turns a decoded range into the original
+//! range (for a base64 blob, the whole blob).
 
 use std::ops::Range;
 
@@ -31,52 +32,174 @@ struct Piece {
     orig: Range<usize>,
 }
 
+impl Piece {
+    fn exact(&self) -> bool {
+        self.dec.len() == self.orig.len()
+    }
+}
+
+/// The map of a layer, compact: copied bytes that continue the piece before them, in the decoded
+/// and the original text alike, are not stored. A JSON-escaped line of megabytes (a source map)
+/// alternates escapes and copied runs; stored whole, each escape cost two pieces (64 bytes), now
+/// one. The stored pieces cover the decoded text in order from 0, with gaps; a gap (up to the
+/// next stored piece, or the text's end) is an implied exact piece that continues its stored
+/// predecessor. Implied or stored, a position maps to the same original bytes: a run of exact
+/// pieces that continue each other maps as one exact piece would.
+#[derive(Debug, Clone, Default)]
+struct Map {
+    stored: Vec<Piece>,
+    /// Where the last piece pushed, stored or implied, ends: (decoded, original).
+    end: (usize, usize),
+    /// Every piece pushed, as the map held them before it was compact (the tests' reference).
+    #[cfg(test)]
+    all: Vec<Piece>,
+}
+
+impl Map {
+    /// Appends a piece; it starts where the last one ends in the decoded text.
+    fn push(&mut self, p: Piece) {
+        let implied = !self.stored.is_empty()
+            && p.exact()
+            && p.dec.start == self.end.0
+            && p.orig.start == self.end.1;
+        self.end = (p.dec.end, p.orig.end);
+        #[cfg(test)]
+        self.all.push(p.clone());
+        if !implied {
+            self.stored.push(p);
+        }
+    }
+
+    /// How long the map is and where it ends, to [`truncate`](Self::truncate) back to.
+    fn mark(&self) -> Mark {
+        Mark {
+            len: self.stored.len(),
+            end: self.end,
+            #[cfg(test)]
+            all: self.all.len(),
+        }
+    }
+
+    fn truncate(&mut self, m: Mark) {
+        self.stored.truncate(m.len);
+        self.end = m.end;
+        #[cfg(test)]
+        self.all.truncate(m.all);
+    }
+
+    /// The piece, stored or implied, that `stored[i]` and the gap after it make up for position
+    /// `at` (a text of `len` bytes).
+    fn virtual_at(&self, i: usize, at: usize, len: usize) -> Piece {
+        let p = &self.stored[i];
+        if at < p.dec.end {
+            return p.clone();
+        }
+        let next = self.stored.get(i + 1).map_or(len, |q| q.dec.start);
+        if next <= p.dec.end {
+            return p.clone();
+        }
+        let gap = next - p.dec.end;
+        Piece {
+            dec: p.dec.end..next,
+            orig: p.orig.end..p.orig.end + gap,
+        }
+    }
+
+    /// The piece holding decoded position `at` (the last one past the end), as the uncompacted
+    /// map's first piece ending after `at` would be.
+    fn find(&self, at: usize, len: usize) -> Piece {
+        // The last stored piece starting at or before `at`: an empty piece (a removed escape)
+        // at `at` is followed by a stored piece or a gap that holds it.
+        let i = self.stored.partition_point(|p| p.dec.start <= at).max(1) - 1;
+        self.virtual_at(i, at, len)
+    }
+
+    /// Every piece, stored or implied, from the one holding `at` on.
+    fn from(&self, at: usize, len: usize) -> impl Iterator<Item = Piece> + '_ {
+        let first = self.stored.partition_point(|p| p.dec.start <= at).max(1) - 1;
+        (first..self.stored.len()).flat_map(move |i| {
+            let p = self.stored[i].clone();
+            let next = self.stored.get(i + 1).map_or(len, |q| q.dec.start);
+            let gap = (next > p.dec.end).then(|| Piece {
+                dec: p.dec.end..next,
+                orig: p.orig.end..p.orig.end + (next - p.dec.end),
+            });
+            std::iter::once(p).chain(gap)
+        })
+    }
+
+    fn shrink(&mut self) {
+        self.stored.shrink_to_fit();
+    }
+}
+
+/// A point of a [`Map`] to truncate back to.
+#[derive(Clone, Copy)]
+struct Mark {
+    len: usize,
+    end: (usize, usize),
+    #[cfg(test)]
+    all: usize,
+}
+
 /// A decoded copy of a buffer.
 #[derive(Debug, Clone)]
 pub struct Layer {
     /// `json-escape`, `base64`, … joined with `+` when nested (`base64+json-escape`).
     pub name: String,
     pub text: Vec<u8>,
-    pieces: Vec<Piece>,
+    map: Map,
 }
 
 impl Layer {
     /// The original range a decoded range came from.
     pub fn original(&self, r: Range<usize>) -> Range<usize> {
-        let find = |at: usize| {
-            let i = self.pieces.partition_point(|p| p.dec.end <= at);
-            &self.pieces[i.min(self.pieces.len() - 1)]
-        };
-        let a = find(r.start);
-        let b = find(r.end.saturating_sub(1).max(r.start));
-        let exact = |p: &Piece| p.dec.len() == p.orig.len();
-        let start = if exact(a) {
+        self.map.original(r, self.text.len())
+    }
+}
+
+impl Map {
+    /// The original range a decoded range came from (a decoded text of `len` bytes).
+    fn original(&self, r: Range<usize>, len: usize) -> Range<usize> {
+        let a = self.find(r.start, len);
+        let b = self.find(r.end.saturating_sub(1).max(r.start), len);
+        let start = if a.exact() {
             a.orig.start + (r.start - a.dec.start)
         } else {
             a.orig.start
         };
-        let end = if exact(b) {
+        let end = if b.exact() {
             b.orig.start + (r.end - b.dec.start).min(b.orig.len())
         } else {
             b.orig.end
         };
         start..end.max(start)
     }
+}
 
+/// A single layer kept to compose the layers nested in it: its name, its map and its decoded
+/// length, without its text.
+struct Parent {
+    name: String,
+    map: Map,
+    len: usize,
+}
+
+impl Parent {
     /// Composes: `inner` decoded from this layer's text, mapped to this layer's original. Exact
     /// pieces are split where this layer's pieces change, so copied bytes stay exact.
     fn wrap(&self, inner: Layer) -> Layer {
-        let mut pieces = Vec::with_capacity(inner.pieces.len());
-        for p in &inner.pieces {
-            if p.dec.len() != p.orig.len() || p.orig.is_empty() {
-                pieces.push(Piece {
+        let mut map = Map::default();
+        let inner_len = inner.text.len();
+        for p in inner.map.from(0, inner_len) {
+            if !p.exact() || p.orig.is_empty() {
+                map.push(Piece {
                     dec: p.dec.clone(),
-                    orig: self.original(p.orig.clone()),
+                    orig: self.map.original(p.orig.clone(), self.len),
                 });
                 continue;
             }
-            let first = self.pieces.partition_point(|q| q.dec.end <= p.orig.start);
-            for q in &self.pieces[first..] {
+            for q in self.map.from(p.orig.start, self.len) {
                 if q.dec.start >= p.orig.end {
                     break;
                 }
@@ -86,77 +209,116 @@ impl Layer {
                     continue;
                 }
                 let dec = p.dec.start + (a - p.orig.start)..p.dec.start + (b - p.orig.start);
-                let orig = if q.dec.len() == q.orig.len() {
+                let orig = if q.exact() {
                     q.orig.start + (a - q.dec.start)..q.orig.start + (b - q.dec.start)
                 } else {
                     q.orig.clone()
                 };
-                pieces.push(Piece { dec, orig });
+                map.push(Piece { dec, orig });
             }
         }
+        map.shrink();
         Layer {
             name: format!("{}+{}", self.name, inner.name),
             text: inner.text,
-            pieces,
+            map,
         }
     }
 }
 
-/// Every decoded layer of `buf`, nested up to [`MAX_DEPTH`], single layers first (a secret found
-/// under one encoding is named by it), breadth first so nesting cannot starve the single layers of
-/// the size budget.
+// Layers nest two deep: single layers and the layers decoded from them ([`visit_layers`]).
+const _: () = assert!(MAX_DEPTH == 2);
+
+/// Every decoded layer of `buf`, in the order [`visit_layers`] visits them.
 pub fn layers(buf: &[u8]) -> Vec<Layer> {
-    let mut budget = BUDGET_FACTOR * buf.len();
-    let mut out = decode_once(buf, &mut budget, None);
-    let mut level = 0..out.len();
-    for _ in 1..MAX_DEPTH {
-        let start = out.len();
-        for i in level.clone() {
-            let parent = out[i].clone();
-            out.extend(decode_once(&parent.text, &mut budget, Some(&parent)));
-        }
-        level = start..out.len();
-    }
+    let mut out = Vec::new();
+    visit_layers(buf, |l| out.push(l.clone()));
     out
+}
+
+/// Calls `f` on every decoded layer of `buf`, nested up to [`MAX_DEPTH`]: single layers first (a
+/// secret found under one encoding is named by it), then the nested ones, breadth first so
+/// nesting cannot starve the single layers of the size budget.
+///
+/// In bounded memory: a single layer is visited as soon as it is built, and its text dropped
+/// once the layers nested in it are decoded, so one single layer's text lives at a time (each
+/// can be a copy of a line of megabytes), not all of them; its map stays while a nested layer
+/// needs it. The nested layers wait for their turn; as the budget they draw on is what the
+/// single layers leave, a nested layer is kept only while it fits in what is left so far, and
+/// judged against the budget in order once all single layers are counted, so the same layers
+/// are visited as when every layer was built first. A nested layer is composed with its
+/// parent's map only then, when it is sure to be visited.
+pub fn visit_layers(buf: &[u8], mut f: impl FnMut(&Layer)) {
+    let mut budget = BUDGET_FACTOR * buf.len();
+    let mut parents: Vec<Parent> = Vec::new();
+    // Nested layers, not composed yet: (index in `parents`, the layer over its parent's text).
+    let mut nested: Vec<(usize, Layer)> = Vec::new();
+    for (name, decode) in DECODERS {
+        let Some(layer) = decode_one(buf, name, decode) else {
+            continue;
+        };
+        if layer.text.len() > budget {
+            continue;
+        }
+        budget -= layer.text.len();
+        f(&layer);
+        let before = nested.len();
+        for (inner_name, inner_decode) in DECODERS {
+            if let Some(inner) = decode_one(&layer.text, inner_name, inner_decode)
+                && inner.text.len() <= budget
+            {
+                nested.push((parents.len(), inner));
+            }
+        }
+        if nested.len() > before {
+            parents.push(Parent {
+                name: layer.name,
+                len: layer.text.len(),
+                map: layer.map,
+            });
+        }
+    }
+    for (parent, inner) in nested {
+        if inner.text.len() > budget {
+            continue;
+        }
+        budget -= inner.text.len();
+        f(&parents[parent].wrap(inner));
+    }
 }
 
 /// A decoder: the decoded lines of a buffer, or `None` when nothing decodes.
 type Decoder = fn(&[u8]) -> Option<Builder>;
 
-/// Applies each decoder to `buf` once.
-fn decode_once(buf: &[u8], budget: &mut usize, parent: Option<&Layer>) -> Vec<Layer> {
-    let decoders: [(&str, Decoder); 5] = [
-        ("json-escape", json_escapes),
-        ("ansi", ansi),
-        ("html-entities", html_entities),
-        ("percent", percent),
-        ("base64", base64_blobs),
-    ];
-    let mut out = Vec::new();
-    for (name, decode) in decoders {
-        let Some(b) = decode(buf) else { continue };
-        if b.text.is_empty() || b.text.len() > *budget {
-            continue;
-        }
-        *budget -= b.text.len();
-        let layer = Layer {
-            name: name.to_string(),
-            text: b.text,
-            pieces: b.pieces,
-        };
-        out.push(match parent {
-            Some(p) => p.wrap(layer),
-            None => layer,
-        });
+/// The decoders, in the order their layers are visited.
+const DECODERS: [(&str, Decoder); 5] = [
+    ("json-escape", json_escapes),
+    ("ansi", ansi),
+    ("html-entities", html_entities),
+    ("percent", percent),
+    ("base64", base64_blobs),
+];
+
+/// Applies one decoder to `buf`: its layer, or `None` when nothing decodes.
+fn decode_one(buf: &[u8], name: &str, decode: Decoder) -> Option<Layer> {
+    let mut b = decode(buf)?;
+    if b.text.is_empty() {
+        return None;
     }
-    out
+    b.text.shrink_to_fit();
+    b.map.shrink();
+    Some(Layer {
+        name: name.to_string(),
+        text: b.text,
+        map: b.map,
+    })
 }
 
 /// Accumulates decoded text and its pieces.
 #[derive(Default)]
 struct Builder {
     text: Vec<u8>,
-    pieces: Vec<Piece>,
+    map: Map,
     /// Start of the pending copied run in the original.
     run: Option<usize>,
 }
@@ -177,7 +339,7 @@ impl Builder {
         if let Some(start) = self.run.take() {
             let len = until - start;
             let end = self.text.len();
-            self.pieces.push(Piece {
+            self.map.push(Piece {
                 dec: end - len..end,
                 orig: start..until,
             });
@@ -188,7 +350,7 @@ impl Builder {
         self.flush(orig.start);
         let start = self.text.len();
         self.text.extend_from_slice(with);
-        self.pieces.push(Piece {
+        self.map.push(Piece {
             dec: start..self.text.len(),
             orig,
         });
@@ -211,7 +373,7 @@ impl Builder {
             // consumed the start of this line).
             let mut j = memchr::memrchr(b'\n', &buf[i..t]).map_or(i, |n| i + n + 1);
             let line_end = memchr::memchr(b'\n', &buf[t..]).map_or(buf.len(), |n| t + n + 1);
-            let (text_len, pieces_len) = (b.text.len(), b.pieces.len());
+            let (text_len, mark) = (b.text.len(), b.map.mark());
             let mut changed = false;
             while j < line_end {
                 let k = memchr::memchr(trigger, &buf[j..line_end]).map_or(line_end, |n| j + n);
@@ -236,7 +398,7 @@ impl Builder {
             b.flush(j);
             if !changed {
                 b.text.truncate(text_len);
-                b.pieces.truncate(pieces_len);
+                b.map.truncate(mark);
             } else if !b.text.ends_with(b"\n") {
                 b.replace(j..j, b"\n");
             }
@@ -848,7 +1010,7 @@ mod tests {
         let mut i = 0;
         while i < buf.len() {
             let line_end = memchr::memchr(b'\n', &buf[i..]).map_or(buf.len(), |n| i + n + 1);
-            let (text_len, pieces_len) = (b.text.len(), b.pieces.len());
+            let (text_len, mark) = (b.text.len(), b.map.mark());
             let mut changed = false;
             while i < line_end {
                 match at(buf, i) {
@@ -867,7 +1029,7 @@ mod tests {
             b.flush(i);
             if !changed {
                 b.text.truncate(text_len);
-                b.pieces.truncate(pieces_len);
+                b.map.truncate(mark);
             } else if !b.text.ends_with(b"\n") {
                 b.replace(i..i, b"\n");
             }
@@ -895,11 +1057,156 @@ mod tests {
                 (b'%', percent_at),
             ];
             for (trigger, step) in steps {
-                let fast = Builder::run(&buf, trigger, step).map(|b| (b.text, b.pieces));
-                let slow = every_byte(&buf, step).map(|b| (b.text, b.pieces));
+                let fast = Builder::run(&buf, trigger, step).map(|b| (b.text, b.map.stored));
+                let slow = every_byte(&buf, step).map(|b| (b.text, b.map.stored));
                 proptest::prop_assert_eq!(fast, slow, "trigger {:?}", trigger as char);
             }
         }
+    }
+
+    /// The map before it was compact: a decoded range's original range, over every piece.
+    fn full_original(pieces: &[Piece], r: Range<usize>) -> Range<usize> {
+        let find = |at: usize| {
+            let i = pieces.partition_point(|p| p.dec.end <= at);
+            &pieces[i.min(pieces.len() - 1)]
+        };
+        let a = find(r.start);
+        let b = find(r.end.saturating_sub(1).max(r.start));
+        let start = if a.exact() {
+            a.orig.start + (r.start - a.dec.start)
+        } else {
+            a.orig.start
+        };
+        let end = if b.exact() {
+            b.orig.start + (r.end - b.dec.start).min(b.orig.len())
+        } else {
+            b.orig.end
+        };
+        start..end.max(start)
+    }
+
+    /// The composition before the map was compact, over every piece.
+    fn full_wrap(outer: &[Piece], inner: &[Piece]) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        for p in inner {
+            if !p.exact() || p.orig.is_empty() {
+                pieces.push(Piece {
+                    dec: p.dec.clone(),
+                    orig: full_original(outer, p.orig.clone()),
+                });
+                continue;
+            }
+            let first = outer.partition_point(|q| q.dec.end <= p.orig.start);
+            for q in &outer[first..] {
+                if q.dec.start >= p.orig.end {
+                    break;
+                }
+                let (a, b) = (q.dec.start.max(p.orig.start), q.dec.end.min(p.orig.end));
+                if a >= b {
+                    continue;
+                }
+                let dec = p.dec.start + (a - p.orig.start)..p.dec.start + (b - p.orig.start);
+                let orig = if q.exact() {
+                    q.orig.start + (a - q.dec.start)..q.orig.start + (b - q.dec.start)
+                } else {
+                    q.orig.clone()
+                };
+                pieces.push(Piece { dec, orig });
+            }
+        }
+        pieces
+    }
+
+    /// Every layer as they were built before (all single layers, then the nested ones, under
+    /// the same budget), with their full maps: (name, text, pieces).
+    fn full_layers(buf: &[u8]) -> Vec<(String, Vec<u8>, Vec<Piece>)> {
+        let mut budget = BUDGET_FACTOR * buf.len();
+        let mut once = |buf: &[u8], parent: Option<&(String, Vec<u8>, Vec<Piece>)>| {
+            let mut out = Vec::new();
+            for (name, decode) in DECODERS {
+                let Some(b) = decode(buf) else { continue };
+                if b.text.is_empty() || b.text.len() > budget {
+                    continue;
+                }
+                budget -= b.text.len();
+                out.push(match parent {
+                    Some((pn, _, pp)) => {
+                        (format!("{pn}+{name}"), b.text, full_wrap(pp, &b.map.all))
+                    }
+                    None => (name.to_string(), b.text, b.map.all),
+                });
+            }
+            out
+        };
+        let mut out = once(buf, None);
+        for i in 0..out.len() {
+            let parent = out[i].clone();
+            out.extend(once(&parent.1, Some(&parent)));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The compact map and the visit one layer at a time give the layers, in the order and
+        /// under the budget, of building them all with every piece kept, and map every decoded
+        /// range to the same original bytes.
+        #[test]
+        fn compact_maps_map_as_full_maps_do(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "\\", "\\/", "\\u0040", "\\u00", "\\n", "\\ntok", "\\\\\\\"", "\x1b[1;31m",
+                "\x1b", "&amp;", "&#47;", "&#x2F;", "&", "%2F", "%3", "\n", "\r\n", "ab", "Z9",
+                " ", "=", "aGVsbG8gd29ybGQgYW5kIG1vcmUgdGV4dCBoZXJl",
+                "aGVsbG8lMkZ3b3JsZCBhbmQgbW9yZSB0ZXh0IGhlcmU=",
+            ]), 0..40),
+        ) {
+            same_as_full(&parts.concat().into_bytes());
+        }
+    }
+
+    /// Asserts that [`layers`] gives what [`full_layers`] gives, range by range.
+    fn same_as_full(buf: &[u8]) {
+        let got = layers(buf);
+        let want = full_layers(buf);
+        assert_eq!(
+            got.iter().map(|l| (&l.name, &l.text)).collect::<Vec<_>>(),
+            want.iter().map(|(n, t, _)| (n, t)).collect::<Vec<_>>()
+        );
+        for (l, (_, _, pieces)) in got.iter().zip(&want) {
+            let n = l.text.len();
+            for a in 0..n {
+                for b in a..=n {
+                    assert_eq!(
+                        l.original(a..b),
+                        full_original(pieces, a..b),
+                        "{} {a}..{b}",
+                        l.name
+                    );
+                }
+            }
+            assert!(l.map.stored.len() <= pieces.len());
+        }
+    }
+
+    #[test]
+    fn the_budget_holds_back_the_same_layers_when_visited_one_at_a_time() {
+        // One line that every escape decoder copies whole, twice nested: more than the budget.
+        let line =
+            "a\\/b \x1b[0mc &amp;d %2Fe \\u0040f &#47;g aGVsbG8gd29ybGQgYW5kIG1vcmUgdGV4dCBoZXJl\n";
+        let buf = line.repeat(3);
+        let unbudgeted: usize = DECODERS
+            .iter()
+            .filter_map(|(_, d)| d(buf.as_bytes()))
+            .map(|b| {
+                let nested: usize = DECODERS
+                    .iter()
+                    .filter_map(|(_, d)| d(&b.text))
+                    .map(|c| c.text.len())
+                    .sum();
+                b.text.len() + nested
+            })
+            .sum();
+        assert!(unbudgeted > BUDGET_FACTOR * buf.len(), "the budget binds");
+        same_as_full(buf.as_bytes());
     }
 
     proptest::proptest! {

@@ -93,13 +93,24 @@ pub struct Scratch {
     /// Per rule: its regex's search cache and capture slots, made on the rule's first run on
     /// this thread. A window is one search; taking the cache from the regex's own pool and
     /// allocating fresh captures for each cost more than a short window's search itself.
-    regex: Vec<Option<RegexState>>,
+    /// Boxed: a cache is kilobytes inline, and most of the pack's rules never run on a thread.
+    regex: Vec<Option<Box<RegexState>>>,
     /// The scanner whose rules `regex` and `memo` are for: a scratch (a thread's own) may serve
     /// several scanners in turn, and a cache must only meet its own regex.
     owner: usize,
     /// Recent matches' captures and validation (`memo`).
     memo: Memo,
+    /// Bytes searched since the caches were last weighed ([`Scratch::trim`]).
+    searched: usize,
 }
+
+/// The lazy-DFA caches one thread keeps between buffers, together, at most: each woken rule's
+/// cache grows up to `rules::lazy::DFA_CACHE_LIMIT` with the text it meets, and a thread that
+/// met the whole corpus kept them all (tens of MiB per thread on real code, growing with the
+/// number of files). Past this, the largest are dropped and grow again when needed.
+pub const CACHE_BUDGET: usize = 8 << 20;
+/// How many bytes a thread searches between two weighings of its caches.
+const WEIGH_EVERY: usize = 4 << 20;
 
 thread_local! {
     /// This thread's scratch for callers without one of their own (`Scratch::with_local`).
@@ -107,6 +118,33 @@ thread_local! {
 }
 
 impl Scratch {
+    /// Drops the largest search caches while the thread's caches hold more than `budget` bytes
+    /// together, down to half of it, and a list of prefilter hits grown large. Matches do not
+    /// depend on a cache: only the time to grow it again.
+    pub fn trim(&mut self, budget: usize) {
+        if self.hits.capacity() > 1 << 16 {
+            self.hits = Vec::new();
+        }
+        let weigh = |s: &RegexState| {
+            s.cache.memory_usage() + s.exact.as_ref().map_or(0, |(c, _)| c.memory_usage())
+        };
+        let mut sizes: Vec<(usize, usize)> = (self.regex.iter().enumerate())
+            .filter_map(|(i, s)| s.as_deref().map(|s| (weigh(s), i)))
+            .collect();
+        let mut total: usize = sizes.iter().map(|(n, _)| n).sum();
+        if total <= budget {
+            return;
+        }
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        for (n, i) in sizes {
+            if total <= budget / 2 {
+                break;
+            }
+            self.regex[i] = None;
+            total -= n;
+        }
+    }
+
     /// Runs `f` with this thread's scratch, kept from call to call so that its regex caches stay
     /// warm (a fresh one if it is already in use).
     pub fn with_local<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
@@ -283,6 +321,11 @@ impl Scanner {
         around: Option<Around>,
     ) {
         self.select_rules(buf, scratch, around);
+        scratch.searched += buf.len();
+        if scratch.searched >= WEIGH_EVERY {
+            scratch.searched = 0;
+            scratch.trim(CACHE_BUDGET);
+        }
         if scratch.owner != self.id {
             scratch.regex.clear();
             scratch.memo.clear();
@@ -298,7 +341,7 @@ impl Scanner {
             if scratch.regex.len() <= ri {
                 scratch.regex.resize_with(ri + 1, || None);
             }
-            let state = scratch.regex[ri].get_or_insert_with(|| RegexState::new(rule));
+            let state = scratch.regex[ri].get_or_insert_with(|| Box::new(RegexState::new(rule)));
             let plan = &scratch.plan[ri];
             let run = RuleRun {
                 ri,
@@ -706,6 +749,35 @@ pub fn validate(rule: &Rule, secret: &[u8]) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thread_keeps_its_search_caches_within_the_budget() {
+        let rule = r#"
+[[rules]]
+id = "test-token"
+title = "Test token"
+severity = "high"
+keywords = ["tk_"]
+regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
+"#;
+        let pack = crate::rules::RulePack::from_sources([("t.toml", rule)]).unwrap();
+        let scanner = Scanner::new(pack);
+        let token = concat!("tk_", "Q2w8Zr5Tn1Lp7Vx3Kc9Hb4Md6Fj0Sy");
+        let text = format!("key {token}\n").repeat(100);
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);
+        assert_eq!(out.len(), 100);
+        let held = |s: &Scratch| s.regex.iter().flatten().count();
+        assert_eq!(held(&scratch), 1);
+        scratch.trim(usize::MAX);
+        assert_eq!(held(&scratch), 1, "within the budget: kept");
+        scratch.trim(0);
+        assert_eq!(held(&scratch), 0, "over it: dropped");
+        out.clear();
+        scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);
+        assert_eq!(out.len(), 100, "the same matches with a new cache");
+    }
 
     proptest::proptest! {
         /// Hits of one line share its bounds, whatever the order of the queries and the reaches.

@@ -115,7 +115,28 @@ impl Worker {
             stream: StreamBuffers::default(),
         }
     }
+
+    /// Gives back what one unusual input made this thread's buffers grow to, so that a thread
+    /// holds no more between files than an ordinary file needs: the stream buffer (only large
+    /// inputs use it, and one costs far more to scan than to allocate), and candidate lists
+    /// grown past [`KEEP_CANDIDATES`] (a minified bundle makes tens of thousands).
+    fn release(&mut self) {
+        if self.stream.buf.capacity() > 0 {
+            self.stream.buf = Vec::new();
+        }
+        for c in [&mut self.candidates, &mut self.stream.candidates] {
+            if c.capacity() > KEEP_CANDIDATES {
+                *c = Vec::new();
+            }
+        }
+        if self.decoded.capacity() > stream::WHOLE_FILE_LIMIT as usize {
+            self.decoded = Vec::new();
+        }
+    }
 }
+
+/// Candidates a thread's lists keep room for between files.
+const KEEP_CANDIDATES: usize = 4096;
 
 thread_local! {
     /// This thread's buffers, kept from file to file (rayon's `map_init` builds one per job, and
@@ -149,7 +170,11 @@ pub fn scan_files_observed(
         .par_iter()
         .with_max_len(1)
         .map(|f| {
-            let scanned = with_worker(|w| scan_file(pipe, f, budget, w));
+            let scanned = with_worker(|w| {
+                let scanned = scan_file(pipe, f, budget, w);
+                w.release();
+                scanned
+            });
             done();
             scanned
         })
@@ -690,7 +715,7 @@ pub(crate) fn scan_layers(
 ) -> Vec<DecodedJudged> {
     let mut out = Vec::new();
     let mut found = Vec::new();
-    for layer in decode::layers(text) {
+    decode::visit_layers(text, |layer| {
         found.clear();
         pipe.scanner.scan(path, &layer.text, scratch, &mut found);
         for c in found.drain(..) {
@@ -731,7 +756,7 @@ pub(crate) fn scan_layers(
                 verdict,
             });
         }
-    }
+    });
     out
 }
 

@@ -2,11 +2,13 @@
 """Peak memory and outcome of leakgate on the adversarial inputs of docs/fuzzing.md's table.
 
     python3 tools/bench/adversarial_rss.py [--bin target/release/leakgate] [--dir /tmp/leakgate-adv]
+        [--only "source map"]
 
 Each case is built in a fresh directory and run under `/usr/bin/time -f %M` with a deadline, so a
 hang is reported as one instead of stalling the run. Prints a Markdown table: case, exit code,
 peak RSS (MiB), wall time, and what the case checks. Exits non-zero when a case hangs, exits with an
-unexpected code, or peaks at 100 MiB or more.
+unexpected code, or peaks at 100 MiB or more, and when a 50 MB single-line source map peaks
+LINE_GROWTH_MIB or more above a 5 MB one (memory must not grow with a line's length).
 
 The secrets are generated (GitHub tokens with a valid checksum, from gen_corpus.py); nothing here is
 a real credential.
@@ -15,6 +17,7 @@ a real credential.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -28,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_corpus import github_pat  # noqa: E402
 
 LIMIT_MIB = 100
+# The most the peak may grow from a 5 MB single-line source map to a 50 MB one.
+LINE_GROWTH_MIB = 12
 DEADLINE_S = 120
 
 
@@ -59,6 +64,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", default="target/release/leakgate")
     ap.add_argument("--dir", default="/tmp/leakgate-adv")
+    ap.add_argument("--only", default="", help="run only the cases whose name holds this text")
     a = ap.parse_args()
     binary = str(Path(a.bin).resolve())
     root = Path(a.dir)
@@ -70,6 +76,8 @@ def main() -> int:
 
     def case(name: str, what: str, args: list[str], expect: set[int], setup, feed=None):
         nonlocal failed
+        if a.only not in name:
+            return 0.0
         d = root / f"case{len(rows)}"
         d.mkdir()
         setup(d)
@@ -78,6 +86,7 @@ def main() -> int:
         failed |= not ok
         shown = "hang" if code is None else str(code)
         rows.append(f"| {name} | {shown} | {mib:.1f} | {secs:.1f} s | {what} |{'' if ok else ' **FAILED**'}")
+        return mib
 
     base = ["scan", "--no-report", "--no-env", "--format", "json"]
 
@@ -140,6 +149,36 @@ def main() -> int:
         (d / "one.md").write_text(f"token {github_pat(rng)}\n")
 
     case("-j 100000", "capped at 4x the cores", base + ["-j", "100000", "one.md"], {1}, one)
+
+    def source_map(size: int):
+        # One line of JSON, as a bundler writes a source map: code in `sourcesContent`, every
+        # newline and quote escaped, with percent-encoded URLs and HTML entities (each decoding
+        # layer has work on the one line), and a token in the middle.
+        code = ('export function load(url, opts) {\n  const q = "%2Fapi%3Fid%3D" + opts.id;\n'
+                '  el.innerHTML = "<a title=\'x &amp; y\'>" + q + "</a>";\n'
+                '  return fetch(url + q, { headers: { "X-Trace": "\\u0041" } });\n}\n')
+
+        def escaped(js: str) -> str:
+            return json.dumps(js)[1:-1].replace("/", "\\/")
+
+        def write(d: Path):
+            with open(d / "bundle.js.map", "w") as f:
+                f.write('{"version":3,"sources":["src/a.js"],"sourcesContent":["')
+                line = escaped(code)
+                for i in range(size // len(line)):
+                    if i == size // len(line) // 2:
+                        f.write(escaped(f'const GITHUB_TOKEN = "{github_pat(rng)}";\n'))
+                    f.write(line)
+                f.write('"],"mappings":"AAAA"}')
+        return write
+
+    small = case("5 MB one-line source map", "decoding layers of one long line, streamed",
+                 base + ["bundle.js.map"], {1}, source_map(5_000_000))
+    large = case("50 MB one-line source map", f"the same, 10x: peak within {LINE_GROWTH_MIB} MiB of it",
+                 base + ["bundle.js.map"], {1}, source_map(50_000_000))
+    if large - small >= LINE_GROWTH_MIB:
+        failed = True
+        rows[-1] += f" **FAILED: {large - small:.1f} MiB more than 5 MB**"
 
     print("| case | exit | peak RSS (MiB) | wall | what it checks |")
     print("|---|---:|---:|---:|---|")
