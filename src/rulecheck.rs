@@ -133,13 +133,14 @@ fn found_instead(found: &[Finding]) -> String {
     format!(" (found by {} instead)", ids.join(", "))
 }
 
-/// A file path that the rule's `paths` globs accept, for running its examples.
+/// A file path that the rule's `paths` globs accept, for running its examples. Not named as an
+/// example file: there the generic rules take a chosen password for an example.
 pub fn example_path(rule: &Rule) -> String {
     match rule.path_globs.first() {
-        None => "example.txt".to_string(),
+        None => "rule-probe.txt".to_string(),
         Some(g) => g
             .replace("**/", "")
-            .replace("**", "example")
-            .replace('*', "example"),
+            .replace("**", "probe")
+            .replace('*', "probe"),
     }
 }

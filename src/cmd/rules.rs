@@ -107,7 +107,7 @@ fn explain(id: &str) -> miette::Result<Exit> {
     let example = rule.examples.iter().find_map(|ex| {
         scan_bytes(
             &pipe,
-            "example.txt",
+            "rule-probe.txt",
             &Source::File,
             ex.as_bytes(),
             &mut scratch,

@@ -338,6 +338,11 @@ impl Scanner {
             {
                 continue;
             }
+            if let Some(globs) = &rule.skip_paths
+                && globs.is_match(path)
+            {
+                continue;
+            }
             if scratch.regex.len() <= ri {
                 scratch.regex.resize_with(ri + 1, || None);
             }

@@ -149,6 +149,17 @@ pub fn compile_rule(
         },
     };
 
+    let skip_paths = r
+        .skip_paths
+        .as_ref()
+        .and_then(|list| match build_globs(list) {
+            Ok(set) => Some(set),
+            Err(msg) => {
+                errors.push(err(list.span(), "skip_paths", msg));
+                None
+            }
+        });
+
     let category = r.category.as_ref().map(|c| {
         if !CATEGORIES.contains(&c.get_ref().as_str()) {
             errors.push(err(
@@ -261,6 +272,7 @@ pub fn compile_rule(
             distinctive,
             paths,
             path_globs,
+            skip_paths,
             category,
             confidence,
             tags,

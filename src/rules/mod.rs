@@ -211,6 +211,9 @@ pub struct Rule {
     pub distinctive: bool,
     pub paths: Option<globset::GlobSet>,
     pub path_globs: Vec<String>,
+    /// Files the rule does not search, though `paths` admits them (`skip_paths`: a log rule has
+    /// nothing to find in source code, which prints no log line).
+    pub skip_paths: Option<globset::GlobSet>,
     /// One of [`CATEGORIES`]; `None` when the rule names none (a user's own rule).
     pub category: Option<String>,
     /// As written, else derived: high for a proven format, low for a generic rule, else medium.
@@ -278,6 +281,7 @@ impl Rule {
             distinctive: false,
             paths: None,
             path_globs: Vec::new(),
+            skip_paths: None,
             category: None,
             confidence: Confidence::High,
             tags: Vec::new(),

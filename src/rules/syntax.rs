@@ -36,6 +36,8 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub paths: Option<Spanned<Vec<String>>>,
     #[serde(default)]
+    pub skip_paths: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
     pub category: Option<Spanned<String>>,
     #[serde(default)]
     pub confidence: Option<Spanned<String>>,
