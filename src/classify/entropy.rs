@@ -350,6 +350,35 @@ fn is_word(w: &[u8]) -> bool {
     vowels * 6 >= lower.len() && max_cluster <= 4
 }
 
+/// The lower-case words of a name: split at `_`, `-`, `.`, camelCase humps (an acronym run ends
+/// before the capital that starts the next word: `AWSAccessKeyId` → aws access key id) and
+/// between letters and digits (`S3session` → s 3 session).
+pub fn name_words(v: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for (i, &b) in v.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            out.push(std::mem::take(&mut word));
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| v[j]);
+        let next = v.get(i + 1);
+        let digit_edge = prev.is_some_and(|p| p.is_ascii_digit() != b.is_ascii_digit());
+        let hump = digit_edge
+            || b.is_ascii_uppercase()
+                && (prev.is_some_and(|p| p.is_ascii_lowercase())
+                    || prev.is_some_and(|p| p.is_ascii_uppercase())
+                        && next.is_some_and(u8::is_ascii_lowercase));
+        if hump {
+            out.push(std::mem::take(&mut word));
+        }
+        word.push(b.to_ascii_lowercase() as char);
+    }
+    out.push(word);
+    out.retain(|w| !w.is_empty());
+    out
+}
+
 /// Half or more of `v` is words people type: runs of four or more letters made of the trigrams
 /// of text (`classify::grams::word_like`: `Enterprise@Backup2024`, `MySuperSecureP4sswOrd`, `newpasswordcomplicatedpassword`), and
 /// short words between separators (`This-is-my-test-99!`), with
@@ -362,20 +391,9 @@ pub fn is_wordy(v: &[u8]) -> bool {
     }
     let letter = |i: usize| v.get(i).is_some_and(u8::is_ascii_alphabetic);
     let read: Vec<u8> = (0..v.len())
-        .map(|i| match v[i] {
-            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'@' | b'$'
-                if i > 0 && letter(i - 1) && letter(i + 1) =>
-            {
-                match v[i] {
-                    b'0' => b'o',
-                    b'1' => b'i',
-                    b'3' => b'e',
-                    b'4' | b'@' => b'a',
-                    b'5' | b'$' => b's',
-                    _ => b't',
-                }
-            }
-            b => b,
+        .map(|i| match leet(v[i]) {
+            Some(l) if i > 0 && letter(i - 1) && letter(i + 1) => l,
+            _ => v[i],
         })
         .collect();
     let mut in_words = 0;
@@ -402,6 +420,19 @@ pub fn is_wordy(v: &[u8]) -> bool {
         at += run.len() + 1;
     }
     in_words * 2 >= v.len()
+}
+
+/// The letter a digit or symbol stands for inside a word people type (`P4ssw0rd`).
+fn leet(b: u8) -> Option<u8> {
+    Some(match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' | b'@' => b'a',
+        b'5' | b'$' => b's',
+        b'7' => b't',
+        _ => return None,
+    })
 }
 
 fn is_vowel(b: u8) -> bool {

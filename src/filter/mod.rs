@@ -80,12 +80,7 @@ pub fn judge(
                 .or_else(|| values::plain_url(secret))
                 .or_else(|| values::format_string(secret))
                 .or_else(|| values::password_hash(secret))
-                .or_else(|| values::prefixed_own_name(&buf[start..c.secret.start], secret))
-                .or_else(|| {
-                    example_file(path)
-                        .then(|| example_in_docs(secret))
-                        .flatten()
-                })
+                .or_else(|| example_in_docs(secret).filter(|_| example_file(path)))
                 .or_else(|| file_digest(&buf[start.saturating_sub(200)..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
@@ -266,13 +261,16 @@ fn example_in_docs(v: &[u8]) -> Option<&'static str> {
 }
 
 /// For generic matches: the value is the name itself (`node.dotDotDotToken = dotDotDotToken;`,
-/// `password=password`): a variable passed on, or a default that is no secret.
+/// `password=password`): a variable passed on, or a default that is no secret; or the name
+/// behind a placeholder's prefix (`"vmIdToken": "my_vmIdToken"`, `values::prefixed_own_name`).
 fn own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
     let last = name
         .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
         .rfind(|w| !w.is_empty())?;
-    v.eq_ignore_ascii_case(last)
-        .then_some("the value is the variable's own name, not a secret")
+    if v.eq_ignore_ascii_case(last) {
+        return Some("the value is the variable's own name, not a secret");
+    }
+    values::prefixed_own_name(last, v)
 }
 
 /// Extensions of source files, where a capitalised name is a type or a constant.

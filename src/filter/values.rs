@@ -7,7 +7,7 @@
 
 use base64::Engine as _;
 
-use crate::classify::entropy::{is_identifier, is_wordy};
+use crate::classify::entropy::{is_identifier, is_wordy, name_words};
 
 /// Words that make a name a secret's: a value holding one, and made only of words, names the
 /// field that holds the secret instead of holding it.
@@ -28,7 +28,7 @@ const SECRET_WORDS: [&str; 9] = [
 /// words (snake, kebab, dotted or camelCase), one of them a secret's word, each short or
 /// speakable.
 pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
-    let body = v.trim_ascii_start_matches_dashes();
+    let body = &v[v.iter().take_while(|b| **b == b'-').count()..];
     // A query parameter's name written before its value (`"access_token=" + token`).
     let body = body
         .strip_suffix(b"=")
@@ -41,7 +41,7 @@ pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
     {
         return None;
     }
-    let words = words_of(body);
+    let words = name_words(body);
     let secret_word = words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()));
     let letters: usize = words.iter().map(|w| w.len()).sum();
     let mut in_words = 0;
@@ -64,48 +64,8 @@ pub(super) fn field_name(v: &[u8]) -> Option<&'static str> {
         .then_some("the value names a field, flag or header, not a secret")
 }
 
-trait TrimDashes {
-    fn trim_ascii_start_matches_dashes(&self) -> &[u8];
-}
-
-impl TrimDashes for [u8] {
-    fn trim_ascii_start_matches_dashes(&self) -> &[u8] {
-        let n = self.iter().take_while(|b| **b == b'-').count();
-        &self[n..]
-    }
-}
-
-/// The lower-case words of a name: split at `_`, `-`, `.`, camelCase humps (an acronym run ends
-/// before the capital that starts the next word: `AWSAccessKeyId` → aws access key id) and
-/// between letters and digits (`S3session` → s 3 session).
-fn words_of(v: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    for (i, &b) in v.iter().enumerate() {
-        if !b.is_ascii_alphanumeric() {
-            out.push(std::mem::take(&mut word));
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|j| v[j]);
-        let next = v.get(i + 1);
-        let digit_edge = prev.is_some_and(|p| p.is_ascii_digit() != b.is_ascii_digit());
-        let hump = digit_edge
-            || b.is_ascii_uppercase()
-                && (prev.is_some_and(|p| p.is_ascii_lowercase())
-                    || prev.is_some_and(|p| p.is_ascii_uppercase())
-                        && next.is_some_and(u8::is_ascii_lowercase));
-        if hump {
-            out.push(std::mem::take(&mut word));
-        }
-        word.push(b.to_ascii_lowercase() as char);
-    }
-    out.push(word);
-    out.retain(|w| !w.is_empty());
-    out
-}
-
 /// Extensions of files named as values (`-in key.pem > rsa-2048-private-key.pk8`).
-const FILE_EXTENSIONS: [&[u8]; 14] = [
+const KEY_FILE_EXTENSIONS: [&[u8]; 14] = [
     b".pem", b".der", b".p8", b".pk8", b".p12", b".pfx", b".key", b".crt", b".cer", b".jks",
     b".json", b".txt", b".gpg", b".asc",
 ];
@@ -115,7 +75,11 @@ const FILE_EXTENSIONS: [&[u8]; 14] = [
 pub(super) fn file_name(v: &[u8]) -> Option<&'static str> {
     let dot = v.iter().rposition(|&b| b == b'.')?;
     let (stem, ext) = v.split_at(dot);
-    if !FILE_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)) || stem.is_empty() {
+    if !KEY_FILE_EXTENSIONS
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+        || stem.is_empty()
+    {
         return None;
     }
     let words = stem
@@ -243,12 +207,9 @@ const OWN_NAME_PREFIXES: [&[u8]; 10] = [
     b"my", b"your", b"the", b"example", b"sample", b"test", b"dummy", b"fake", b"some", b"new",
 ];
 
-/// The value is the name it is assigned to, behind a placeholder's prefix (`"vmIdToken":
-/// "my_vmIdToken"`).
+/// The value is `name` (the last word of the name it is assigned to) behind a placeholder's
+/// prefix (`"vmIdToken": "my_vmIdToken"`); see `own_name`.
 pub(super) fn prefixed_own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
-    let last = name
-        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
-        .rfind(|w| !w.is_empty())?;
     let rest = OWN_NAME_PREFIXES.iter().find_map(|p| {
         let lower = v.get(..p.len())?.to_ascii_lowercase();
         (lower == *p).then(|| &v[p.len()..])
@@ -257,7 +218,7 @@ pub(super) fn prefixed_own_name(name: &[u8], v: &[u8]) -> Option<&'static str> {
         .strip_prefix(b"_")
         .or_else(|| rest.strip_prefix(b"-"))
         .unwrap_or(rest);
-    rest.eq_ignore_ascii_case(last)
+    rest.eq_ignore_ascii_case(name)
         .then_some("a placeholder made of the field's own name, not a secret")
 }
 
@@ -352,8 +313,8 @@ mod tests {
         assert!(dollar_type(b"Resource$Inboundsamlssoprofiles$Idpcredentials").is_some());
         assert!(dollar_type(b"Xk9mQ2$pLr7TzW4vB").is_none());
         assert!(dollar_type(b"Zx9kqLmP2w8R").is_none());
-        assert!(prefixed_own_name(b"\"vmIdToken\": \"", b"my_vmIdToken").is_some());
-        assert!(prefixed_own_name(b"api_token=", b"your-api_token").is_some());
-        assert!(prefixed_own_name(b"api_token=", b"my_Zx9kqLmP2w8R").is_none());
+        assert!(prefixed_own_name(b"vmIdToken", b"my_vmIdToken").is_some());
+        assert!(prefixed_own_name(b"api_token", b"your-api_token").is_some());
+        assert!(prefixed_own_name(b"api_token", b"my_Zx9kqLmP2w8R").is_none());
     }
 }

@@ -323,19 +323,9 @@ const DOC_WORDS: [&str; 11] = [
 
 /// `name` (an identifier, in any case, snake or camel) has a word of [`DOC_WORDS`].
 fn doc_name(name: &[u8]) -> bool {
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    for (i, &b) in name.iter().enumerate() {
-        let hump = b.is_ascii_uppercase() && i > 0 && name[i - 1].is_ascii_lowercase();
-        if !b.is_ascii_alphanumeric() || hump {
-            words.push(std::mem::take(&mut word));
-        }
-        if b.is_ascii_alphanumeric() {
-            word.push(b.to_ascii_lowercase() as char);
-        }
-    }
-    words.push(word);
-    words.iter().any(|w| DOC_WORDS.contains(&w.as_str()))
+    crate::classify::entropy::name_words(name)
+        .iter()
+        .any(|w| DOC_WORDS.contains(&w.as_str()))
 }
 
 /// The reason for a name in no other context.
