@@ -9,6 +9,7 @@
 pub mod allow;
 mod expr;
 mod inline;
+pub mod paths;
 mod reference;
 mod values;
 
@@ -80,7 +81,10 @@ pub fn judge(
                 .or_else(|| values::plain_url(secret))
                 .or_else(|| values::format_string(secret))
                 .or_else(|| values::password_hash(secret))
-                .or_else(|| example_in_docs(secret).filter(|_| example_file(path)))
+                .or_else(|| {
+                    chosen_value(secret, EXAMPLE_FILE).filter(|_| paths::example_file(path))
+                })
+                .or_else(|| chosen_value(secret, TEST_FILE).filter(|_| paths::test_file(path)))
                 .or_else(|| file_digest(&buf[start.saturating_sub(200)..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
@@ -90,7 +94,8 @@ pub fn judge(
                 .or_else(
                     || match syntax.judge(buf, start..c.secret.start, c.secret.clone()) {
                         crate::syntax::Syntax::NotLiteral(why) => Some(why),
-                        crate::syntax::Syntax::Documentation => example_in_docs(secret),
+                        crate::syntax::Syntax::Documentation => chosen_value(secret, DOCUMENTATION),
+                        crate::syntax::Syntax::Test => chosen_value(secret, TEST_CODE),
                         _ => None,
                     },
                 )
@@ -237,27 +242,21 @@ fn file_digest(name: &[u8], v: &[u8]) -> Option<&'static str> {
     (file && digest).then_some("a file's checksum under its file name, not a secret")
 }
 
-/// The file is named as examples or a sample (`iam.examples.json`, `examples-1.json`,
-/// `.env.example`, `config.sample.yml`): its values show what to write, like documentation.
-/// Only the file's own name counts; a directory named `examples` holds code like any other.
-fn example_file(path: &str) -> bool {
-    let name = path
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(path)
-        .to_ascii_lowercase();
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| matches!(w, "example" | "examples" | "sample" | "samples"))
-}
+/// Why a value people chose is an example, by where it is.
+const DOCUMENTATION: &str = "an example value people chose, in the code's own documentation";
+const EXAMPLE_FILE: &str = "an example value people chose, in a file named as examples";
+const TEST_FILE: &str = "a fixture value people chose, in a test file";
+const TEST_CODE: &str = "a fixture value people chose, in test code";
 
 /// For generic values in the code's own documentation (doc comments, docstrings, `EXAMPLES`
-/// strings): a value people chose is an example of how to call the code (`password: Test@123`,
-/// `admin_password: VeryStrongPasswordHere!`). Only what a machine issues is kept: 16 bytes or
-/// more, not made of words (a 32-hex API key, a token with its prefix, a base64 blob).
-fn example_in_docs(v: &[u8]) -> Option<&'static str> {
+/// strings), example files and test code: a value people chose is an example of how to call the
+/// code or a fixture (`password: Test@123`, `admin_password: VeryStrongPasswordHere!`,
+/// `postgres://user:p@ssw0rd@host/db` in a parser's test). Only what a machine issues is kept:
+/// 16 bytes or more, not made of words (a 32-hex API key, a token with its prefix, a base64
+/// blob).
+fn chosen_value(v: &[u8], why: &'static str) -> Option<&'static str> {
     const MACHINE_LEN: usize = 16;
-    (v.len() < MACHINE_LEN || crate::classify::entropy::is_wordy(v))
-        .then_some("an example value people chose, in the code's own documentation")
+    (v.len() < MACHINE_LEN || crate::classify::entropy::is_wordy(v)).then_some(why)
 }
 
 /// For generic matches: the value is the name itself (`node.dotDotDotToken = dotDotDotToken;`,
@@ -481,8 +480,9 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     if KEY_COMPOUNDS.iter().any(|w| ihas(w)) && !other_secret_word {
         return Some("`key` starts another word in the name, not a key");
     }
-    // `pass` starting or ending another word (`proxySslPassthrough`, `bypass_cache`,
-    // `RenderPass` is not one: a password may be named `adminPass`).
+    // `pass` starting or ending another word (`proxySslPassthrough`, `bypass_cache`). A word
+    // before `pass` is not enough on its own (a password may be named `adminPass`); see the
+    // stages below.
     const PASS_COMPOUNDS: [&[u8]; 8] = [
         b"passthrough",
         b"passthru",
@@ -505,6 +505,19 @@ fn name_says_not_secret(name: &[u8]) -> Option<&'static str> {
     .any(|w| ihas(w));
     if PASS_COMPOUNDS.iter().any(|w| ihas(w)) && !other_secret {
         return Some("`pass` is part of another word in the name, not a password");
+    }
+    // `pass` as a stage of a renderer or a compiler (`renderPass`, `u_first_pass`, `shadow_pass`):
+    // the name's last word, after a word that says which stage.
+    const STAGES: [&str; 16] = [
+        "render", "draw", "shadow", "depth", "blur", "bloom", "ao", "lighting", "geometry",
+        "first", "second", "final", "last", "multi", "single", "compute",
+    ];
+    let words = crate::classify::entropy::name_words(name);
+    if let [.., stage, last] = words.as_slice()
+        && last == "pass"
+        && STAGES.contains(&stage.as_str())
+    {
+        return Some("the name says a stage of processing (`renderPass`), not a password");
     }
     let ends_secret = [&b"secret"[..], b"password", b"key", b"token"]
         .iter()

@@ -5,7 +5,8 @@
 //!   `.env.*` but not `.example`/`.sample`/`.template`, `*.pem` holding a private key, `id_rsa`
 //!   and its siblings, `*.p12`/`*.pfx`, anything under `.secrets/`) tracked by git, or neither
 //!   tracked nor git-ignored (one `git add -A` away from a commit);
-//! - `hygiene-env-file-permissions`: such files readable or writable by group or others;
+//! - `hygiene-env-file-permissions`: such files readable or writable by group or others, except
+//!   test and example material (`tests/`, `examples/`: keys the tests run with);
 //! - `hygiene-rotation-overdue`: `*_ROTATED_AT` (ISO 8601) older than `*_MAX_AGE_DAYS` (default
 //!   90) in env files;
 //! - `hygiene-forbidden-scope`: `*_API_SCOPES` / `*_PERMISSIONS` values that include `withdraw`.
@@ -152,7 +153,10 @@ pub fn check(plan: &Plan, rules: &[Rule]) -> Vec<Finding> {
         {
             out.push(file_finding(r, &f.path, detail.to_string(), &Source::File));
         }
+        // Test and example key files are what the tests run with, at whatever mode the package
+        // or checkout gave them.
         if let Some(r) = rule(ENV_FILE_PERMISSIONS)
+            && !crate::filter::paths::fixture(&f.path)
             && let Some(mode) = files::loose_mode(&f.fs_path)
         {
             out.push(file_finding(

@@ -9,6 +9,8 @@
 //! the parser could not read answer [`Syntax::Unknown`], which keeps the rules' own judgement.
 
 mod grammar;
+mod pydoc;
+mod tests_code;
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -100,6 +102,9 @@ pub enum Syntax {
     /// (`EXAMPLES = r'''…'''`, `USAGE = """…"""`). What such text shows is an example of how
     /// to call the code; see [`doc_string`].
     Documentation,
+    /// A literal in test code (a `#[test]` function, a `test_*` method, an `it(…)` block): a
+    /// fixture the test chose; see [`tests_code`].
+    Test,
     /// Not parsed, a parse error around the value, a plain comment (commented-out code keeps
     /// its sensitivity), or a span the tree does not cover: the rules' own judgement stands.
     Unknown,
@@ -112,6 +117,8 @@ pub enum Syntax {
 pub struct Context {
     lang: Option<Lang>,
     tree: OnceCell<Option<Tree>>,
+    /// For Python over [`MAX_PARSE_BYTES`]: its documentation strings, found by a lexer.
+    doc_spans: OnceCell<Vec<pydoc::Span>>,
 }
 
 impl Context {
@@ -121,6 +128,7 @@ impl Context {
         Context {
             lang: whole.then(|| Lang::of_path(path)).flatten(),
             tree: OnceCell::new(),
+            doc_spans: OnceCell::new(),
         }
     }
 
@@ -129,6 +137,7 @@ impl Context {
         Context {
             lang: None,
             tree: OnceCell::new(),
+            doc_spans: OnceCell::new(),
         }
     }
 
@@ -138,6 +147,14 @@ impl Context {
         let Some(lang) = self.lang else {
             return Syntax::Unknown;
         };
+        if lang == Lang::Python && buf.len() > MAX_PARSE_BYTES {
+            // Too big to parse, but its documentation is still documentation.
+            let spans = self.doc_spans.get_or_init(|| pydoc::doc_spans(buf));
+            return match pydoc::inside(spans, &name, &value) {
+                true => Syntax::Documentation,
+                false => Syntax::Unknown,
+            };
+        }
         let tree = self.tree.get_or_init(|| parse(lang, buf));
         match tree {
             Some(tree) if value.end <= buf.len() && value.start < value.end => {
@@ -222,6 +239,7 @@ fn classify(
             }
             return match grammar::token_class(lang, n, buf, &name) {
                 Some(why) => Syntax::NotLiteral(why),
+                None if tests_code::inside(lang, n, buf) => Syntax::Test,
                 None => Syntax::Literal,
             };
         }

@@ -305,3 +305,28 @@ fn a_lone_random_run_is_a_value_without_quotes_and_a_lone_name_is_code() {
         Syntax::NotLiteral(_)
     ));
 }
+
+#[test]
+fn python_documentation_over_the_size_cap_is_still_documentation() {
+    let v = "Xk9mQ2pLr7TzW4vB";
+    let doc = format!("EXAMPLES = r'''\n- user:\n    password{{:}} {v}\n'''\n");
+    let filler = "x = 1\n".repeat(MAX_PARSE_BYTES / 6 + 1);
+    let code = format!("password {{=}} '{v}'\n");
+    let src = format!("{doc}{filler}{code}")
+        .replace("{=}", "=")
+        .replace("{:}", ":");
+    assert!(src.len() > MAX_PARSE_BYTES);
+    let at = |from: usize| {
+        let n = from + src[from..].find("password").unwrap();
+        (n, n + src[n..].find(v).unwrap())
+    };
+    let judge = |(n, at): (usize, usize)| {
+        Context::new("a.py", true).judge(src.as_bytes(), n..at, at..at + v.len())
+    };
+    assert_eq!(judge(at(0)), Syntax::Documentation);
+    assert_eq!(
+        judge(at(src.len() - 30)),
+        Syntax::Unknown,
+        "code after the string keeps the rule's judgement"
+    );
+}

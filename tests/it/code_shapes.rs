@@ -116,6 +116,9 @@ const BYTE_SHAPES: &[&str] = &[
     "# password{:} md59543f1d82624df2b31672ec0f7050460",
     "# password{:} SCRAM-SHA-256$4096:zFuajwIVdli9mK{=}NJkcv1Q++$JC4gWIrEHm",
     "'proxySslPassthrough'{:} 'proxy_ssl_passthrough',",
+    // `pass` as a stage of a renderer.
+    "if(!gn.has(this.context.gl))return;this.renderPass{=}\"offscreen\";for(const t of p)",
+    "    ['u_first_pass']{:} Uniform1i;",
     // Stay found.
     "const token {=} \"{S}\";",
     "{\"apiKey\"{:}\"{S}\",\"user\"{:}\"ci\"}",
@@ -271,6 +274,101 @@ fn example_files_drop_chosen_passwords_and_keep_random_values() {
     }
 }
 
+/// Test code and fixtures: values people chose are fixtures (a URL parser's `p@ssw0rd`, a
+/// `Test@123` in a `#[test]` function), found by the directory, the file's name or the test item
+/// around the literal; random values are kept, and the same lines outside tests are all found.
+#[test]
+fn fixtures_people_chose_in_test_code_are_dropped_and_random_values_kept() {
+    let pipe = pipeline();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "src/options/parse.rs",
+            &[
+                "fn connect() { let password {=} \"Harbor48!Blue!2\"; }",
+                "#[cfg(test)]",
+                "mod tests {",
+                "    #[test]",
+                "    fn parses() {",
+                "        let url {=} \"postgres://username:p@ssw0rd@hostname:5432/db\";",
+                "        let token {=} \"{S}\";",
+                "    }",
+                "}",
+            ],
+        ),
+        (
+            "plugins/users.py",
+            &[
+                "def test_create_user():",
+                "    run_module('user', dict(username{=}'Bob', password{=}'pass4word'))",
+                "    run_module('user', dict(username{=}'Bob', token{=}'{S}'))",
+                "",
+                "def create_user():",
+                "    password {=} 'Harbor48!Blue!2'",
+            ],
+        ),
+        (
+            "client/login.go",
+            &[
+                "func TestLogin(t *testing.T) {",
+                "\tpassword :{=} \"Testing@123\"",
+                "\tapiKey :{=} \"{S}\"",
+                "}",
+                "func login() {",
+                "\tpassword :{=} \"Harbor48!Blue!2\"",
+                "}",
+            ],
+        ),
+        (
+            "web/login.js",
+            &[
+                "it('logs in', () {=}> {",
+                "  login({ user{:} 'bob', password{:} 'Passw0rd!Here' });",
+                "  login({ user{:} 'bob', token{:} '{S}' });",
+                "});",
+                "login({ user{:} 'bob', password{:} 'Harbor48!Blue!2' });",
+            ],
+        ),
+        (
+            "roles/db/molecule/default/converge.yml",
+            &[
+                "    db_password{:} \"WrongPassword@123\"",
+                "    db_token{:} {S}",
+            ],
+        ),
+        (
+            "tests/test_client.py",
+            &["PASSWORD {=} 'S0meP@ss'", "TOKEN {=} '{S}'"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (n, (path, lines)) in cases.iter().enumerate() {
+        let (text, mut want) = file(lines, 9700 + 100 * n as u64);
+        for (i, l) in lines.iter().enumerate() {
+            if l.contains("Harbor48") {
+                want.insert(i + 1);
+            }
+        }
+        let got = generic_lines(&pipe, path, &text);
+        if got != want {
+            failures.push(format!("{path}: found on lines {got:?}, want {want:?}"));
+        }
+        // Out of tests, in a config or a runbook, every value is found.
+        let all: BTreeSet<usize> = (1..=lines.len())
+            .filter(|i| {
+                let l = lines[i - 1].to_ascii_lowercase();
+                l.contains("password") || l.contains("{s}")
+            })
+            .collect();
+        for other in ["deploy/settings.yml", "docs/runbook.md"] {
+            let got = generic_lines(&pipe, other, &text);
+            if !all.is_subset(&got) {
+                failures.push(format!("{path} as {other}: found on {got:?}, want {all:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 /// Where each rule's examples are found in a plain text file, they are found by the same rule
 /// in every new context: a docstring, an `EXAMPLES` string, a doc comment, a JSDoc block, a file
 /// named as examples, a minified bundle's source map. The new filters judge generic values
@@ -279,7 +377,7 @@ fn example_files_drop_chosen_passwords_and_keep_random_values() {
 fn every_proven_rule_example_survives_every_new_context() {
     let pipe = pipeline();
     type Wrap = fn(&str) -> Option<String>;
-    let contexts: [(&str, Wrap); 6] = [
+    let contexts: [(&str, Wrap); 8] = [
         ("lib/m.py", |ex| {
             (!ex.contains("'''") && !ex.contains('\\'))
                 .then(|| format!("EXAMPLES = r'''\n{ex}\n'''\n"))
@@ -296,6 +394,12 @@ fn every_proven_rule_example_survives_every_new_context() {
         }),
         ("apis/x.examples.json", |ex| Some(format!("{ex}\n"))),
         ("dist/app.min.js.map", |ex| Some(format!("{ex}\n"))),
+        ("tests/fixtures/config.yml", |ex| Some(format!("{ex}\n"))),
+        ("src/t.rs", |ex| {
+            (!ex.contains("\"#")).then(|| {
+                format!("#[cfg(test)]\nmod tests {{\n    #[test]\n    fn t() {{\n        let s = r#\"{ex}\"#;\n    }}\n}}\n")
+            })
+        }),
     ];
     let (mut checked, mut failures) = (0, Vec::new());
     for rule in pipe.rules() {

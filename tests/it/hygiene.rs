@@ -291,3 +291,37 @@ fn hygiene_findings_reach_sarif_and_the_human_view() {
     assert!(sarif.contains("\"ruleId\": \"hygiene-forbidden-scope\""));
     assert!(sarif.contains("Issue a key without withdrawal rights"));
 }
+
+/// Key files in test and example trees are what the tests run with: their mode says nothing
+/// about anyone's secret. The same key elsewhere is reported.
+#[cfg(unix)]
+#[test]
+fn key_files_of_tests_and_examples_are_not_judged_by_their_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = [
+        "-----BEGIN ",
+        "PRIVATE KEY-----\nMIIB\n-----END ",
+        "PRIVATE KEY-----\n",
+    ]
+    .concat();
+    let files = [
+        "tests/examples/key.pem",
+        "examples/server/key.pem",
+        "deploy/key.pem",
+    ];
+    write_files(d, &files.map(|f| (f, key.clone())));
+    for f in files {
+        chmod(d, f, 0o644);
+    }
+    let (_, v) = scan_json(d, &[]);
+    let rows: Vec<_> = hygiene(&v)
+        .into_iter()
+        .filter(|r| r.0 == "hygiene-env-file-permissions")
+        .collect();
+    assert_eq!(
+        rows,
+        [row("hygiene-env-file-permissions", "deploy/key.pem", 1)],
+        "{v}"
+    );
+}

@@ -1,0 +1,143 @@
+//! What a file's path says about the values in it: files named as examples or samples, and test
+//! code (a test directory, a file named as a test). Values people chose there are fixtures and
+//! examples; what a machine issued (a long random token, a proven format) is judged as anywhere.
+//! The mission's own artifacts (`docs/`, `reports/`, logs) are none of these, and keep the
+//! rules' full sensitivity.
+
+/// The file is named as examples or a sample (`iam.examples.json`, `examples-1.json`,
+/// `.env.example`, `config.sample.yml`): its values show what to write, like documentation.
+/// Only the file's own name counts; a directory named `examples` holds code like any other.
+pub fn example_file(path: &str) -> bool {
+    words(file_name(path))
+        .any(|w| matches!(w.as_str(), "example" | "examples" | "sample" | "samples"))
+}
+
+/// Directories that hold tests and their fixtures, in the conventions of the common test
+/// runners: `tests/` (Rust, Python), `test/` (Node, Java), `__tests__/` and `__mocks__/` (Jest),
+/// `spec/` (RSpec, Jasmine), `testdata/` (Go), `fixtures/`, and `molecule/` (Ansible's role
+/// tests).
+const TEST_DIRS: [&str; 13] = [
+    "test",
+    "tests",
+    "testing",
+    "__tests__",
+    "__mocks__",
+    "spec",
+    "specs",
+    "testdata",
+    "test_data",
+    "test-data",
+    "fixtures",
+    "__fixtures__",
+    "molecule",
+];
+
+/// The file is test code or a test fixture: under a test directory ([`TEST_DIRS`]), or named as
+/// a test (`test_x.py`, `x_test.go`, `x.test.ts`, `x.spec.js`, `XTest.java`, `XTests.cs`,
+/// `x_spec.rb`, `conftest.py`). The path is relative to the scan root.
+pub fn test_file(path: &str) -> bool {
+    let mut dirs = path.split(['/', '\\']);
+    let name = dirs.next_back().unwrap_or(path);
+    if dirs.any(|d| TEST_DIRS.iter().any(|t| d.eq_ignore_ascii_case(t))) {
+        return true;
+    }
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if !super::SOURCE_EXTENSIONS
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+    {
+        return false;
+    }
+    let lower = stem.to_ascii_lowercase();
+    lower.starts_with("test_")
+        || lower.ends_with("_test")
+        || lower.ends_with("_spec")
+        || lower.ends_with(".test")
+        || lower.ends_with(".spec")
+        || lower == "conftest"
+        || stem.ends_with("Test")
+        || stem.ends_with("Tests")
+}
+
+/// The file is test or example material: [`test_file`], or under a directory of examples
+/// (`examples/`, `samples/`). Key files there are what the tests and examples run with (a crate's
+/// `tests/examples/pkcs8-private-key.pem`), not someone's credentials.
+pub fn fixture(path: &str) -> bool {
+    let mut dirs = path.split(['/', '\\']);
+    dirs.next_back();
+    test_file(path)
+        || dirs.any(|d| {
+            ["example", "examples", "sample", "samples"]
+                .iter()
+                .any(|e| d.eq_ignore_ascii_case(e))
+        })
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+fn words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .map(|w| w.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_code_is_told_by_its_directory_or_its_name() {
+        for p in [
+            "tests/parse.rs",
+            "pkg/test/key.pem",
+            "src/__tests__/api.js",
+            "roles/db/molecule/default/converge.yml",
+            "internal/testdata/config.yaml",
+            "spec/models/user_spec.rb",
+            "test_client.py",
+            "lib/client_test.go",
+            "web/api.test.ts",
+            "web/api.spec.js",
+            "src/main/java/ClientTest.java",
+            "Client.Tests/ClientTests.cs",
+            "conftest.py",
+        ] {
+            assert!(test_file(p), "{p}");
+        }
+        for p in [
+            "docs/runbook.md",
+            "reports/security/latest.json",
+            "data/bot1/logs/app.log",
+            "src/contest.py",
+            "src/latest.rs",
+            "attestation/config.yml",
+            "testimonials.md",
+            "test_results.log",
+            "LatestTest.md",
+        ] {
+            assert!(!test_file(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn example_files_are_told_by_their_own_name() {
+        assert!(example_file("x/iam.examples.json"));
+        assert!(example_file(".env.example"));
+        assert!(example_file("config.sample.yml"));
+        assert!(!example_file("examples/bot.py"));
+        assert!(!example_file("counterexample.txt"));
+    }
+
+    #[test]
+    fn fixtures_are_test_files_and_example_trees() {
+        assert!(fixture("crates/rsa/tests/examples/pkcs1/key.pem"));
+        assert!(fixture("examples/server/key.pem"));
+        assert!(fixture("test/key.pem"));
+        assert!(!fixture("deploy/key.pem"));
+        assert!(!fixture(".secrets/exchange.json"));
+        assert!(!fixture("bot1/.env"));
+    }
+}
