@@ -79,6 +79,8 @@ pub fn judge(
                 .or_else(|| values::dollar_type(secret))
                 .or_else(|| values::epoch_time(secret))
                 .or_else(|| values::plain_url(secret))
+                .or_else(|| values::system_path(secret))
+                .or_else(|| values::userinfo_template(secret))
                 .or_else(|| values::format_string(secret))
                 .or_else(|| values::password_hash(secret))
                 .or_else(|| {

@@ -3,7 +3,8 @@
 //! words (`YSBzZWNyZXQ=` is "a secret"), a SigV4 credential scope (a public key id, a date and a
 //! region), a generated type name (`Resource$Tokens`), and a placeholder made of the name itself
 //! (`"my_vmIdToken"`), a Unix time, a URL without credentials, a format string and a stored
-//! password hash. Random text has none of these shapes.
+//! password hash, a path from the file system's root, a URL's credentials written as their names
+//! (`user:password@url`). Random text has none of these shapes.
 
 use base64::Engine as _;
 
@@ -150,6 +151,57 @@ pub(super) fn plain_url(v: &[u8]) -> Option<&'static str> {
     url.then_some("a URL, not a secret")
 }
 
+/// A path from the root of a Unix file system (`/opt/vendor/sdk/clipasswordsdk`), or a command
+/// run from one (`exec:/usr/libexec/ssl-pass-dialog`): it starts at a top directory of the
+/// file-system hierarchy and goes at least one directory further, in names without spaces.
+/// Base64 may start with `/`, but not with `/usr/` and a second `/` of names.
+pub(super) fn system_path(v: &[u8]) -> Option<&'static str> {
+    const ROOTS: [&str; 16] = [
+        "usr",
+        "opt",
+        "etc",
+        "var",
+        "home",
+        "tmp",
+        "bin",
+        "sbin",
+        "lib",
+        "srv",
+        "run",
+        "mnt",
+        "root",
+        "Users",
+        "Library",
+        "Applications",
+    ];
+    let path = v.strip_prefix(b"exec:").unwrap_or(v).strip_prefix(b"/")?;
+    let mut parts = path.split(|b| *b == b'/');
+    let root = parts.next()?;
+    let rest: Vec<&[u8]> = parts.collect();
+    let named = |p: &&[u8]| {
+        !p.is_empty()
+            && p.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    };
+    (ROOTS.iter().any(|r| r.as_bytes() == root) && rest.len() >= 2 && rest.iter().all(named))
+        .then_some("a path in the file system, not a secret")
+}
+
+/// The parts of a URL's credentials written as their names (`user:password@url`,
+/// `username:pass@host`): a template of where the credentials go.
+pub(super) fn userinfo_template(v: &[u8]) -> Option<&'static str> {
+    const WORDS: [&str; 14] = [
+        "user", "username", "login", "pass", "password", "passwd", "pwd", "secret", "token",
+        "host", "hostname", "url", "server", "domain",
+    ];
+    let parts: Vec<&[u8]> = v.split(|b| matches!(b, b':' | b'@')).collect();
+    let template = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| WORDS.iter().any(|w| p.eq_ignore_ascii_case(w.as_bytes())));
+    template.then_some("credentials written as their names, a template")
+}
+
 /// A format string (`storage-systems/%s/passwords`, `users/{}/token`): placeholders among
 /// words and separators only, filled in at run time. A random password may hold `%s` by chance
 /// (`50%s@@ofBg+G…`), but not among words alone.
@@ -282,6 +334,29 @@ mod tests {
         assert!(sigv4_scope(b"ASIARTESTID/20090213/us-west-2/s3express/aws4_request").is_some());
         assert!(sigv4_scope(b"ASIARTESTID%2F20090213%2Fus-west-2%2Fs3").is_some());
         assert!(sigv4_scope(b"Zx9kqLmP2w8RtVb4/nC7dQ+w8RtVb4nC7d").is_none());
+    }
+
+    #[test]
+    fn system_paths_and_userinfo_templates() {
+        for v in [
+            "/opt/CARKaim/sdk/clipasswordsdk",
+            "exec:/usr/libexec/httpd-ssl-pass-dialog",
+            "/etc/ssl/private/server.key",
+        ] {
+            assert!(system_path(v.as_bytes()).is_some(), "{v}");
+        }
+        for v in [
+            "/7PC5om+Xk9mQ2pLr7TzW4vB",
+            "/usr",
+            "/usr/Xk9mQ2pL+r7TzW4vB",
+            "/var/a b/c",
+            "/Xk9mQ/2pLr7/TzW4vB",
+        ] {
+            assert!(system_path(v.as_bytes()).is_none(), "{v}");
+        }
+        assert!(userinfo_template(b"user:password@url").is_some());
+        assert!(userinfo_template(b"username:pass@host").is_some());
+        assert!(userinfo_template(b"bob:Harbor48!Blue@db").is_none());
     }
 
     #[test]

@@ -116,6 +116,10 @@ const BYTE_SHAPES: &[&str] = &[
     "# password{:} md59543f1d82624df2b31672ec0f7050460",
     "# password{:} SCRAM-SHA-256$4096:zFuajwIVdli9mK{=}NJkcv1Q++$JC4gWIrEHm",
     "'proxySslPassthrough'{:} 'proxy_ssl_passthrough',",
+    // A path from the file system's root; credentials written as their names.
+    "CLIPASSWORDSDK_CMD {=} os.getenv('AIM_CLIPASSWORDSDK_CMD', '/opt/CARKaim/sdk/clipasswordsdk')",
+    "# web_SSLPassPhraseDialog{:} exec:/usr/libexec/httpd-ssl-pass-dialog",
+    "# proxy_url may contain a password{:} user:password@url",
     // `pass` as a stage of a renderer.
     "if(!gn.has(this.context.gl))return;this.renderPass{=}\"offscreen\";for(const t of p)",
     "    ['u_first_pass']{:} Uniform1i;",
