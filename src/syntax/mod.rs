@@ -11,6 +11,7 @@
 mod grammar;
 mod pydoc;
 mod tests_code;
+mod yamldoc;
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -116,6 +117,9 @@ pub enum Syntax {
 /// window).
 pub struct Context {
     lang: Option<Lang>,
+    /// A whole YAML file: its documentation blocks are looked for ([`yamldoc`]); it is never
+    /// parsed.
+    yaml: bool,
     tree: OnceCell<Option<Tree>>,
     /// For Python over [`MAX_PARSE_BYTES`]: its documentation strings, found by a lexer.
     doc_spans: OnceCell<Vec<pydoc::Span>>,
@@ -127,6 +131,7 @@ impl Context {
     pub fn new(path: &str, whole: bool) -> Context {
         Context {
             lang: whole.then(|| Lang::of_path(path)).flatten(),
+            yaml: whole && is_yaml(path),
             tree: OnceCell::new(),
             doc_spans: OnceCell::new(),
         }
@@ -136,6 +141,7 @@ impl Context {
     pub fn off() -> Context {
         Context {
             lang: None,
+            yaml: false,
             tree: OnceCell::new(),
             doc_spans: OnceCell::new(),
         }
@@ -144,6 +150,9 @@ impl Context {
     /// What the syntax of `buf` (the buffer this context was built for) says about the value at
     /// `value`, written after the name at `name`.
     pub fn judge(&self, buf: &[u8], name: Range<usize>, value: Range<usize>) -> Syntax {
+        if self.yaml && value.end <= buf.len() && yamldoc::in_doc_block(buf, value.start) {
+            return Syntax::Documentation;
+        }
         let Some(lang) = self.lang else {
             return Syntax::Unknown;
         };
@@ -163,6 +172,13 @@ impl Context {
             _ => Syntax::Unknown,
         }
     }
+}
+
+/// A YAML file, by its extension.
+fn is_yaml(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.rsplit_once('.')
+        .is_some_and(|(_, e)| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
 }
 
 thread_local! {

@@ -210,6 +210,23 @@ fn examples_in_the_codes_own_documentation_are_dropped_and_random_values_kept() 
             ],
         ),
         (
+            "plugins/modules/user.yml",
+            &[
+                "DOCUMENTATION{:}",
+                "  module{:} user",
+                "EXAMPLES{:} |",
+                "  - name{:} Create bob",
+                "    microsoft.ad.user{:}",
+                "      identity{:} bob",
+                "      password{:} B0bP4ssw0rd",
+                "      domain_password{:} SomePas2w0rd",
+                "      api_token{:} {S}",
+                "RETURN{:}",
+                "  sid{:}",
+                "    description{:} The user's SID.",
+            ],
+        ),
+        (
             "src/lib.rs",
             &[
                 "/// Example:",
@@ -381,7 +398,7 @@ fn fixtures_people_chose_in_test_code_are_dropped_and_random_values_kept() {
 fn every_proven_rule_example_survives_every_new_context() {
     let pipe = pipeline();
     type Wrap = fn(&str) -> Option<String>;
-    let contexts: [(&str, Wrap); 8] = [
+    let contexts: [(&str, Wrap); 9] = [
         ("lib/m.py", |ex| {
             (!ex.contains("'''") && !ex.contains('\\'))
                 .then(|| format!("EXAMPLES = r'''\n{ex}\n'''\n"))
@@ -397,6 +414,10 @@ fn every_proven_rule_example_survives_every_new_context() {
             (!ex.contains("*/")).then(|| format!("/**\n{ex}\n */\nexport function f() {{}}\n"))
         }),
         ("apis/x.examples.json", |ex| Some(format!("{ex}\n"))),
+        ("plugins/modules/m.yml", |ex| {
+            let block: String = ex.lines().map(|l| format!("  {l}\n")).collect();
+            Some(format!("EXAMPLES: |\n{block}"))
+        }),
         ("dist/app.min.js.map", |ex| Some(format!("{ex}\n"))),
         ("tests/fixtures/config.yml", |ex| Some(format!("{ex}\n"))),
         ("src/t.rs", |ex| {
