@@ -9,6 +9,10 @@
 //!    ignored directories; globs that start with `**` (`**/*.log`) apply within the tree walk and
 //!    within anchored scope directories, so `node_modules/**/*.md` is not pulled in.
 //!
+//! A scan streams the walk ([`walk_each`]): files are handed on as they are met, each name once,
+//! and no list of every file is held (a name is remembered only where the scope walk or another
+//! root can meet it again).
+//!
 //! Paths are named relative to the project root ([`Root`]), and scope and exclude globs match
 //! those names: `scan docs` and `scan .` run in `docs/` both name `docs/runbooks/deploy.md`, and
 //! an anchored scope (`data/*/logs/**`) reaches into the part of its directory that lies under a
@@ -521,7 +525,72 @@ fn join(a: &str, b: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{excludes_within, literal_base};
+    use super::{FileEntry, WalkPlan, excludes_within, literal_base, walk_each};
+    use crate::config::Scope;
+    use crate::source::root::Root;
+    use std::sync::Mutex;
+
+    /// The names `walk_each` hands on, in the order met.
+    fn streamed(plan: &WalkPlan) -> Vec<String> {
+        let got = Mutex::new(Vec::new());
+        walk_each(plan, &|f: FileEntry| got.lock().unwrap().push(f.path)).unwrap();
+        got.into_inner().unwrap()
+    }
+
+    #[test]
+    fn a_streamed_walk_hands_on_each_name_once() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(t.path()).unwrap();
+        for (path, text) in [
+            (".gitignore", "docs/ignored.md\nreports/\n"),
+            ("docs/a.md", "a"),
+            ("docs/ignored.md", "i"),
+            ("docs/api/b.md", "b"),
+            ("reports/r.json", "{}"),
+            ("src/x.rs", "x"),
+        ] {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let scope = |name: &str, globs: &[&str]| Scope {
+            name: name.into(),
+            globs: globs.iter().map(|g| g.to_string()).collect(),
+        };
+        let plan = |roots: Vec<std::path::PathBuf>| WalkPlan {
+            roots,
+            root: Root::discover_in(&dir, &dir),
+            // Anchored scope directories nest (`docs`, `docs/api`), and the tree walk meets the
+            // files in `docs/` that are not ignored: the scope walks meet them again.
+            scopes: vec![
+                scope("docs", &["docs/**", "**/*.md"]),
+                scope("api", &["docs/api/**"]),
+                scope("reports", &["reports/**"]),
+            ],
+            restrict: false,
+            exclude: Vec::new(),
+            skip: Vec::new(),
+            threads: 2,
+        };
+        let want = [
+            ".gitignore",
+            "docs/a.md",
+            "docs/api/b.md",
+            "docs/ignored.md",
+            "reports/r.json",
+            "src/x.rs",
+        ];
+        // One root; overlapping roots (the tree and a directory in it, a file in it).
+        for roots in [
+            vec![dir.clone()],
+            vec![dir.clone(), dir.join("docs")],
+            vec![dir.join("docs/a.md"), dir.join("docs"), dir.clone()],
+        ] {
+            let mut got = streamed(&plan(roots.clone()));
+            got.sort();
+            assert_eq!(got, want, "{roots:?}");
+        }
+    }
 
     #[test]
     fn literal_bases() {
