@@ -43,25 +43,7 @@ impl PathSecrets {
         Scratch::with_local(|scratch| {
             for path in distinct {
                 let bytes = path.as_bytes();
-                found.clear();
-                pipe.scanner.scan(path, bytes, scratch, &mut found);
-                let mut kept: Vec<(Candidate, Verdict)> = found
-                    .drain(..)
-                    .filter(|c| c.rejected.is_none())
-                    .map(|c| {
-                        let rule = &pipe.rules()[c.rule];
-                        let v = filter::judge(
-                            rule,
-                            path,
-                            bytes,
-                            &c,
-                            &pipe.allow,
-                            &crate::syntax::Context::off(),
-                        );
-                        (c, v)
-                    })
-                    .filter(|(_, v)| !matches!(v, Verdict::Drop(_)))
-                    .collect();
+                let mut kept = kept(pipe, path, scratch, &mut found);
                 if kept.is_empty() {
                     continue;
                 }
@@ -81,6 +63,14 @@ impl PathSecrets {
         out
     }
 
+    /// Whether [`PathSecrets::check`] finds a secret in `path` (whatever other paths hold): a scan
+    /// asks this of each file as it is scanned and keeps only the names that do, not the list of
+    /// every file.
+    pub fn holds_secret(pipe: &Pipeline, path: &str) -> bool {
+        may_hold_secret(path.as_bytes())
+            && Scratch::with_local(|scratch| !kept(pipe, path, scratch, &mut Vec::new()).is_empty())
+    }
+
     /// The path as it may be shown.
     pub fn shown<'a>(&'a self, path: &'a str) -> &'a str {
         self.masked.get(path).map_or(path, String::as_str)
@@ -97,6 +87,35 @@ impl PathSecrets {
             }
         }
     }
+}
+
+/// The candidates the pack finds in `path` that the filter stage does not drop.
+fn kept(
+    pipe: &Pipeline,
+    path: &str,
+    scratch: &mut Scratch,
+    found: &mut Vec<Candidate>,
+) -> Vec<(Candidate, Verdict)> {
+    let bytes = path.as_bytes();
+    found.clear();
+    pipe.scanner.scan(path, bytes, scratch, found);
+    found
+        .drain(..)
+        .filter(|c| c.rejected.is_none())
+        .map(|c| {
+            let rule = &pipe.rules()[c.rule];
+            let v = filter::judge(
+                rule,
+                path,
+                bytes,
+                &c,
+                &pipe.allow,
+                &crate::syntax::Context::off(),
+            );
+            (c, v)
+        })
+        .filter(|(_, v)| !matches!(v, Verdict::Drop(_)))
+        .collect()
 }
 
 /// Whether a path has a run of `MIN_RUN` bytes between separators (`/`, `.`, space).

@@ -46,6 +46,13 @@ impl Progress {
         }
     }
 
+    /// One more file to do (the total grows as a streamed walk finds files).
+    pub fn grow(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc_length(1);
+        }
+    }
+
     /// One more file done.
     pub fn inc(&self) {
         if let Some(bar) = &self.bar {

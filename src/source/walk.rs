@@ -9,6 +9,10 @@
 //!    ignored directories; globs that start with `**` (`**/*.log`) apply within the tree walk and
 //!    within anchored scope directories, so `node_modules/**/*.md` is not pulled in.
 //!
+//! A scan streams the walk ([`walk_each`]): files are handed on as they are met, each name once,
+//! and no list of every file is held (a name is remembered only where the scope walk or another
+//! root can meet it again).
+//!
 //! Paths are named relative to the project root ([`Root`]), and scope and exclude globs match
 //! those names: `scan docs` and `scan .` run in `docs/` both name `docs/runbooks/deploy.md`, and
 //! an anchored scope (`data/*/logs/**`) reaches into the part of its directory that lies under a
@@ -26,7 +30,7 @@ use super::root::Root;
 use crate::config::Scope;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -171,12 +175,31 @@ fn literal_base(g: &str) -> Option<String> {
     (!base.is_empty()).then(|| base.join("/"))
 }
 
-/// Walks the plan's roots, naming files relative to the project root (see the module docs).
+/// Walks the plan's roots, naming files relative to the project root (see the module docs), and
+/// returns every file, sorted by name.
 pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
+    let files = Mutex::new(Vec::new());
+    let mut walked = walk_each(plan, &|f| files.lock().unwrap().push(f))?;
+    walked.files = files.into_inner().unwrap();
+    walked.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(walked)
+}
+
+/// Walks the plan's roots as [`walk`] does, handing each file to `found` as the walk meets it
+/// (from the walker's threads, in no set order), each name once; the returned [`Walked`] holds
+/// the errors and counts, and no files. Nothing here grows with the number of files: a name is
+/// remembered only where a second walk could meet it again (under an anchored scope directory,
+/// or when several roots are named), so a scan can stream the walk into its workers.
+pub fn walk_each(plan: &WalkPlan, found: &(dyn Fn(FileEntry) + Sync)) -> Result<Walked, String> {
     let m = Arc::new(Matchers::new(plan)?);
     let skip: Arc<Vec<PathBuf>> = Arc::new(plan.skip.iter().map(|p| absolute(p)).collect());
     let out = Arc::new(Mutex::new(Walked::default()));
-    let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
+    // Names handed on that a later walk of this plan could meet again: files named explicitly,
+    // the tree walk's files under an anchored scope directory (the scope walks go there), the
+    // scope walks' files (anchored directories may nest), and every name when roots may overlap.
+    let seen: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
+    let every = plan.roots.len() > 1;
+    let remember = |f: &FileEntry| seen.lock().unwrap().insert(f.path.clone());
     for root in &plan.roots {
         let base = plan.root.relative(root);
         if !root.is_dir() {
@@ -194,13 +217,13 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
                     if m.exclude.is_match(&path) {
                         out.lock().unwrap().excluded += 1;
                     } else {
-                        files.insert(
-                            path.clone(),
-                            FileEntry {
-                                fs_path: root.clone(),
-                                path,
-                            },
-                        );
+                        let f = FileEntry {
+                            fs_path: root.clone(),
+                            path,
+                        };
+                        if remember(&f) {
+                            found(f);
+                        }
                     }
                 }
                 Err(e) => out.lock().unwrap().errors.push(WalkError {
@@ -225,9 +248,20 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
             out: out.clone(),
             count_excluded: true,
         };
-        for entry in tree_walk(&ctx, plan) {
-            files.insert(entry.path.clone(), entry);
-        }
+        // The anchored scope directories this root's scope walks go into (paths as the tree walk
+        // names them: both walks start from `root`).
+        let anchored: Vec<PathBuf> = m
+            .anchored
+            .iter()
+            .filter_map(|(base, _)| ctx.anchored_dir(base))
+            .collect();
+        let under_anchored = |f: &FileEntry| anchored.iter().any(|d| f.fs_path.starts_with(d));
+        tree_walk(&ctx, plan, &|f| {
+            if (every || under_anchored(&f)) && !remember(&f) {
+                return;
+            }
+            found(f)
+        });
         let ctx = Ctx {
             count_excluded: false,
             ..ctx
@@ -237,15 +271,16 @@ pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
                 continue;
             };
             if dir.is_dir() && !ctx.exclude.is_match(base) && !ctx.skipped(&dir) {
-                for entry in scope_walk(&ctx, &dir, globs) {
-                    files.insert(entry.path.clone(), entry);
-                }
+                scope_walk(&ctx, &dir, globs, &mut |entry| {
+                    if remember(&entry) {
+                        found(entry);
+                    }
+                });
             }
         }
     }
     drop(m);
     let mut walked = std::mem::take(&mut *out.lock().unwrap());
-    walked.files = files.into_values().collect();
     walked.special = walked.special_paths.len() as u64;
     walked
         .errors
@@ -397,8 +432,8 @@ impl Ctx {
     }
 }
 
-fn tree_walk(ctx: &Ctx, plan: &WalkPlan) -> Vec<FileEntry> {
-    let found = Mutex::new(Vec::new());
+/// The tree walk of `ctx.root` (parallel), handing each file to `found` from the walker's threads.
+fn tree_walk(ctx: &Ctx, plan: &WalkPlan, found: &(dyn Fn(FileEntry) + Sync)) {
     let keep = ctx.clone();
     let walker = WalkBuilder::new(&ctx.root)
         .hidden(false)
@@ -413,19 +448,19 @@ fn tree_walk(ctx: &Ctx, plan: &WalkPlan) -> Vec<FileEntry> {
         .build_parallel();
     let restrict = plan.restrict;
     walker.run(|| {
-        let found = &found;
         Box::new(move |result| {
             let accept = |rel: &str| !restrict || ctx.m.scope.is_match(rel);
             if let Some(f) = ctx.visit(result, accept) {
-                found.lock().unwrap().push(f);
+                found(f);
             }
             WalkState::Continue
         })
     });
-    found.into_inner().unwrap()
 }
 
-fn scope_walk(ctx: &Ctx, dir: &Path, globs: &GlobSet) -> Vec<FileEntry> {
+/// The walk of an anchored scope directory (sequential, no ignore files), handing each file in
+/// the scope to `found`.
+fn scope_walk(ctx: &Ctx, dir: &Path, globs: &GlobSet, found: &mut dyn FnMut(FileEntry)) {
     let keep = ctx.clone();
     let walker = WalkBuilder::new(dir)
         .standard_filters(false)
@@ -435,7 +470,7 @@ fn scope_walk(ctx: &Ctx, dir: &Path, globs: &GlobSet) -> Vec<FileEntry> {
         .build();
     walker
         .filter_map(|r| ctx.visit(r, |rel| globs.is_match(rel)))
-        .collect()
+        .for_each(found);
 }
 
 /// The path (if any) and a readable message of a walk error.
@@ -490,7 +525,72 @@ fn join(a: &str, b: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{excludes_within, literal_base};
+    use super::{FileEntry, WalkPlan, excludes_within, literal_base, walk_each};
+    use crate::config::Scope;
+    use crate::source::root::Root;
+    use std::sync::Mutex;
+
+    /// The names `walk_each` hands on, in the order met.
+    fn streamed(plan: &WalkPlan) -> Vec<String> {
+        let got = Mutex::new(Vec::new());
+        walk_each(plan, &|f: FileEntry| got.lock().unwrap().push(f.path)).unwrap();
+        got.into_inner().unwrap()
+    }
+
+    #[test]
+    fn a_streamed_walk_hands_on_each_name_once() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(t.path()).unwrap();
+        for (path, text) in [
+            (".gitignore", "docs/ignored.md\nreports/\n"),
+            ("docs/a.md", "a"),
+            ("docs/ignored.md", "i"),
+            ("docs/api/b.md", "b"),
+            ("reports/r.json", "{}"),
+            ("src/x.rs", "x"),
+        ] {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let scope = |name: &str, globs: &[&str]| Scope {
+            name: name.into(),
+            globs: globs.iter().map(|g| g.to_string()).collect(),
+        };
+        let plan = |roots: Vec<std::path::PathBuf>| WalkPlan {
+            roots,
+            root: Root::discover_in(&dir, &dir),
+            // Anchored scope directories nest (`docs`, `docs/api`), and the tree walk meets the
+            // files in `docs/` that are not ignored: the scope walks meet them again.
+            scopes: vec![
+                scope("docs", &["docs/**", "**/*.md"]),
+                scope("api", &["docs/api/**"]),
+                scope("reports", &["reports/**"]),
+            ],
+            restrict: false,
+            exclude: Vec::new(),
+            skip: Vec::new(),
+            threads: 2,
+        };
+        let want = [
+            ".gitignore",
+            "docs/a.md",
+            "docs/api/b.md",
+            "docs/ignored.md",
+            "reports/r.json",
+            "src/x.rs",
+        ];
+        // One root; overlapping roots (the tree and a directory in it, a file in it).
+        for roots in [
+            vec![dir.clone()],
+            vec![dir.clone(), dir.join("docs")],
+            vec![dir.join("docs/a.md"), dir.join("docs"), dir.clone()],
+        ] {
+            let mut got = streamed(&plan(roots.clone()));
+            got.sort();
+            assert_eq!(got, want, "{roots:?}");
+        }
+    }
 
     #[test]
     fn literal_bases() {

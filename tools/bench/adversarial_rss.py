@@ -7,8 +7,10 @@
 Each case is built in a fresh directory and run under `/usr/bin/time -f %M` with a deadline, so a
 hang is reported as one instead of stalling the run. Prints a Markdown table: case, exit code,
 peak RSS (MiB), wall time, and what the case checks. Exits non-zero when a case hangs, exits with an
-unexpected code, or peaks at 100 MiB or more, and when a 50 MB single-line source map peaks
-LINE_GROWTH_MIB or more above a 5 MB one (memory must not grow with a line's length).
+unexpected code, or peaks at 100 MiB or more, when a 50 MB single-line source map peaks
+LINE_GROWTH_MIB or more above a 5 MB one (memory must not grow with a line's length), and when a
+tree of 200,000 small files peaks FILES_GROWTH_MIB or more above one of 20,000 (memory must not grow
+with the number of files: the walk streams into the scan, no list of every file is held).
 
 The secrets are generated (GitHub tokens with a valid checksum, from gen_corpus.py); nothing here is
 a real credential.
@@ -33,6 +35,9 @@ from gen_corpus import github_pat  # noqa: E402
 LIMIT_MIB = 100
 # The most the peak may grow from a 5 MB single-line source map to a 50 MB one.
 LINE_GROWTH_MIB = 12
+# The most the peak may grow from 20,000 small files to 200,000 (a list of every file cost about
+# 200 bytes a file: 36 MiB more at 200,000).
+FILES_GROWTH_MIB = 8
 DEADLINE_S = 120
 
 
@@ -179,6 +184,29 @@ def main() -> int:
     if large - small >= LINE_GROWTH_MIB:
         failed = True
         rows[-1] += f" **FAILED: {large - small:.1f} MiB more than 5 MB**"
+
+    def many_files(count: int):
+        # Small files in directories of 1,000, as a dependency tree has: a few lines of code or
+        # text each, with a token in one of them so the scan has a finding to keep.
+        def write(d: Path):
+            tree = d / "tree"
+            for i in range(count):
+                sub = tree / f"pkg{i // 1000:04d}" / "lib"
+                if i % 1000 == 0:
+                    sub.mkdir(parents=True)
+                body = f"export const name{i} = 'module {i}';\nexport default name{i};\n"
+                if i == count // 2:
+                    body += f'const GITHUB_TOKEN = "{github_pat(rng)}";\n'
+                (sub / f"file{i % 1000:03d}.js").write_text(body)
+        return write
+
+    few = case("20,000 small files", "a tree of many files, walked as it is scanned",
+               base + ["tree"], {1}, many_files(20_000))
+    many = case("200,000 small files", f"10x the files: peak within {FILES_GROWTH_MIB} MiB of it",
+                base + ["tree"], {1}, many_files(200_000))
+    if few and many and many - few >= FILES_GROWTH_MIB:
+        failed = True
+        rows[-1] += f" **FAILED: {many - few:.1f} MiB more than 20,000**"
 
     print("| case | exit | peak RSS (MiB) | wall | what it checks |")
     print("|---|---:|---:|---:|---|")
