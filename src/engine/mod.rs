@@ -152,37 +152,6 @@ fn with_worker<T>(f: impl FnOnce(&mut Worker) -> T) -> T {
     })
 }
 
-/// Scans files in parallel on the current rayon pool.
-pub fn scan_files(pipe: &Pipeline, files: &[FileEntry], budget: Budget) -> Scanned {
-    scan_files_observed(pipe, files, budget, &|| {})
-}
-
-/// As [`scan_files`], calling `done` once per file as it finishes (progress display).
-pub fn scan_files_observed(
-    pipe: &Pipeline,
-    files: &[FileEntry],
-    budget: Budget,
-    done: &(dyn Fn() + Sync),
-) -> Scanned {
-    // One file per job: rayon splits a range further only when another thread steals from it,
-    // so longer leaves left a run of big files on one thread while the other idled at the end.
-    let mut out = files
-        .par_iter()
-        .with_max_len(1)
-        .map(|f| {
-            let scanned = with_worker(|w| {
-                let scanned = scan_file(pipe, f, budget, w);
-                w.release();
-                scanned
-            });
-            done();
-            scanned
-        })
-        .reduce(Scanned::default, Scanned::merge);
-    sort(&mut out);
-    out
-}
-
 /// Scans files as they arrive (from a walk streamed through a bounded channel), one job per
 /// thread of the current rayon pool, each taking the next file when it is done with one, and
 /// calls `done` with each file as it finishes. Only the files being scanned are held, never the

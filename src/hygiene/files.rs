@@ -43,23 +43,24 @@ const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", ".venv"];
 /// the project root, `""` at the root), sorted by path. `exclude` globs match those names.
 pub fn discover(dir: &Path, prefix: &str, exclude: &[String]) -> Vec<Found> {
     let exclude = globs(exclude);
-    let listed = git_listing(dir).unwrap_or_else(|| {
-        walk(dir, true)
+    let shown = |rel: &str| match prefix {
+        "" => rel.to_string(),
+        p => format!("{}/{rel}", p.trim_end_matches('/')),
+    };
+    // Only names that may be env or key files are kept while listing: the listing of a tree of
+    // 200,000 files never sits in memory whole.
+    let keep = |rel: &str| by_name(&shown(rel)).is_some();
+    let listed = git_listing(dir, &keep).unwrap_or_else(|| {
+        walk(dir, true, &keep)
             .into_iter()
             .map(|p| (p, GitState::NoRepo))
             .collect()
     });
     let mut out: Vec<Found> = listed
         .into_iter()
-        .map(|(rel, git)| {
-            let path = match prefix {
-                "" => rel.clone(),
-                p => format!("{}/{rel}", p.trim_end_matches('/')),
-            };
-            (rel, path, git)
-        })
-        .filter(|(_, p, _)| !excluded(&exclude, p))
-        .filter_map(|(rel, path, git)| {
+        .map(|(rel, git)| (shown(&rel), rel, git))
+        .filter(|(p, _, _)| !excluded(&exclude, p))
+        .filter_map(|(path, rel, git)| {
             let fs_path = dir.join(&rel);
             let kind = classify(&path, &fs_path)?;
             Some(Found {
@@ -155,69 +156,79 @@ pub fn loose_mode(p: &Path) -> Option<u32> {
     }
 }
 
-/// Tracked, untracked and ignored files under `root` per git, or `None` outside a work tree.
-fn git_listing(root: &Path) -> Option<Vec<(String, GitState)>> {
-    let run = |args: &[&str]| -> Option<Vec<u8>> {
-        let out = Command::new("git")
+/// Tracked, untracked and ignored files under `root` per git that `keep` accepts, or `None`
+/// outside a work tree. git's listings are read as they come, entry by entry.
+fn git_listing(root: &Path, keep: &dyn Fn(&str) -> bool) -> Option<Vec<(String, GitState)>> {
+    use std::io::BufRead;
+    let each = |args: &[&str], f: &mut dyn FnMut(String)| -> Option<()> {
+        let mut child = Command::new("git")
             .arg("-C")
             .arg(root)
             .args(args)
-            .output()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
             .ok()?;
-        out.status.success().then_some(out.stdout)
+        let out = std::io::BufReader::new(child.stdout.take()?);
+        for entry in out.split(0) {
+            let Ok(entry) = entry else { break };
+            if !entry.is_empty() {
+                f(String::from_utf8_lossy(&entry).into_owned());
+            }
+        }
+        child.wait().ok()?.success().then_some(())
     };
-    let listed = run(&[
+    let mut out = Vec::new();
+    let listing = [
         "ls-files",
         "-z",
         "-t",
         "--cached",
         "--others",
         "--exclude-standard",
-    ])?;
-    let mut out = Vec::new();
-    for entry in listed.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-        let entry = String::from_utf8_lossy(entry);
+    ];
+    each(&listing, &mut |entry| {
         let Some((tag, path)) = entry.split_once(' ') else {
-            continue;
+            return;
         };
         let state = if tag == "?" {
             GitState::Untracked
         } else {
             GitState::Tracked
         };
-        out.push((path.to_string(), state));
-    }
-    let ignored = run(&[
+        if keep(path) {
+            out.push((path.to_string(), state));
+        }
+    })?;
+    let ignored = [
         "ls-files",
         "-z",
         "--others",
         "--ignored",
         "--exclude-standard",
         "--directory",
-    ])
-    .unwrap_or_default();
-    for entry in ignored.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-        let path = String::from_utf8_lossy(entry).into_owned();
-        match path.strip_suffix('/') {
-            Some(dir) => {
-                let name = dir.rsplit('/').next().unwrap_or(dir);
-                if SECRET_DIRS.contains(&name) || name.starts_with(".env") {
-                    for f in walk(&root.join(dir), false) {
-                        out.push((format!("{dir}/{f}"), GitState::Ignored));
-                    }
+    ];
+    let _ = each(&ignored, &mut |path| match path.strip_suffix('/') {
+        Some(dir) => {
+            let name = dir.rsplit('/').next().unwrap_or(dir);
+            if SECRET_DIRS.contains(&name) || name.starts_with(".env") {
+                let keep = |f: &str| keep(&format!("{dir}/{f}"));
+                for f in walk(&root.join(dir), false, &keep) {
+                    out.push((format!("{dir}/{f}"), GitState::Ignored));
                 }
             }
-            None => out.push((path, GitState::Ignored)),
         }
-    }
+        None if keep(&path) => out.push((path, GitState::Ignored)),
+        None => {}
+    });
     // A tracked file appears once; keep the first state (tracked before ignored).
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.dedup_by(|a, b| a.0 == b.0);
     Some(out)
 }
 
-/// Files under `dir`, relative to it; `gitignore`: honour ignore files.
-fn walk(dir: &Path, gitignore: bool) -> Vec<String> {
+/// Files under `dir`, relative to it, that `keep` accepts; `gitignore`: honour ignore files.
+fn walk(dir: &Path, gitignore: bool, keep: &dyn Fn(&str) -> bool) -> Vec<String> {
     let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(gitignore)
         .hidden(false)
@@ -235,12 +246,12 @@ fn walk(dir: &Path, gitignore: bool) -> Vec<String> {
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .filter_map(|e| {
             let rel = e.path().strip_prefix(dir).ok()?;
-            Some(
-                rel.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            )
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            keep(&rel).then_some(rel)
         })
         .collect()
 }

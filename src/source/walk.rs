@@ -67,10 +67,9 @@ pub struct WalkPlan {
     pub threads: usize,
 }
 
-/// The files and errors a walk produced, plus counts of what it left out on purpose.
+/// The errors a walk met, plus counts of what it left out on purpose.
 #[derive(Debug, Default)]
 pub struct Walked {
-    pub files: Vec<FileEntry>,
     pub errors: Vec<WalkError>,
     pub excluded: u64,
     /// Special files (FIFOs, devices, sockets) the walk met and did not read.
@@ -175,17 +174,7 @@ fn literal_base(g: &str) -> Option<String> {
     (!base.is_empty()).then(|| base.join("/"))
 }
 
-/// Walks the plan's roots, naming files relative to the project root (see the module docs), and
-/// returns every file, sorted by name.
-pub fn walk(plan: &WalkPlan) -> Result<Walked, String> {
-    let files = Mutex::new(Vec::new());
-    let mut walked = walk_each(plan, &|f| files.lock().unwrap().push(f))?;
-    walked.files = files.into_inner().unwrap();
-    walked.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(walked)
-}
-
-/// Walks the plan's roots as [`walk`] does, handing each file to `found` as the walk meets it
+/// Walks the plan's roots, naming files relative to the project root (see the module docs), handing each file to `found` as the walk meets it
 /// (from the walker's threads, in no set order), each name once; the returned [`Walked`] holds
 /// the errors and counts, and no files. Nothing here grows with the number of files: a name is
 /// remembered only where a second walk could meet it again (under an anchored scope directory,
