@@ -62,7 +62,7 @@ const SPECS: [Spec; 5] = [
         id: ENV_FILE_PERMISSIONS,
         title: "Env or key file readable by group or others",
         severity: Severity::Medium,
-        what: "An env or key file's permissions let users other than its owner read (or write) it.",
+        what: "An env or key file's permissions let users other than its owner read (or write) it. Key files of test and example trees (`tests/`, `examples/`) are what the tests run with, and are not judged by their mode.",
         remediation: "Restrict it to its owner: `chmod 600 FILE` (and run the service as that owner).",
         reference: "https://man7.org/linux/man-pages/man1/chmod.1.html",
     },
