@@ -83,10 +83,17 @@ pub fn judge(
                 .or_else(|| values::userinfo_template(secret))
                 .or_else(|| values::format_string(secret))
                 .or_else(|| values::password_hash(secret))
+                // The path first: it is cheaper than reading the value for words.
                 .or_else(|| {
-                    chosen_value(secret, EXAMPLE_FILE).filter(|_| paths::example_file(path))
+                    paths::example_file(path)
+                        .then(|| chosen_value(secret, EXAMPLE_FILE))
+                        .flatten()
                 })
-                .or_else(|| chosen_value(secret, TEST_FILE).filter(|_| paths::test_file(path)))
+                .or_else(|| {
+                    paths::test_file(path)
+                        .then(|| chosen_value(secret, TEST_FILE))
+                        .flatten()
+                })
                 .or_else(|| file_digest(&buf[start.saturating_sub(200)..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))

@@ -8,8 +8,17 @@
 /// `.env.example`, `config.sample.yml`): its values show what to write, like documentation.
 /// Only the file's own name counts; a directory named `examples` holds code like any other.
 pub fn example_file(path: &str) -> bool {
-    words(file_name(path))
-        .any(|w| matches!(w.as_str(), "example" | "examples" | "sample" | "samples"))
+    file_name(path)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| one_of(w, &EXAMPLE_WORDS))
+}
+
+/// Words that name examples, in a file name or a directory.
+const EXAMPLE_WORDS: [&str; 4] = ["example", "examples", "sample", "samples"];
+
+/// `word` is one of `list`, in any case.
+fn one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// Directories that hold tests and their fixtures, in the conventions of the common test
@@ -38,16 +47,13 @@ const TEST_DIRS: [&str; 13] = [
 pub fn test_file(path: &str) -> bool {
     let mut dirs = path.split(['/', '\\']);
     let name = dirs.next_back().unwrap_or(path);
-    if dirs.any(|d| TEST_DIRS.iter().any(|t| d.eq_ignore_ascii_case(t))) {
+    if dirs.any(|d| one_of(d, &TEST_DIRS)) {
         return true;
     }
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
     };
-    if !super::SOURCE_EXTENSIONS
-        .iter()
-        .any(|e| ext.eq_ignore_ascii_case(e))
-    {
+    if !one_of(ext, &super::SOURCE_EXTENSIONS) {
         return false;
     }
     let lower = stem.to_ascii_lowercase();
@@ -67,21 +73,11 @@ pub fn test_file(path: &str) -> bool {
 pub fn fixture(path: &str) -> bool {
     let mut dirs = path.split(['/', '\\']);
     dirs.next_back();
-    test_file(path)
-        || dirs.any(|d| {
-            ["example", "examples", "sample", "samples"]
-                .iter()
-                .any(|e| d.eq_ignore_ascii_case(e))
-        })
+    test_file(path) || dirs.any(|d| one_of(d, &EXAMPLE_WORDS))
 }
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
-
-fn words(name: &str) -> impl Iterator<Item = String> + '_ {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .map(|w| w.to_ascii_lowercase())
 }
 
 #[cfg(test)]
