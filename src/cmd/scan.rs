@@ -91,7 +91,14 @@ pub fn run(args: ScanArgs) -> miette::Result<Exit> {
     if args.verbose {
         #[allow(clippy::print_stderr)]
         {
-            eprintln!("leakgate: outputs written, total {:?}", started.elapsed());
+            match peak_rss_kib() {
+                Some(kib) => eprintln!(
+                    "leakgate: outputs written, total {:?}, peak RSS {:.1} MiB (this process)",
+                    started.elapsed(),
+                    kib as f64 / 1024.0
+                ),
+                None => eprintln!("leakgate: outputs written, total {:?}", started.elapsed()),
+            }
         }
     }
     Ok(match report.status {
@@ -492,6 +499,15 @@ fn missing_paths(pipe: &Pipeline, paths: &[PathBuf]) -> miette::Result<()> {
 /// The hygiene checks of a staged scan on the index entries it considered: the env and key files
 /// among them, with the staged text of those the checks read (one more `git cat-file` process,
 /// only when there are any).
+/// This process's peak resident set so far (Linux: `VmHWM` in `/proc/self/status`), for `-v`.
+/// A benchmark that times the whole process tree counts git's children too (`scan --git` and
+/// `--staged` run git); this is leakgate's own.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn staged_hygiene(
     repo: &Repo,
     considered: &[staged::Entry],

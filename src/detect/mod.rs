@@ -102,6 +102,10 @@ pub struct Scratch {
     memo: Memo,
     /// Bytes searched since the caches were last weighed ([`Scratch::trim`]).
     searched: usize,
+    /// Caches made since they were last weighed.
+    made: usize,
+    /// Buffers scanned: when a rule last ran (`RegexState::used`).
+    clock: u64,
 }
 
 /// The lazy-DFA caches one thread keeps between buffers, together, at most: each woken rule's
@@ -111,6 +115,10 @@ pub struct Scratch {
 pub const CACHE_BUDGET: usize = 8 << 20;
 /// How many bytes a thread searches between two weighings of its caches.
 const WEIGH_EVERY: usize = 4 << 20;
+/// How many caches a thread makes between two weighings. Each starts at tens of KiB (sized by
+/// its automaton): a history of small diffs, each waking other rules (a scanner's own test
+/// fixtures), made hundreds of caches in the 4 MiB between byte-counted weighings.
+const WEIGH_AFTER_MADE: usize = 64;
 
 thread_local! {
     /// This thread's scratch for callers without one of their own (`Scratch::with_local`).
@@ -118,31 +126,14 @@ thread_local! {
 }
 
 impl Scratch {
-    /// Drops the largest search caches while the thread's caches hold more than `budget` bytes
+    /// Drops the least recently used search caches while the thread's caches hold more than `budget` bytes
     /// together, down to half of it, and a list of prefilter hits grown large. Matches do not
     /// depend on a cache: only the time to grow it again.
     pub fn trim(&mut self, budget: usize) {
         if self.hits.capacity() > 1 << 16 {
             self.hits = Vec::new();
         }
-        let weigh = |s: &RegexState| {
-            s.cache.memory_usage() + s.exact.as_ref().map_or(0, |(c, _)| c.memory_usage())
-        };
-        let mut sizes: Vec<(usize, usize)> = (self.regex.iter().enumerate())
-            .filter_map(|(i, s)| s.as_deref().map(|s| (weigh(s), i)))
-            .collect();
-        let mut total: usize = sizes.iter().map(|(n, _)| n).sum();
-        if total <= budget {
-            return;
-        }
-        sizes.sort_unstable_by(|a, b| b.cmp(a));
-        for (n, i) in sizes {
-            if total <= budget / 2 {
-                break;
-            }
-            self.regex[i] = None;
-            total -= n;
-        }
+        trim_caches(&mut self.regex, budget);
     }
 
     /// Runs `f` with this thread's scratch, kept from call to call so that its regex caches stay
@@ -155,12 +146,40 @@ impl Scratch {
     }
 }
 
+/// The caches' part of [`Scratch::trim`], safe between two rules of one buffer's scan (it
+/// touches only the rules' search states, and a dropped one is made again when next needed).
+fn trim_caches(regex: &mut [Option<Box<RegexState>>], budget: usize) {
+    let weigh = |s: &RegexState| {
+        s.cache.memory_usage() + s.exact.as_ref().map_or(0, |(c, _)| c.memory_usage())
+    };
+    // (last use, size, rule)
+    let mut sizes: Vec<(u64, usize, usize)> = (regex.iter().enumerate())
+        .filter_map(|(i, s)| s.as_deref().map(|s| (s.used, weigh(s), i)))
+        .collect();
+    let mut total: usize = sizes.iter().map(|(_, n, _)| n).sum();
+    if total <= budget {
+        return;
+    }
+    // The least recently used first: the caches of the rules every buffer wakes (the generic
+    // ones, the largest) stay warm, and those of a rule one file woke go.
+    sizes.sort_unstable();
+    for (_, n, i) in sizes {
+        if total <= budget / 2 {
+            break;
+        }
+        regex[i] = None;
+        total -= n;
+    }
+}
+
 /// One rule regex's per-thread search state: for its searching regex, and for the pattern as
 /// written once a match has had to be searched again with it (`rules::lazy`).
 struct RegexState {
     cache: meta::Cache,
     caps: Captures,
     exact: Option<(meta::Cache, Captures)>,
+    /// The scratch's `clock` when the rule last ran.
+    used: u64,
 }
 
 impl RegexState {
@@ -170,6 +189,7 @@ impl RegexState {
             cache: fast.create_cache(),
             caps: fast.create_captures(),
             exact: None,
+            used: 0,
         }
     }
 
@@ -321,9 +341,11 @@ impl Scanner {
         around: Option<Around>,
     ) {
         self.select_rules(buf, scratch, around);
+        scratch.clock += 1;
         scratch.searched += buf.len();
         if scratch.searched >= WEIGH_EVERY {
             scratch.searched = 0;
+            scratch.made = 0;
             scratch.trim(CACHE_BUDGET);
         }
         if scratch.owner != self.id {
@@ -346,7 +368,17 @@ impl Scanner {
             if scratch.regex.len() <= ri {
                 scratch.regex.resize_with(ri + 1, || None);
             }
+            if scratch.regex[ri].is_none() {
+                // Weighed here, between two rules, and not only between buffers: one buffer can
+                // wake the whole pack (a file of every provider's examples).
+                if scratch.made >= WEIGH_AFTER_MADE {
+                    scratch.made = 0;
+                    trim_caches(&mut scratch.regex, CACHE_BUDGET);
+                }
+                scratch.made += 1;
+            }
             let state = scratch.regex[ri].get_or_insert_with(|| Box::new(RegexState::new(rule)));
+            state.used = scratch.clock;
             let plan = &scratch.plan[ri];
             let run = RuleRun {
                 ri,
@@ -782,6 +814,51 @@ regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
         out.clear();
         scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);
         assert_eq!(out.len(), 100, "the same matches with a new cache");
+    }
+
+    /// One buffer that wakes many rules (a file of every provider's examples, a scanner's own
+    /// test fixtures in a history) does not hold every rule's cache at once: they are weighed
+    /// between two rules, not only between buffers, and the least recently used go first.
+    #[test]
+    fn a_buffer_that_wakes_every_rule_keeps_the_caches_within_the_budget() {
+        let n = 3000;
+        let mut rules = String::new();
+        let mut text = String::new();
+        for i in 0..n {
+            rules.push_str(&format!(
+                "[[rules]]\nid = \"t{i}\"\ntitle = \"T\"\nseverity = \"high\"\n\
+                 keywords = [\"kw{i}z_\"]\nregex = '\\b(kw{i}z_[A-Za-z0-9]{{24,64}})\\b'\n"
+            ));
+            text.push_str(&format!("kw{i}z_Q2w8Zr5Tn1Lp7Vx3Kc9Hb4Md6F\n"));
+        }
+        let pack = crate::rules::RulePack::from_sources([("t.toml", rules.as_str())]).unwrap();
+        let scanner = Scanner::new(pack);
+        let weigh = |s: &Scratch| -> (usize, usize, usize) {
+            let sizes: Vec<usize> = (s.regex.iter().flatten())
+                .map(|r| r.cache.memory_usage())
+                .collect();
+            let largest = sizes.iter().copied().max().unwrap_or(0);
+            (sizes.len(), sizes.iter().sum(), largest)
+        };
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);
+        assert_eq!(out.len(), n, "every rule finds its token");
+        let (held, bytes, largest) = weigh(&scratch);
+        // Every rule's cache at once would be over the budget (else this proves nothing).
+        assert!(
+            n * largest > 2 * CACHE_BUDGET,
+            "{n} caches of {largest} bytes"
+        );
+        assert!(held < n, "{held} caches held of {n}");
+        assert!(
+            bytes <= CACHE_BUDGET + WEIGH_AFTER_MADE * largest,
+            "{bytes} bytes held in {held} caches"
+        );
+        // The next buffer finds the same with the caches kept and those made again.
+        out.clear();
+        scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);
+        assert_eq!(out.len(), n);
     }
 
     proptest::proptest! {

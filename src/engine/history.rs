@@ -24,11 +24,7 @@ pub struct History {
 
 /// Lists and scans the history on the current rayon pool.
 pub fn scan(pipe: &Pipeline, plan: &HistoryPlan, budget: Budget) -> Result<History, HistoryError> {
-    let history::Listed {
-        listing,
-        mut stats,
-        paths,
-    } = history::list_plan(plan)?;
+    let history::Listed { listing, mut stats } = history::list_plan(plan)?;
     let new_bytes = AtomicU64::new(0);
     let scanned = if listing.blobs.is_empty() {
         Scanned::default()
@@ -44,6 +40,7 @@ pub fn scan(pipe: &Pipeline, plan: &HistoryPlan, budget: Budget) -> Result<Histo
     };
     stats.blobs_scanned = scanned.files_scanned;
     stats.bytes_new = new_bytes.into_inner();
+    let paths = listing.blobs.iter().map(|b| b.path.to_string()).collect();
     Ok(History {
         scanned: keep_oldest(scanned, &listing.commit_order()),
         stats,
@@ -66,7 +63,7 @@ fn scan_blob(
         }
         Err(message) => {
             out.errors.push(WalkError {
-                path: blob.at.path.clone(),
+                path: blob.at.path.to_string(),
                 message: format!(
                     "{message} (blob {} in commit {})",
                     blob.at.oid, blob.commit.id

@@ -25,10 +25,12 @@ use crate::text;
 use globset::{GlobSet, GlobSetBuilder};
 use lines::{LineMap, LineMemory, Reduced};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 
 /// Which history to scan.
 pub struct HistoryPlan {
@@ -73,15 +75,63 @@ pub struct Commit {
     pub date: String,
 }
 
-/// One blob a commit introduced at a path.
+/// One blob a commit introduced at a path. A listing holds one per unique blob of the history
+/// (tens of thousands in a long one), so it is kept small: the id as bytes, the path shared by
+/// every version of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobRef {
-    pub oid: String,
-    pub path: String,
+    pub oid: Oid,
+    pub path: Arc<str>,
     /// Index into [`Listing::commits`].
-    pub commit: usize,
+    pub commit: u32,
     /// The blob this one replaced at the path (its first parent's version), when regular.
-    previous: Option<String>,
+    previous: Option<Oid>,
+}
+
+/// A git object id as bytes: 20 (SHA-1) or 32 (SHA-256). Shown as git shows it, in hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Oid {
+    bytes: [u8; 32],
+    len: u8,
+}
+
+impl Oid {
+    /// Parses a full hex object id; `None` for anything else.
+    pub fn parse(hex: &str) -> Option<Oid> {
+        let hex = hex.as_bytes();
+        if !hex.len().is_multiple_of(2) || hex.len() / 2 > 32 || hex.is_empty() {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (i, pair) in hex.chunks_exact(2).enumerate() {
+            let digit = |c: u8| (c as char).to_digit(16);
+            bytes[i] = (digit(pair[0])? * 16 + digit(pair[1])?) as u8;
+        }
+        Some(Oid {
+            bytes,
+            len: (hex.len() / 2) as u8,
+        })
+    }
+
+    /// The all-zero id git prints for "no object" (the source of an addition).
+    pub fn is_null(&self) -> bool {
+        self.bytes.iter().all(|&b| b == 0)
+    }
+}
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in &self.bytes[..self.len as usize] {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 /// The commits and unique blobs of a listing.
@@ -97,8 +147,6 @@ pub struct Listed {
     pub listing: Listing,
     /// The counts known before reading (`blobs_scanned` and `bytes_new` are the engine's).
     pub stats: GitStats,
-    /// Every path a listed blob had (for baseline bookkeeping).
-    pub paths: BTreeSet<String>,
 }
 
 /// Lists the history `plan` selects: its commits, oldest first, and the unique blobs they
@@ -114,12 +162,7 @@ pub fn list_plan(plan: &HistoryPlan) -> Result<Listed, HistoryError> {
         blobs_scanned: 0,
         bytes_new: 0,
     };
-    let paths = listing.blobs.iter().map(|b| b.path.clone()).collect();
-    Ok(Listed {
-        listing,
-        stats,
-        paths,
-    })
+    Ok(Listed { listing, stats })
 }
 
 /// Scope and exclude globs over blob paths.
@@ -231,7 +274,8 @@ fn list(repo: &Path, range: Option<&str>, filter: &PathFilter) -> Result<Listing
 /// changed path a `:srcmode dstmode srcoid dstoid status` token followed by a path token.
 fn parse_log(mut r: impl BufRead, filter: &PathFilter) -> std::io::Result<Listing> {
     let mut listing = Listing::default();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut interned: HashSet<Arc<str>> = HashSet::new();
     let mut token = Vec::new();
     let mut path = Vec::new();
     while next_token(&mut r, &mut token)? {
@@ -259,20 +303,31 @@ fn parse_log(mut r: impl BufRead, filter: &PathFilter) -> std::io::Result<Listin
             if !mode.starts_with("100") || status.starts_with('D') {
                 continue;
             }
+            let Some(oid) = Oid::parse(oid) else {
+                continue;
+            };
             let p = String::from_utf8_lossy(&path);
-            if filter.accepts(&p) && seen.insert(oid.to_string()) {
-                let src = f[2];
-                let previous = (f[0].starts_with("100") && !src.bytes().all(|b| b == b'0'))
-                    .then(|| src.to_string());
+            if filter.accepts(&p) && seen.insert(oid) {
+                let previous =
+                    Oid::parse(f[2]).filter(|src| f[0].starts_with("100") && !src.is_null());
+                let path = match interned.get(&*p) {
+                    Some(shared) => Arc::clone(shared),
+                    None => {
+                        let shared: Arc<str> = Arc::from(&*p);
+                        interned.insert(Arc::clone(&shared));
+                        shared
+                    }
+                };
                 listing.blobs.push(BlobRef {
-                    oid: oid.to_string(),
-                    path: p.into_owned(),
-                    commit: listing.commits.len().saturating_sub(1),
+                    oid,
+                    path,
+                    commit: listing.commits.len().saturating_sub(1) as u32,
                     previous,
                 });
             }
         }
     }
+    listing.blobs.shrink_to_fit();
     Ok(listing)
 }
 
@@ -334,6 +389,14 @@ fn seed(bytes: Vec<u8>, path: &str, memory: &mut LineMemory) {
     }
 }
 
+/// One record asked of `git cat-file`: a listed blob (by index), or the version a listed blob
+/// replaced, read only to seed the line memory for it.
+#[derive(Clone, Copy)]
+enum Request {
+    Blob(usize),
+    Seed(usize),
+}
+
 /// The blobs of a listing, oldest first, streamed from one `git cat-file --batch` process fed by
 /// a writer thread. Each path's versions arrive in commit order, so the line memory reduces each
 /// version to the lines it changed. Dropping the reader stops the process.
@@ -342,8 +405,8 @@ pub struct BlobReader<'l> {
     child: Child,
     writer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
     reader: BufReader<std::process::ChildStdout>,
-    /// (oid, blob index, or `None` for a seed: an earlier version read only for its lines).
-    requests: Vec<(String, Option<usize>)>,
+    /// What each record git sends back is for, in order.
+    requests: Vec<Request>,
     next: usize,
     max: Option<u64>,
     memory: LineMemory,
@@ -370,23 +433,31 @@ impl<'l> BlobReader<'l> {
         // version is read too, only to seed the line memory: a range is then scanned where it
         // changed lines, as a pull request's diff.
         let mut seen_paths: HashSet<&str> = HashSet::new();
-        let mut requests: Vec<(String, Option<usize>)> = Vec::new();
+        let mut requests: Vec<Request> = Vec::new();
         for (i, b) in listing.blobs.iter().enumerate() {
-            if seen_paths.insert(b.path.as_str())
-                && let Some(prev) = &b.previous
-            {
-                requests.push((prev.clone(), None));
+            if seen_paths.insert(&b.path) && b.previous.is_some() {
+                requests.push(Request::Seed(i));
             }
-            requests.push((b.oid.clone(), Some(i)));
+            requests.push(Request::Blob(i));
         }
-        let oids: Vec<String> = requests.iter().map(|(o, _)| o.clone()).collect();
+        drop(seen_paths);
+        requests.shrink_to_fit();
+        // git's input, one hex id a line, written in one go by the writer thread.
+        let width = listing
+            .blobs
+            .first()
+            .map_or(0, |b| b.oid.to_string().len() + 1);
+        let mut input: Vec<u8> = Vec::with_capacity(requests.len() * width);
+        for r in &requests {
+            let oid = match *r {
+                Request::Blob(i) => listing.blobs[i].oid,
+                Request::Seed(i) => listing.blobs[i].previous.expect("a seed has a previous"),
+            };
+            writeln!(input, "{oid}").expect("writing to a Vec");
+        }
         let writer = std::thread::spawn(move || -> std::io::Result<()> {
-            let mut w = std::io::BufWriter::with_capacity(64 << 10, &mut stdin);
-            for oid in &oids {
-                w.write_all(oid.as_bytes())?;
-                w.write_all(b"\n")?;
-            }
-            w.flush()
+            stdin.write_all(&input)?;
+            stdin.flush()
         });
         let stdout = child.stdout.take().expect("piped");
         Ok(BlobReader {
@@ -407,8 +478,7 @@ impl<'l> Iterator for BlobReader<'l> {
 
     fn next(&mut self) -> Option<Blob<'l>> {
         loop {
-            let (_, request) = self.requests.get(self.next)?;
-            let request = *request;
+            let request = *self.requests.get(self.next)?;
             let bytes = read_blob(&mut self.reader, self.max);
             let failed = bytes.as_ref().is_err_and(|e| e.starts_with("git:"));
             self.next = if failed {
@@ -416,15 +486,18 @@ impl<'l> Iterator for BlobReader<'l> {
             } else {
                 self.next + 1
             };
-            let Some(index) = request else {
-                // A seed: remembered, not scanned (its findings belong to earlier commits).
-                if let (Ok(b), Some((_, Some(i)))) = (bytes, self.requests.get(self.next)) {
-                    seed(b, &self.listing.blobs[*i].path, &mut self.memory);
+            let index = match request {
+                Request::Blob(i) => i,
+                Request::Seed(i) => {
+                    // Remembered, not scanned (its findings belong to earlier commits).
+                    if let (Ok(b), false) = (bytes, failed) {
+                        seed(b, &self.listing.blobs[i].path, &mut self.memory);
+                    }
+                    continue;
                 }
-                continue;
             };
             let at = &self.listing.blobs[index];
-            let commit = &self.listing.commits[at.commit];
+            let commit = &self.listing.commits[at.commit as usize];
             let content = bytes.map(|b| prepare(b, &at.path, &mut self.memory));
             let source = Source::Commit {
                 id: commit.id.clone(),
@@ -540,15 +613,31 @@ mod tests {
         let l = parse_log(log.as_bytes(), &filter(&[])).unwrap();
         assert_eq!(l.commits.len(), 3);
         assert_eq!(l.commits[1].date, "2024-01-02T00:00:00Z");
-        let got: Vec<(&str, &str, usize)> = l
+        let got: Vec<(String, &str, u32)> = l
             .blobs
             .iter()
-            .map(|b| (&b.oid[..1], b.path.as_str(), b.commit))
+            .map(|b| (b.oid.to_string(), &*b.path, b.commit))
             .collect();
+        let got: Vec<(&str, &str, u32)> = got.iter().map(|(o, p, c)| (&o[..1], *p, *c)).collect();
         // `a` once (the copy is the same blob), `b` from c2; the gitlink and the deletion are not
         // blobs to read.
         assert_eq!(got, [("a", "docs/x.md", 0), ("b", "docs/x.md", 1)]);
         assert_eq!(l.references, 5);
+    }
+
+    #[test]
+    fn object_ids_are_kept_as_bytes_and_shown_as_git_shows_them() {
+        for hex in ["0123456789abcdef0123456789abcdef01234567", &"f".repeat(64)] {
+            let oid = Oid::parse(hex).unwrap();
+            assert_eq!(oid.to_string(), hex);
+            assert!(!oid.is_null());
+        }
+        assert!(Oid::parse(&"0".repeat(40)).unwrap().is_null());
+        for bad in ["", "abc", "xyz0", &"a".repeat(66)] {
+            assert_eq!(Oid::parse(bad), None, "{bad}");
+        }
+        // Uppercase hex is read, shown as git shows it.
+        assert_eq!(Oid::parse("ABCD").unwrap().to_string(), "abcd");
     }
 
     #[test]
