@@ -221,7 +221,7 @@ fn search(rule: &Rule, state: &mut RegexState, input: &Input) -> Option<regex_au
 struct Plan {
     /// The whole buffer (a rule without a proven reach, or windows covering much of it).
     whole: bool,
-    /// Sorted, disjoint line-aligned windows around the rule's keyword hits.
+    /// Sorted, disjoint windows (line-aligned, but on long lines bounded by the match length) around the rule's keyword hits.
     windows: Vec<Range<usize>>,
     /// Bytes the windows cover.
     covered: usize,
@@ -253,6 +253,9 @@ impl Plan {
     }
 }
 
+/// A window on lines longer than this (minified code, a source map) is bounded by the rule's
+/// longest match with capped runs (`rules::lazy::LazyRegex::run_capped_len`).
+const LONG_WINDOW: usize = 64 << 10;
 /// Windows covering more than 1/WHOLE_RATIO of a buffer: one pass over the whole is cheaper.
 const WHOLE_RATIO: usize = 2;
 /// Anchored searches from hits closer than this on average: one pass over the whole is cheaper
@@ -511,6 +514,28 @@ impl Scanner {
                         0,
                     ),
                     Reach::Whole => unreachable!("whole rules have no anchors"),
+                };
+                // No match is longer than `max_len`, and each holds a hit: the bytes further
+                // than that from this hit are not the window's, though they share its lines. On
+                // a long line (minified code, a source map's one line, a JSON report) the lines
+                // were the whole buffer, searched again by each rule that woke there.
+                // A match without a bound (a run of spaces or of name characters may go on) is
+                // taken to run at most `RUN_CAP` bytes in each such run when its lines are long:
+                // a credential assignment is not a kilobyte of spaces. Shorter lines keep exact
+                // windows.
+                let max = match windowing.max_len {
+                    Some(max) => Some(max),
+                    None if window.len() > LONG_WINDOW => {
+                        Some(self.pack.rules[ri].regex.run_capped_len())
+                    }
+                    None => None,
+                };
+                let window = match max {
+                    Some(max) => {
+                        window.start.max(start.saturating_sub(max))
+                            ..window.end.min(end.saturating_add(max))
+                    }
+                    None => window,
                 };
                 let window = match &self.pack.rules[ri].windowing.lead {
                     Some(lead) => run_start(buf, start, lead, window.start)..window.end,
@@ -814,6 +839,61 @@ regex = '''\b(tk_[A-Za-z0-9]{30})\b'''
         out.clear();
         scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);
         assert_eq!(out.len(), 100, "the same matches with a new cache");
+    }
+
+    /// On a long line (a source map, minified code) a rule whose match has no length bound
+    /// (runs of spaces, a name prefix) is searched near its hits, not on the whole line, and
+    /// finds what a search of the whole line finds.
+    #[test]
+    fn a_long_line_is_windowed_by_the_rule_s_capped_match_length() {
+        let rule = r#"
+[[rules]]
+id = "test-named-key"
+title = "Test key"
+severity = "high"
+keywords = ["zork"]
+regex = '''(?i)\b[a-z0-9_.-]*zork[a-z0-9_.-]*key[\x20\t]*[:=][\x20\t]*["']?(?P<secret>[A-Za-z0-9]{32})\b'''
+"#;
+        let pack = crate::rules::RulePack::from_sources([("t.toml", rule)]).unwrap();
+        assert_eq!(
+            pack.rules[0].windowing.max_len, None,
+            "the test needs an unbounded rule"
+        );
+        let scanner = Scanner::new(pack);
+        let token = "Q2w8Zr5Tn1Lp7Vx3Kc9Hb4Md6Fj0SyAB";
+        let filler = "var zorkBox=a.zork(b),c=zork;".repeat(100);
+        let mut line = String::new();
+        for i in 0..40 {
+            line.push_str(&filler);
+            if i == 29 {
+                line.push_str(&format!("MY_ZORK_API_KEY   =  '{token}'"));
+            }
+        }
+        line.push_str(&format!(";zork_key:\"{token}\""));
+        assert!(line.len() > LONG_WINDOW && !line.contains('\n'));
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        scanner.scan("bundle.min.js", line.as_bytes(), &mut scratch, &mut out);
+        let plan = &scratch.plan[0];
+        assert!(!plan.whole, "windowed");
+        assert!(
+            plan.covered < line.len() / 2,
+            "{} of {}",
+            plan.covered,
+            line.len()
+        );
+        let found: Vec<&str> = out.iter().map(|c| &line[c.secret.clone()]).collect();
+        assert_eq!(found, [token, token]);
+        // The same text on lines of its own: the same matches.
+        let lines = line.replace(";", ";\n");
+        let mut out = Vec::new();
+        scanner.scan(
+            "bundle.js",
+            lines.as_bytes(),
+            &mut Scratch::default(),
+            &mut out,
+        );
+        assert_eq!(out.len(), 2);
     }
 
     /// One buffer that wakes many rules (a file of every provider's examples, a scanner's own

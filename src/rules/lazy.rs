@@ -53,7 +53,14 @@ struct Fast {
     regex: Regex,
     /// `usize::MAX` when nothing was relaxed (`regex` is the pattern itself).
     safe_len: usize,
+    /// The longest match of the pattern when each unbounded repetition runs at most
+    /// [`RUN_CAP`] bytes ([`LazyRegex::run_capped_len`]).
+    capped_len: usize,
 }
+
+/// The bytes an unbounded repetition (`[\x20\t]*`, `[a-z0-9_.-]*`) is taken to run at most when
+/// a window on a long line is bounded by a rule's match length (`detect`).
+pub const RUN_CAP: usize = 1024;
 
 impl LazyRegex {
     /// Checks `pattern`'s syntax and returns it with the index of its secret group: the group
@@ -117,6 +124,13 @@ impl LazyRegex {
         })
     }
 
+    /// The longest match of the pattern, each unbounded repetition taken to run at most
+    /// [`RUN_CAP`] bytes: a match is longer only where a run of spaces or name characters goes on
+    /// for more than a kilobyte. Builds the regex when it is not yet built.
+    pub fn run_capped_len(&self) -> usize {
+        self.fast().capped_len
+    }
+
     /// Whether some repetition of the pattern is searched unbounded.
     pub fn relaxed(&self) -> bool {
         self.fast().safe_len != usize::MAX
@@ -159,7 +173,28 @@ fn build_fast(pattern: &str) -> Result<Fast, String> {
     Ok(Fast {
         regex: build(&relaxed)?,
         safe_len,
+        capped_len: capped_len(&hir),
     })
+}
+
+/// The longest match of `hir` with each unbounded repetition running at most [`RUN_CAP`] bytes.
+fn capped_len(hir: &Hir) -> usize {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 0,
+        HirKind::Literal(l) => l.0.len(),
+        HirKind::Class(c) => c.maximum_len().unwrap_or(4),
+        HirKind::Repetition(r) => {
+            let unit = capped_len(&r.sub);
+            match r.max {
+                Some(n) => (n as usize).saturating_mul(unit),
+                None if unit == 0 => 0,
+                None => RUN_CAP.max((r.min as usize).saturating_mul(unit)),
+            }
+        }
+        HirKind::Capture(c) => capped_len(&c.sub),
+        HirKind::Concat(xs) => xs.iter().map(capped_len).fold(0, usize::saturating_add),
+        HirKind::Alternation(xs) => xs.iter().map(capped_len).max().unwrap_or(0),
+    }
 }
 
 /// `hir` with each repetition whose bound is above [`RELAX_ABOVE`] (and whose part cannot be
@@ -230,6 +265,19 @@ mod tests {
                 .unwrap_or(if re.captures_len() > 1 { 1 } else { 0 });
             assert_eq!(group(p), want, "{p}");
         }
+    }
+
+    #[test]
+    fn the_capped_length_bounds_each_unbounded_run() {
+        let len = |p: &str| LazyRegex::new(p).unwrap().0.run_capped_len();
+        assert_eq!(len(r"tok_[a-z]{8}"), 12);
+        assert_eq!(
+            len(r"\bkey[ \t]*=[ \t]*(x{4}|y{6})"),
+            3 + RUN_CAP + 1 + RUN_CAP + 6
+        );
+        assert_eq!(len(r"a(?:b|cd)?e"), 4);
+        // A run that must be longer than the cap counts its least length.
+        assert_eq!(len(r"[a-z]{2000,}"), 2000);
     }
 
     #[test]
