@@ -496,9 +496,6 @@ fn missing_paths(pipe: &Pipeline, paths: &[PathBuf]) -> miette::Result<()> {
     ))
 }
 
-/// The hygiene checks of a staged scan on the index entries it considered: the env and key files
-/// among them, with the staged text of those the checks read (one more `git cat-file` process,
-/// only when there are any).
 /// This process's peak resident set so far (Linux: `VmHWM` in `/proc/self/status`), for `-v`.
 /// A benchmark that times the whole process tree counts git's children too (`scan --git` and
 /// `--staged` run git); this is leakgate's own.
@@ -508,6 +505,9 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The hygiene checks of a staged scan on the index entries it considered: the env and key files
+/// among them, with the staged text of those the checks read (one more `git cat-file` process,
+/// only when there are any).
 fn staged_hygiene(
     repo: &Repo,
     considered: &[staged::Entry],

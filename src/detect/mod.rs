@@ -126,8 +126,8 @@ thread_local! {
 }
 
 impl Scratch {
-    /// Drops the least recently used search caches while the thread's caches hold more than `budget` bytes
-    /// together, down to half of it, and a list of prefilter hits grown large. Matches do not
+    /// Drops the least recently used search caches while the thread's caches hold more than
+    /// `budget` bytes together, down to half of it, and a list of prefilter hits grown large. Matches do not
     /// depend on a cache: only the time to grow it again.
     pub fn trim(&mut self, budget: usize) {
         if self.hits.capacity() > 1 << 16 {
@@ -221,7 +221,8 @@ fn search(rule: &Rule, state: &mut RegexState, input: &Input) -> Option<regex_au
 struct Plan {
     /// The whole buffer (a rule without a proven reach, or windows covering much of it).
     whole: bool,
-    /// Sorted, disjoint windows (line-aligned, but on long lines bounded by the match length) around the rule's keyword hits.
+    /// Sorted, disjoint windows around the rule's keyword hits: line-aligned, and on long lines
+    /// bounded by the rule's match length.
     windows: Vec<Range<usize>>,
     /// Bytes the windows cover.
     covered: usize,
@@ -523,13 +524,9 @@ impl Scanner {
                 // taken to run at most `RUN_CAP` bytes in each such run when its lines are long:
                 // a credential assignment is not a kilobyte of spaces. Shorter lines keep exact
                 // windows.
-                let max = match windowing.max_len {
-                    Some(max) => Some(max),
-                    None if window.len() > LONG_WINDOW => {
-                        Some(self.pack.rules[ri].regex.run_capped_len())
-                    }
-                    None => None,
-                };
+                let max = windowing.max_len.or_else(|| {
+                    (window.len() > LONG_WINDOW).then(|| self.pack.rules[ri].regex.run_capped_len())
+                });
                 let window = match max {
                     Some(max) => {
                         window.start.max(start.saturating_sub(max))
