@@ -94,6 +94,11 @@ pub fn judge(
                         .then(|| chosen_value(secret, TEST_FILE))
                         .flatten()
                 })
+                .or_else(|| {
+                    paths::installed_package(path)
+                        .then(|| chosen_value(secret, PACKAGE))
+                        .flatten()
+                })
                 .or_else(|| file_digest(&buf[start.saturating_sub(200)..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
@@ -256,6 +261,7 @@ const DOCUMENTATION: &str = "an example value people chose, in the code's own do
 const EXAMPLE_FILE: &str = "an example value people chose, in a file named as examples";
 const TEST_FILE: &str = "a fixture value people chose, in a test file";
 const TEST_CODE: &str = "a fixture value people chose, in test code";
+const PACKAGE: &str = "an example value people chose, in an installed third-party package";
 
 /// For generic values in the code's own documentation (doc comments, docstrings, `EXAMPLES`
 /// strings), example files and test code: a value people chose is an example of how to call the

@@ -1,6 +1,7 @@
-//! What a file's path says about the values in it: files named as examples or samples, and test
-//! code (a test directory, a file named as a test). Values people chose there are fixtures and
-//! examples; what a machine issued (a long random token, a proven format) is judged as anywhere.
+//! What a file's path says about the values in it: files named as examples or samples, test code
+//! (a test directory, a file named as a test), and third-party packages a package manager
+//! installed. Values people chose there are fixtures and examples; what a machine issued (a long
+//! random token, a proven format) is judged as anywhere.
 //! The mission's own artifacts (`docs/`, `reports/`, logs) are none of these, and keep the
 //! rules' full sensitivity.
 
@@ -76,6 +77,38 @@ pub fn fixture(path: &str) -> bool {
     test_file(path) || dirs.any(|d| one_of(d, &EXAMPLE_WORDS))
 }
 
+/// Directories package managers install third-party packages into: npm's `node_modules/` (and
+/// Bower's and jspm's), Python's `site-packages/` and `dist-packages/`, Ansible Galaxy's
+/// `ansible_collections/` (`collections/ansible_collections/<namespace>/<name>/`), Bundler's
+/// `vendor/bundle/` and Cargo's `.cargo/registry/`.
+const PACKAGE_DIRS: [&str; 6] = [
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "site-packages",
+    "dist-packages",
+    "ansible_collections",
+];
+
+/// The file belongs to a third-party package a package manager installed ([`PACKAGE_DIRS`],
+/// `vendor/bundle/`, `.cargo/registry/`). A value people chose there (`password: Cisco#123` in a
+/// collection's sample playbook, `changeme` in a README) is its authors' published example, not
+/// the team's credential: the team cannot rotate it and did not write it. A machine-issued value
+/// is judged as anywhere, so a real key shipped in a dependency is still found. Only the path
+/// decides, so a file gets the same verdict from `scan`, `scan --staged` and `scan --git`.
+pub fn installed_package(path: &str) -> bool {
+    let mut dirs = path.split(['/', '\\']);
+    dirs.next_back();
+    let mut previous = "";
+    dirs.any(|d| {
+        let hit = one_of(d, &PACKAGE_DIRS)
+            || (previous == "vendor" && d == "bundle")
+            || (previous == ".cargo" && d == "registry");
+        previous = d;
+        hit
+    })
+}
+
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
@@ -125,6 +158,30 @@ mod tests {
         assert!(example_file("config.sample.yml"));
         assert!(!example_file("examples/bot.py"));
         assert!(!example_file("counterexample.txt"));
+    }
+
+    #[test]
+    fn installed_packages_are_told_by_the_directory_a_package_manager_installs_into() {
+        for p in [
+            "web/node_modules/pg/README.md",
+            ".venv/lib/python3.12/site-packages/boto3/session.py",
+            "/usr/lib/python3/dist-packages/yaml/__init__.py",
+            "collections/ansible_collections/cisco/dnac/playbooks/discovery.yml",
+            "vendor/bundle/ruby/3.3.0/gems/rack-3.0.0/README.md",
+            "home/.cargo/registry/src/index.crates.io-6f17d22bba15001f/sqlx-0.8.6/README.md",
+        ] {
+            assert!(installed_package(p), "{p}");
+        }
+        for p in [
+            "playbooks/discovery.yml",
+            "docs/runbooks/node_modules.md",
+            "vendor/binance/client.py",
+            "bundle/vendor.js",
+            "data/bot1/logs/app.log",
+            "registry/.cargo/config.toml",
+        ] {
+            assert!(!installed_package(p), "{p}");
+        }
     }
 
     #[test]

@@ -295,6 +295,39 @@ fn example_files_drop_chosen_passwords_and_keep_random_values() {
     }
 }
 
+/// A package manager's install directory holds other people's packages: the passwords people
+/// chose in their sample playbooks, READMEs and role defaults are published examples, and a
+/// random value is kept. The same lines in the team's own playbook are all found.
+#[test]
+fn installed_packages_drop_chosen_passwords_and_keep_random_values() {
+    let pipe = pipeline();
+    let (text, want) = file(
+        &[
+            "- name: Discover devices",
+            "  discovery_intent:",
+            "    password{:} \"Lablab#1234\"",
+            "    enable_password{:} Cisco#123",
+            "    snmp_auth_passphrase{:} \"Harbor48!Blue\"",
+            "    api_token{:} \"{S}\"",
+        ],
+        9550,
+    );
+    for path in [
+        "collections/ansible_collections/cisco/dnac/playbooks/discovery.yml",
+        "web/node_modules/some-sdk/README.md",
+        ".venv/lib/python3.12/site-packages/vendor_sdk/examples.yml",
+    ] {
+        assert_eq!(generic_lines(&pipe, path, &text), want, "{path}");
+    }
+    for path in ["playbooks/discovery.yml", "vendor/dnac/discovery.yml"] {
+        assert_eq!(
+            generic_lines(&pipe, path, &text),
+            BTreeSet::from([3, 4, 5, 6]),
+            "{path}"
+        );
+    }
+}
+
 /// Test code and fixtures: values people chose are fixtures (a URL parser's `p@ssw0rd`, a
 /// `Test@123` in a `#[test]` function), found by the directory, the file's name or the test item
 /// around the literal; random values are kept, and the same lines outside tests are all found.
