@@ -100,25 +100,22 @@ pub struct Scratch {
     owner: usize,
     /// Recent matches' captures and validation (`memo`).
     memo: Memo,
-    /// Bytes searched since the caches were last weighed ([`Scratch::trim`]).
-    searched: usize,
-    /// Caches made since they were last weighed.
-    made: usize,
+    /// What the caches in `regex` hold together, each as weighed after its rule last ran
+    /// (`RegexState::weight`).
+    cache_bytes: usize,
     /// Buffers scanned: when a rule last ran (`RegexState::used`).
     clock: u64,
 }
 
-/// The lazy-DFA caches one thread keeps between buffers, together, at most: each woken rule's
-/// cache grows up to `rules::lazy::DFA_CACHE_LIMIT` with the text it meets, and a thread that
-/// met the whole corpus kept them all (tens of MiB per thread on real code, growing with the
-/// number of files). Past this, the largest are dropped and grow again when needed.
+/// The search caches one thread keeps, together, at most: each woken rule's cache grows up to
+/// `rules::lazy::DFA_CACHE_LIMIT` with the text it meets, and a thread that met the whole corpus
+/// kept them all (tens of MiB per thread on real code, growing with the number of files). Each
+/// rule's caches are weighed right after it runs (a few additions: the caches count their own
+/// bytes), so the total is known at every step; past this, the least recently used are dropped
+/// down to half of it, and grow again when needed. A thread then holds at most this plus the one
+/// cache a search is growing. Weighing only every few MiB searched, or every 64 caches made, let
+/// the caches reach twice this on real code between two weighings.
 pub const CACHE_BUDGET: usize = 8 << 20;
-/// How many bytes a thread searches between two weighings of its caches.
-const WEIGH_EVERY: usize = 4 << 20;
-/// How many caches a thread makes between two weighings. Each starts at tens of KiB (sized by
-/// its automaton): a history of small diffs, each waking other rules (a scanner's own test
-/// fixtures), made hundreds of caches in the 4 MiB between byte-counted weighings.
-const WEIGH_AFTER_MADE: usize = 64;
 
 thread_local! {
     /// This thread's scratch for callers without one of their own (`Scratch::with_local`).
@@ -127,13 +124,15 @@ thread_local! {
 
 impl Scratch {
     /// Drops the least recently used search caches while the thread's caches hold more than
-    /// `budget` bytes together, down to half of it, and a list of prefilter hits grown large. Matches do not
-    /// depend on a cache: only the time to grow it again.
+    /// `budget` bytes together, down to half of it, and a list of prefilter hits grown large.
+    /// Matches do not depend on a cache: only the time to grow it again.
     pub fn trim(&mut self, budget: usize) {
         if self.hits.capacity() > 1 << 16 {
             self.hits = Vec::new();
         }
-        trim_caches(&mut self.regex, budget);
+        if self.cache_bytes > budget {
+            self.cache_bytes = trim_caches(&mut self.regex, budget / 2);
+        }
     }
 
     /// Runs `f` with this thread's scratch, kept from call to call so that its regex caches stay
@@ -146,30 +145,39 @@ impl Scratch {
     }
 }
 
-/// The caches' part of [`Scratch::trim`], safe between two rules of one buffer's scan (it
-/// touches only the rules' search states, and a dropped one is made again when next needed).
-fn trim_caches(regex: &mut [Option<Box<RegexState>>], budget: usize) {
-    let weigh = |s: &RegexState| {
-        s.cache.memory_usage() + s.exact.as_ref().map_or(0, |(c, _)| c.memory_usage())
-    };
-    // (last use, size, rule)
+/// Weighs rule `ri`'s caches after it ran, into `total` (the thread's `Scratch::cache_bytes`), and
+/// trims them all when that is over [`CACHE_BUDGET`].
+fn weigh(regex: &mut [Option<Box<RegexState>>], total: &mut usize, ri: usize) {
+    if let Some(state) = regex[ri].as_deref_mut() {
+        let weight = state.weigh();
+        *total = *total + weight - state.weight;
+        state.weight = weight;
+    }
+    if *total > CACHE_BUDGET {
+        *total = trim_caches(regex, CACHE_BUDGET / 2);
+    }
+}
+
+/// Drops the least recently used caches until those left weigh at most `target` bytes, and
+/// returns what they weigh. Safe between two rules of one buffer's scan: it touches only the
+/// rules' search states, and a dropped one is made again when next needed.
+fn trim_caches(regex: &mut [Option<Box<RegexState>>], target: usize) -> usize {
+    // (last use, weight, rule)
     let mut sizes: Vec<(u64, usize, usize)> = (regex.iter().enumerate())
-        .filter_map(|(i, s)| s.as_deref().map(|s| (s.used, weigh(s), i)))
+        .filter_map(|(i, s)| s.as_deref().map(|s| (s.used, s.weight, i)))
         .collect();
     let mut total: usize = sizes.iter().map(|(_, n, _)| n).sum();
-    if total <= budget {
-        return;
-    }
     // The least recently used first: the caches of the rules every buffer wakes (the generic
     // ones, the largest) stay warm, and those of a rule one file woke go.
     sizes.sort_unstable();
     for (_, n, i) in sizes {
-        if total <= budget / 2 {
+        if total <= target {
             break;
         }
         regex[i] = None;
         total -= n;
     }
+    total
 }
 
 /// One rule regex's per-thread search state: for its searching regex, and for the pattern as
@@ -180,6 +188,8 @@ struct RegexState {
     exact: Option<(meta::Cache, Captures)>,
     /// The scratch's `clock` when the rule last ran.
     used: u64,
+    /// What its caches held when last weighed ([`weigh`]).
+    weight: usize,
 }
 
 impl RegexState {
@@ -190,7 +200,13 @@ impl RegexState {
             caps: fast.create_captures(),
             exact: None,
             used: 0,
+            weight: 0,
         }
+    }
+
+    /// What its caches hold now, in bytes.
+    fn weigh(&self) -> usize {
+        self.cache.memory_usage() + self.exact.as_ref().map_or(0, |(c, _)| c.memory_usage())
     }
 
     /// The cache and capture slots of the pattern as written.
@@ -344,17 +360,16 @@ impl Scanner {
         out: &mut Vec<Candidate>,
         around: Option<Around>,
     ) {
+        // A list of prefilter hits grown large on one buffer is not kept for the next.
+        if scratch.hits.capacity() > 1 << 16 {
+            scratch.hits = Vec::new();
+        }
         self.select_rules(buf, scratch, around);
         scratch.clock += 1;
-        scratch.searched += buf.len();
-        if scratch.searched >= WEIGH_EVERY {
-            scratch.searched = 0;
-            scratch.made = 0;
-            scratch.trim(CACHE_BUDGET);
-        }
         if scratch.owner != self.id {
             scratch.regex.clear();
             scratch.memo.clear();
+            scratch.cache_bytes = 0;
             scratch.owner = self.id;
         }
         for &ri in &scratch.order {
@@ -371,15 +386,6 @@ impl Scanner {
             }
             if scratch.regex.len() <= ri {
                 scratch.regex.resize_with(ri + 1, || None);
-            }
-            if scratch.regex[ri].is_none() {
-                // Weighed here, between two rules, and not only between buffers: one buffer can
-                // wake the whole pack (a file of every provider's examples).
-                if scratch.made >= WEIGH_AFTER_MADE {
-                    scratch.made = 0;
-                    trim_caches(&mut scratch.regex, CACHE_BUDGET);
-                }
-                scratch.made += 1;
             }
             let state = scratch.regex[ri].get_or_insert_with(|| Box::new(RegexState::new(rule)));
             state.used = scratch.clock;
@@ -399,6 +405,7 @@ impl Scanner {
                     scan_rule(&run, buf, w.clone(), state, memo, out);
                 }
             }
+            weigh(&mut scratch.regex, &mut scratch.cache_bytes, ri);
         }
         if let Some(known) = &self.known {
             let base = self.regex_rules;
@@ -894,8 +901,8 @@ regex = '''(?i)\b[a-z0-9_.-]*zork[a-z0-9_.-]*key[\x20\t]*[:=][\x20\t]*["']?(?P<s
     }
 
     /// One buffer that wakes many rules (a file of every provider's examples, a scanner's own
-    /// test fixtures in a history) does not hold every rule's cache at once: they are weighed
-    /// between two rules, not only between buffers, and the least recently used go first.
+    /// test fixtures in a history) does not hold every rule's cache at once: each is weighed
+    /// after its rule runs, and the least recently used go first.
     #[test]
     fn a_buffer_that_wakes_every_rule_keeps_the_caches_within_the_budget() {
         let n = 3000;
@@ -928,10 +935,7 @@ regex = '''(?i)\b[a-z0-9_.-]*zork[a-z0-9_.-]*key[\x20\t]*[:=][\x20\t]*["']?(?P<s
             "{n} caches of {largest} bytes"
         );
         assert!(held < n, "{held} caches held of {n}");
-        assert!(
-            bytes <= CACHE_BUDGET + WEIGH_AFTER_MADE * largest,
-            "{bytes} bytes held in {held} caches"
-        );
+        assert!(bytes <= CACHE_BUDGET, "{bytes} bytes held in {held} caches");
         // The next buffer finds the same with the caches kept and those made again.
         out.clear();
         scanner.scan("a.log", text.as_bytes(), &mut scratch, &mut out);

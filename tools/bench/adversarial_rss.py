@@ -46,7 +46,8 @@ HISTORY_GROWTH_MIB = 8
 DEADLINE_S = 120
 
 
-def run(binary: str, cwd: Path, args: list[str], feed=None) -> tuple[int | None, float, float]:
+def run(binary: str, cwd: Path, args: list[str], feed=None,
+        deadline: float = DEADLINE_S) -> tuple[int | None, float, float]:
     """Runs leakgate; returns (exit code or None on a hang, peak RSS MiB, seconds)."""
     rss_file = cwd / ".rss"
     err_file = cwd / ".stderr"
@@ -59,7 +60,7 @@ def run(binary: str, cwd: Path, args: list[str], feed=None) -> tuple[int | None,
     if writer:
         writer.start()
     try:
-        code = proc.wait(timeout=DEADLINE_S)
+        code = proc.wait(timeout=deadline)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
@@ -81,6 +82,8 @@ def main() -> int:
     ap.add_argument("--bin", default="target/release/leakgate")
     ap.add_argument("--dir", default="/tmp/leakgate-adv")
     ap.add_argument("--only", default="", help="run only the cases whose name holds this text")
+    ap.add_argument("--every-rule-mib", type=int, default=200,
+                    help="size of the file of every rule's examples (it is scanned at about 1 MiB/s)")
     a = ap.parse_args()
     binary = str(Path(a.bin).resolve())
     root = Path(a.dir)
@@ -90,14 +93,15 @@ def main() -> int:
     rows = []
     failed = False
 
-    def case(name: str, what: str, args: list[str], expect: set[int], setup, feed=None):
+    def case(name: str, what: str, args: list[str], expect: set[int], setup, feed=None,
+             deadline: float = DEADLINE_S):
         nonlocal failed
         if a.only not in name:
             return 0.0
         d = root / f"case{len(rows)}"
         d.mkdir()
         setup(d)
-        code, mib, secs = run(binary, d, args, (lambda: feed(d)) if feed else None)
+        code, mib, secs = run(binary, d, args, (lambda: feed(d)) if feed else None, deadline)
         ok = code is not None and code in expect and mib < LIMIT_MIB
         failed |= not ok
         shown = "hang" if code is None else str(code)
@@ -239,6 +243,26 @@ def main() -> int:
             subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"],
                            input="".join(chunks).encode(), check=True)
         return write
+
+    def every_rule(mib: int):
+        # Every example of every built-in rule (rules/*.toml), one after another, repeated to
+        # `mib` MiB: a buffer where the whole pack wakes, so every rule's regex is compiled and
+        # every one's cache is made, chunk after chunk.
+        def write(d: Path):
+            import tomllib
+            examples = []
+            for f in sorted((Path(__file__).resolve().parents[2] / "rules").glob("*.toml")):
+                for rule in tomllib.loads(f.read_text()).get("rules", []):
+                    examples.extend(rule.get("examples", []))
+            block = ("\n\n".join(examples) + "\n\n").encode()
+            with open(d / "examples.txt", "wb") as out:
+                for _ in range(max(1, (mib << 20) // len(block))):
+                    out.write(block)
+        return write
+
+    case(f"every rule's examples, {a.every_rule_mib} MiB", "the whole pack wakes: compiled regexes and caches bounded",
+         base + ["examples.txt"], {1}, every_rule(a.every_rule_mib),
+         deadline=max(DEADLINE_S, 3 * a.every_rule_mib))
 
     hist = ["scan", "--git", "repo", "--no-report", "--no-env", "--format", "json", "-v"]
     short = case("history of 2,000 commits", "scan --git: leakgate's own peak",
