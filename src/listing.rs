@@ -1,8 +1,9 @@
 //! Bounded findings: a report lists at most [`DEFAULT_MAX_LISTED`] findings per file
 //! (`scan --max-findings-per-file`), and the ones past that are kept as [`Tally`] records of 16
-//! bytes (rule, severity, state, fingerprint) instead of full findings of several hundred bytes
-//! with their snippets, so a log holding hundreds of thousands of secrets costs a few bytes per
-//! finding past the cap, not its text. The summary counts, the gate and the baseline still see
+//! bytes (rule, severity, state, fingerprint, count) instead of full findings of several hundred
+//! bytes with their snippets, so a log holding hundreds of thousands of secrets costs a few bytes
+//! per finding past the cap, not its text, and the same secret found again and again (a log line
+//! repeated all day) costs one record: before the records' list grows, equal ones are merged. The summary counts, the gate and the baseline still see
 //! every finding, listed or not; the report says, per file, how many findings it did not list
 //! ([`Unlisted`]).
 //!
@@ -20,15 +21,18 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 /// Findings listed per file unless the scan says otherwise.
 pub const DEFAULT_MAX_LISTED: usize = 1000;
 
-/// A finding that is counted but not listed.
+/// Findings that are counted but not listed: `count` of them with the same rule, state and
+/// fingerprint (so the same secret at the same path).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
-    /// Index into [`Unlisted::rules`].
-    pub rule: u32,
-    pub severity: Severity,
-    pub state: State,
     /// The finding's fingerprint (16 hex digits) as a number.
     pub fingerprint: u64,
+    /// Index into [`Unlisted::rules`].
+    pub rule: u32,
+    /// How many (a record full at 65,535 leaves the next ones to another).
+    pub count: u16,
+    pub severity: Severity,
+    pub state: State,
 }
 
 /// The findings of one file that the report does not list, with their counts by state.
@@ -55,12 +59,31 @@ pub struct Unlisted {
 impl Unlisted {
     /// Recounts `not_listed` and the counts by state from the records.
     pub fn recount(&mut self) {
-        let count = |s: State| self.tallies.iter().filter(|t| t.state == s).count();
+        let count = |s: State| -> usize {
+            (self.tallies.iter())
+                .filter(|t| t.state == s)
+                .map(|t| t.count as usize)
+                .sum()
+        };
         self.new = count(State::New);
         self.baselined = count(State::Baselined);
         self.suppressed = count(State::Suppressed);
         self.dropped = count(State::Dropped);
-        self.not_listed = self.tallies.len() - self.dropped;
+        let all: usize = self.tallies.iter().map(|t| t.count as usize).sum();
+        self.not_listed = all - self.dropped;
+    }
+
+    /// Merges equal records (same rule, state and fingerprint) into one with their count.
+    fn merge(&mut self) {
+        let key = |t: &Tally| (t.fingerprint, t.rule, t.state);
+        self.tallies.sort_unstable_by_key(key);
+        self.tallies.dedup_by(|later, kept| {
+            let same = key(later) == key(kept) && kept.count.checked_add(later.count).is_some();
+            if same {
+                kept.count += later.count;
+            }
+            same
+        });
     }
 
     /// The rule id of a record.
@@ -84,11 +107,20 @@ impl Unlisted {
                 self.rules.len() - 1
             }
         } as u32;
+        // Before the list grows, equal records are merged; it grows (doubles) only when more
+        // than half of it is left, so merging costs a sort per doubling at most.
+        if self.tallies.len() == self.tallies.capacity() && self.tallies.len() >= 64 {
+            self.merge();
+            if self.tallies.len() > self.tallies.capacity() / 2 {
+                self.tallies.reserve(self.tallies.capacity());
+            }
+        }
         self.tallies.push(Tally {
+            fingerprint: u64::from_str_radix(&f.fingerprint, 16).unwrap_or(0),
             rule,
+            count: 1,
             severity: f.severity,
             state: f.state,
-            fingerprint: u64::from_str_radix(&f.fingerprint, 16).unwrap_or(0),
         });
     }
 }
@@ -288,6 +320,37 @@ mod tests {
         assert_eq!((u.listed, u.not_listed, u.new), (3, 2, 2));
         assert_eq!(u.rules, ["r", "q"]);
         assert_eq!(u.tallies[0].fingerprint, 9);
+    }
+
+    /// The same secrets found again and again (a log line repeated all day) are kept as one record
+    /// each with its count, not one per finding; the counts are those of every finding.
+    #[test]
+    fn repeated_findings_past_the_limit_are_merged_into_counted_records() {
+        let mut lister = Lister::new(Some(10));
+        for round in 0..500 {
+            // Three secrets (fingerprints 1, 2, 3) per round, one of them suppressed.
+            let mut batch = vec![
+                finding(1, "r", State::New),
+                finding(2, "r", State::New),
+                finding(3, "s", State::Suppressed),
+            ];
+            for (i, f) in batch.iter_mut().enumerate() {
+                f.line = 3 * round + i + 1;
+            }
+            lister.take("a.log", &mut batch);
+        }
+        let u = lister.finish().unwrap();
+        assert_eq!(u.listed, 10);
+        assert_eq!(u.not_listed, 1500 - 10);
+        assert_eq!(u.suppressed, 500 - 3);
+        assert_eq!(u.new, 1500 - 10 - (500 - 3));
+        assert!(u.tallies.len() <= 64 + 3, "{} records", u.tallies.len());
+        // Distinct findings keep one record each.
+        let mut lister = Lister::new(Some(1));
+        let mut all: Vec<Finding> = (1..=300).map(|l| finding(l, "r", State::New)).collect();
+        lister.take("a.log", &mut all);
+        let u = lister.finish().unwrap();
+        assert_eq!((u.not_listed, u.tallies.len()), (299, 299));
     }
 
     #[test]

@@ -273,15 +273,16 @@ fn count_unlisted(unlisted: &[Unlisted], fail_on: Severity, summary: &mut Summar
     let mut failing = false;
     for u in unlisted {
         for t in &u.tallies {
+            let n = usize::from(t.count);
             match t.state {
                 State::New => {
-                    summary.new += 1;
-                    *summary.by_rule.entry(u.rule_id(t).to_string()).or_default() += 1;
-                    *summary.by_severity.entry(t.severity).or_default() += 1;
+                    summary.new += n;
+                    *summary.by_rule.entry(u.rule_id(t).to_string()).or_default() += n;
+                    *summary.by_severity.entry(t.severity).or_default() += n;
                     failing |= t.severity >= fail_on;
                 }
-                State::Baselined => summary.baselined += 1,
-                State::Suppressed => summary.suppressed += 1,
+                State::Baselined => summary.baselined += n,
+                State::Suppressed => summary.suppressed += n,
                 State::Dropped => {}
             }
         }
