@@ -3,9 +3,9 @@
 //! bytes (rule, severity, state, fingerprint, count) instead of full findings of several hundred
 //! bytes with their snippets, so a log holding hundreds of thousands of secrets costs a few bytes
 //! per finding past the cap, not its text, and the same secret found again and again (a log line
-//! repeated all day) costs one record: before the records' list grows, equal ones are merged. The summary counts, the gate and the baseline still see
-//! every finding, listed or not; the report says, per file, how many findings it did not list
-//! ([`Unlisted`]).
+//! repeated all day) costs one record: before the records' list grows, equal ones are merged.
+//! The summary counts, the gate and the baseline still see every finding, listed or not; the
+//! report says, per file, how many findings it did not list ([`Unlisted`]).
 //!
 //! A file's findings are listed in report order (line, column, rule): the first ones are listed,
 //! whether they arrive at once (a file read whole) or chunk after chunk (a streamed file, whose
@@ -59,18 +59,19 @@ pub struct Unlisted {
 impl Unlisted {
     /// Recounts `not_listed` and the counts by state from the records.
     pub fn recount(&mut self) {
-        let count = |s: State| -> usize {
-            (self.tallies.iter())
-                .filter(|t| t.state == s)
-                .map(|t| t.count as usize)
-                .sum()
-        };
-        self.new = count(State::New);
-        self.baselined = count(State::Baselined);
-        self.suppressed = count(State::Suppressed);
-        self.dropped = count(State::Dropped);
-        let all: usize = self.tallies.iter().map(|t| t.count as usize).sum();
-        self.not_listed = all - self.dropped;
+        let [mut new, mut baselined, mut suppressed, mut dropped] = [0usize; 4];
+        for t in &self.tallies {
+            let n = usize::from(t.count);
+            match t.state {
+                State::New => new += n,
+                State::Baselined => baselined += n,
+                State::Suppressed => suppressed += n,
+                State::Dropped => dropped += n,
+            }
+        }
+        (self.new, self.baselined, self.suppressed, self.dropped) =
+            (new, baselined, suppressed, dropped);
+        self.not_listed = new + baselined + suppressed;
     }
 
     /// Merges equal records (same rule, state and fingerprint) into one with their count.

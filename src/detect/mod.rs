@@ -124,12 +124,10 @@ thread_local! {
 
 impl Scratch {
     /// Drops the least recently used search caches while the thread's caches hold more than
-    /// `budget` bytes together, down to half of it, and a list of prefilter hits grown large.
+    /// `budget` bytes together, down to half of it, as a scan does past [`CACHE_BUDGET`] (`weigh`).
     /// Matches do not depend on a cache: only the time to grow it again.
-    pub fn trim(&mut self, budget: usize) {
-        if self.hits.capacity() > 1 << 16 {
-            self.hits = Vec::new();
-        }
+    #[cfg(test)]
+    fn trim(&mut self, budget: usize) {
         if self.cache_bytes > budget {
             self.cache_bytes = trim_caches(&mut self.regex, budget / 2);
         }

@@ -84,21 +84,7 @@ pub fn judge(
                 .or_else(|| values::format_string(secret))
                 .or_else(|| values::password_hash(secret))
                 // The path first: it is cheaper than reading the value for words.
-                .or_else(|| {
-                    paths::example_file(path)
-                        .then(|| chosen_value(secret, EXAMPLE_FILE))
-                        .flatten()
-                })
-                .or_else(|| {
-                    paths::test_file(path)
-                        .then(|| chosen_value(secret, TEST_FILE))
-                        .flatten()
-                })
-                .or_else(|| {
-                    paths::installed_package(path)
-                        .then(|| chosen_value(secret, PACKAGE))
-                        .flatten()
-                })
+                .or_else(|| chosen_by_path(path).and_then(|why| chosen_value(secret, why)))
                 .or_else(|| file_digest(&buf[start.saturating_sub(200)..c.secret.start], secret))
                 .or_else(|| own_name(&buf[start..c.secret.start], secret))
                 .or_else(|| prose(secret, &buf[c.secret.end..]))
@@ -262,6 +248,21 @@ const EXAMPLE_FILE: &str = "an example value people chose, in a file named as ex
 const TEST_FILE: &str = "a fixture value people chose, in a test file";
 const TEST_CODE: &str = "a fixture value people chose, in test code";
 const PACKAGE: &str = "an example value people chose, in an installed third-party package";
+
+/// What a value people chose is in a file of this path, if the path says (`paths`): an example
+/// in a file named as examples, a fixture in test code, its authors' example in an installed
+/// package.
+fn chosen_by_path(path: &str) -> Option<&'static str> {
+    if paths::example_file(path) {
+        Some(EXAMPLE_FILE)
+    } else if paths::test_file(path) {
+        Some(TEST_FILE)
+    } else if paths::installed_package(path) {
+        Some(PACKAGE)
+    } else {
+        None
+    }
+}
 
 /// For generic values in the code's own documentation (doc comments, docstrings, `EXAMPLES`
 /// strings), example files and test code: a value people chose is an example of how to call the

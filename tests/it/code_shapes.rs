@@ -264,35 +264,48 @@ fn examples_in_the_codes_own_documentation_are_dropped_and_random_values_kept() 
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// `text` scanned as each of `dropped_in` finds only `want` (its random values), and as each of
+/// `found_in` finds every line of `all`.
+fn chosen_dropped_in(
+    pipe: &Pipeline,
+    (text, want): (String, BTreeSet<usize>),
+    dropped_in: &[&str],
+    found_in: &[&str],
+    all: &[usize],
+) {
+    for path in dropped_in {
+        assert_eq!(generic_lines(pipe, path, &text), want, "{path}");
+    }
+    for path in found_in {
+        let all: BTreeSet<usize> = all.iter().copied().collect();
+        assert_eq!(generic_lines(pipe, path, &text), all, "{path}");
+    }
+}
+
 /// A file named as examples or a sample shows what to write: a password people chose there is
 /// an example, a random value is kept. The same lines in a real config are all found.
 #[test]
 fn example_files_drop_chosen_passwords_and_keep_random_values() {
-    let pipe = pipeline();
-    let (text, want) = file(
+    chosen_dropped_in(
+        &pipeline(),
+        file(
+            &[
+                "\"Password\"{:} \"SomeKindOfPassword123!@#\",",
+                "\"LocalConsolePassword\"{:} \"PassWordMustBeAtLeast6Chars.\",",
+                "\"TemporaryPassword\"{:} \"This-is-my-test-99!\",",
+                "\"ClientSecret\"{:} \"{S}\",",
+            ],
+            9500,
+        ),
         &[
-            "\"Password\"{:} \"SomeKindOfPassword123!@#\",",
-            "\"LocalConsolePassword\"{:} \"PassWordMustBeAtLeast6Chars.\",",
-            "\"TemporaryPassword\"{:} \"This-is-my-test-99!\",",
-            "\"ClientSecret\"{:} \"{S}\",",
+            "apis/iam-2010-05-08.examples.json",
+            "data/iam/examples-1.json",
+            ".env.example",
+            "config.sample.yml",
         ],
-        9500,
+        &["apis/iam.json", ".env", "examples/config.yml"],
+        &[1, 2, 3, 4],
     );
-    for path in [
-        "apis/iam-2010-05-08.examples.json",
-        "data/iam/examples-1.json",
-        ".env.example",
-        "config.sample.yml",
-    ] {
-        assert_eq!(generic_lines(&pipe, path, &text), want, "{path}");
-    }
-    for path in ["apis/iam.json", ".env", "examples/config.yml"] {
-        assert_eq!(
-            generic_lines(&pipe, path, &text),
-            BTreeSet::from([1, 2, 3, 4]),
-            "{path}"
-        );
-    }
 }
 
 /// A package manager's install directory holds other people's packages: the passwords people
@@ -300,32 +313,27 @@ fn example_files_drop_chosen_passwords_and_keep_random_values() {
 /// random value is kept. The same lines in the team's own playbook are all found.
 #[test]
 fn installed_packages_drop_chosen_passwords_and_keep_random_values() {
-    let pipe = pipeline();
-    let (text, want) = file(
+    chosen_dropped_in(
+        &pipeline(),
+        file(
+            &[
+                "- name: Discover devices",
+                "  discovery_intent:",
+                "    password{:} \"Lablab#1234\"",
+                "    enable_password{:} Cisco#123",
+                "    snmp_auth_passphrase{:} \"Harbor48!Blue\"",
+                "    api_token{:} \"{S}\"",
+            ],
+            9550,
+        ),
         &[
-            "- name: Discover devices",
-            "  discovery_intent:",
-            "    password{:} \"Lablab#1234\"",
-            "    enable_password{:} Cisco#123",
-            "    snmp_auth_passphrase{:} \"Harbor48!Blue\"",
-            "    api_token{:} \"{S}\"",
+            "collections/ansible_collections/cisco/dnac/playbooks/discovery.yml",
+            "web/node_modules/some-sdk/README.md",
+            ".venv/lib/python3.12/site-packages/vendor_sdk/data/playbook.yml",
         ],
-        9550,
+        &["playbooks/discovery.yml", "vendor/dnac/discovery.yml"],
+        &[3, 4, 5, 6],
     );
-    for path in [
-        "collections/ansible_collections/cisco/dnac/playbooks/discovery.yml",
-        "web/node_modules/some-sdk/README.md",
-        ".venv/lib/python3.12/site-packages/vendor_sdk/examples.yml",
-    ] {
-        assert_eq!(generic_lines(&pipe, path, &text), want, "{path}");
-    }
-    for path in ["playbooks/discovery.yml", "vendor/dnac/discovery.yml"] {
-        assert_eq!(
-            generic_lines(&pipe, path, &text),
-            BTreeSet::from([3, 4, 5, 6]),
-            "{path}"
-        );
-    }
 }
 
 /// Test code and fixtures: values people chose are fixtures (a URL parser's `p@ssw0rd`, a
