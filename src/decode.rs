@@ -723,6 +723,9 @@ fn run_end(buf: &[u8], mut from: usize) -> usize {
 /// Base64 blobs: runs of at least [`MIN_BASE64`] standard-alphabet characters, continued over a
 /// line break when a line is all base64 (wrapped output such as `base64` or MIME). Only blobs that
 /// decode to text become part of the layer; each maps back to the whole blob.
+/// The most spaces or tabs a wrapped base64 blob's lines are indented by.
+const MAX_INDENT: usize = 16;
+
 fn base64_blobs(buf: &[u8]) -> Option<Builder> {
     use base64::Engine;
     let n = buf.len();
@@ -738,7 +741,15 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
             break;
         };
         i = start;
-        let mut line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |p| p + 1);
+        // Where the line starts matters only within a wrapped blob's indent: a search back to
+        // the line's start would cost a minified line's whole length at every run in it.
+        let from = start.saturating_sub(MAX_INDENT + 1);
+        let mut line_start = match memchr::memrchr(b'\n', &buf[from..start]) {
+            Some(p) => from + p + 1,
+            None if from == 0 => 0,
+            // Further back: an indent of more than MAX_INDENT, which no wrapped blob has.
+            None => from - 1,
+        };
         segments.clear();
         loop {
             let seg_start = i;
@@ -752,7 +763,7 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
             // the next line.
             let indent = seg_start - line_start;
             let wrapped = seg_len >= 60
-                && indent <= 16
+                && indent <= MAX_INDENT
                 && buf[line_start..seg_start]
                     .iter()
                     .all(|c| *c == b' ' || *c == b'\t');
@@ -766,7 +777,7 @@ fn base64_blobs(buf: &[u8]) -> Option<Builder> {
             }
             let pad = buf[next..]
                 .iter()
-                .take(17)
+                .take(MAX_INDENT + 1)
                 .take_while(|c| **c == b' ' || **c == b'\t')
                 .count();
             if !buf.get(next + pad).is_some_and(|&c| is_b64(c)) {
@@ -902,6 +913,31 @@ mod tests {
                 .any(|w| w == b"\"a/b/c\"")
         );
         assert!(layer(&ls, "percent").text.ends_with(b"q=/x=y\n"));
+    }
+
+    #[test]
+    fn a_wrapped_blob_is_joined_up_to_the_largest_indent_and_not_past_it() {
+        let inner = "the note that was wrapped over several indented lines of output, joined";
+        let enc = STANDARD.encode(inner);
+        let (first, rest) = enc.split_at(64);
+        // Behind a long line (minified code before it): the indent is what counts, not how far
+        // back the line starts.
+        for lead in ["", "x = 1;\n", &format!("{}\n", "var a=b;".repeat(5000))] {
+            for indent in [0, 1, MAX_INDENT, MAX_INDENT + 1] {
+                let pad = " ".repeat(indent);
+                let buf = format!("{lead}{pad}{first}\n{pad}{rest}\nend\n");
+                let ls = layers(buf.as_bytes());
+                let joined = ls.iter().any(|l| {
+                    l.name == "base64" && memchr::memmem::find(&l.text, inner.as_bytes()).is_some()
+                });
+                assert_eq!(
+                    joined,
+                    indent <= MAX_INDENT,
+                    "indent {indent}, lead {}",
+                    lead.len()
+                );
+            }
+        }
     }
 
     #[test]
