@@ -156,6 +156,25 @@ impl Layer {
     pub fn original(&self, r: Range<usize>) -> Range<usize> {
         self.map.original(r, self.text.len())
     }
+
+    /// Whether a match at `r` holds a byte this layer decoded, or touches one (the byte before
+    /// or after it, as `\b` and `^` look there): only such a match is the layer's own. Any other
+    /// is a copy of original bytes in their original surroundings, which the scan of the
+    /// original finds itself; and a long line's layer keeps only the surroundings of what
+    /// decoded (`Builder::gap`), so what else it matches near a cut is not in the original.
+    pub fn adds(&self, r: Range<usize>) -> bool {
+        let len = self.text.len();
+        let (from, to) = (r.start.saturating_sub(1), (r.end + 1).min(len));
+        self.map
+            .from(from, len)
+            .take_while(|p| p.dec.start <= to)
+            .filter(|p| !p.exact() && !p.orig.is_empty())
+            .any(|p| match p.dec.is_empty() {
+                // A removed escape, between two bytes.
+                true => from <= p.dec.start,
+                false => from < p.dec.end && p.dec.start < to,
+            })
+    }
 }
 
 impl Map {
@@ -359,8 +378,9 @@ impl Builder {
     /// Decodes `buf` by trying `at` at every `trigger` byte: `at` returns the bytes it consumed
     /// and what they decode to, or `None` to copy the byte as is; other bytes are copied. Only
     /// lines where something decoded are kept (with their newline), so a layer is small when
-    /// encodings are rare, and lines without a trigger byte are not looked at. `None` overall
-    /// when nothing decoded.
+    /// encodings are rare, and lines without a trigger byte are not looked at. Of a long line,
+    /// only [`CONTEXT`] bytes on each side of what decoded are kept ([`gap`](Self::gap)). `None`
+    /// overall when nothing decoded.
     fn run(
         buf: &[u8],
         trigger: u8,
@@ -374,42 +394,75 @@ impl Builder {
             let mut j = memchr::memrchr(b'\n', &buf[i..t]).map_or(i, |n| i + n + 1);
             let line_end = memchr::memchr(b'\n', &buf[t..]).map_or(buf.len(), |n| t + n + 1);
             let (text_len, mark) = (b.text.len(), b.map.mark());
+            // The bytes since the last escape decoded (or the line start), not copied yet.
+            let mut pending = j;
             let mut changed = false;
             while j < line_end {
-                let k = memchr::memchr(trigger, &buf[j..line_end]).map_or(line_end, |n| j + n);
-                b.copy(buf, j..k);
-                j = k;
-                if k == line_end {
+                let Some(k) = memchr::memchr(trigger, &buf[j..line_end]).map(|n| j + n) else {
                     break;
-                }
+                };
                 match at(buf, k) {
                     Some((used, with)) => {
                         let used = used.min(buf.len() - k).max(1);
+                        b.gap(buf, pending..k, changed, true);
                         b.replace(k..k + used, with.bytes());
                         changed = true;
                         j = k + used;
+                        pending = j;
                     }
-                    None => {
-                        b.copy(buf, k..k + 1);
-                        j = k + 1;
-                    }
+                    None => j = k + 1,
                 }
             }
-            b.flush(j);
             if !changed {
                 b.text.truncate(text_len);
                 b.map.truncate(mark);
-            } else if !b.text.ends_with(b"\n") {
-                b.replace(j..j, b"\n");
+            } else {
+                let end = b.gap(buf, pending..line_end.max(pending), true, false);
+                b.flush(end);
+                if !b.text.ends_with(b"\n") {
+                    b.replace(end..end, b"\n");
+                }
             }
-            i = j;
+            i = line_end.max(j);
             if i >= buf.len() {
                 break;
             }
         }
         (!b.text.is_empty()).then_some(b)
     }
+
+    /// Copies the unchanged bytes `span` of a line, between what decoded before it (`after`)
+    /// and what decodes after it (`before`), or the line's start or end. A match that a layer
+    /// adds holds or touches a decoded byte (`Layer::adds`), so it lies within its rule's
+    /// longest match of one: where `span` reaches further than [`CONTEXT`] from both ends, only
+    /// its ends are kept, the cut marked by a newline that comes from no original byte (a
+    /// minified bundle or a source map is one line of megabytes with a few escapes). Returns
+    /// where the copy ends in the original.
+    fn gap(&mut self, buf: &[u8], span: Range<usize>, after: bool, before: bool) -> usize {
+        let keep = CONTEXT * (usize::from(after) + usize::from(before));
+        if span.len() <= keep + 1 {
+            self.copy(buf, span.clone());
+            return span.end;
+        }
+        if after {
+            let end = span.start + CONTEXT;
+            self.copy(buf, span.start..end);
+            if !before {
+                return end;
+            }
+            self.replace(end..end, b"\n");
+        }
+        if before {
+            self.copy(buf, span.end - CONTEXT..span.end);
+        }
+        span.end
+    }
 }
+
+/// The bytes of a long line kept on each side of what a layer decoded there ([`Builder::gap`]):
+/// the longest match of nearly every rule, with each unbounded run taken to be at most a
+/// kilobyte (`rules::lazy::RUN_CAP`), as the scan's windows on long lines take it.
+pub const CONTEXT: usize = 64 << 10;
 
 fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
@@ -913,6 +966,47 @@ mod tests {
                 .any(|w| w == b"\"a/b/c\"")
         );
         assert!(layer(&ls, "percent").text.ends_with(b"q=/x=y\n"));
+    }
+
+    #[test]
+    fn a_long_line_s_layer_keeps_the_surroundings_of_what_decoded() {
+        let filler = "return a.map(function(x){return x*2});".repeat(CONTEXT / 16);
+        assert!(filler.len() > 2 * CONTEXT);
+        let buf = format!("head\n{filler}x%3Dy{filler}p%2Fq{filler}\ntail\n");
+        let l = layer(&layers(buf.as_bytes()), "percent").clone();
+        // Each change with CONTEXT bytes on either side, a cut between them.
+        assert!(l.text.len() <= 4 * CONTEXT + 16, "{}", l.text.len());
+        assert_eq!(l.text.iter().filter(|&&c| c == b'\n').count(), 2);
+        for (dec, enc) in [("x=y", "x%3Dy"), ("p/q", "p%2Fq")] {
+            let at = memchr::memmem::find(&l.text, dec.as_bytes()).unwrap();
+            let orig = l.original(at..at + 3);
+            assert_eq!(&buf.as_bytes()[orig], enc.as_bytes());
+            // The layer's own: the decoded byte, and a match ending just before it.
+            assert!(l.adds(at..at + 3));
+            assert!(l.adds(at - 5..at + 1));
+            assert!(!l.adds(at - 5..at));
+            assert!(!l.adds(at - 20..at - 5));
+        }
+        // The bytes around the cut and at the layer's ends are copies, not the layer's own.
+        let cut = memchr::memchr(b'\n', &l.text).unwrap();
+        assert!(!l.adds(cut + 1..cut + 9));
+        assert!(!l.adds(cut - 9..cut));
+        assert!(!l.adds(0..8));
+        let end = l.text.len() - 1;
+        assert!(!l.adds(end - 8..end));
+        // A short line is kept whole, as before.
+        let short = layer(&layers(b"a b c x%3Dy d%2Fe f\n"), "percent").clone();
+        assert_eq!(short.text, b"a b c x=y d/e f\n");
+    }
+
+    #[test]
+    fn an_escape_removed_touches_the_match_it_splits() {
+        let buf = b"token=ghp_abc\x1b[0mdef end\n";
+        let l = layer(&layers(buf), "ansi").clone();
+        assert_eq!(l.text, b"token=ghp_abcdef end\n");
+        assert!(l.adds(6..16));
+        assert!(l.adds(13..16), "starts where the escape was");
+        assert!(!l.adds(0..5));
     }
 
     #[test]

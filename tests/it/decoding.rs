@@ -100,3 +100,57 @@ fn encoded_references_and_placeholders_stay_quiet() {
     let (code, v) = scan_json(dir.path(), &["--include-logs", "."]);
     assert_eq!(code, 0, "{:?}", findings_of(&v));
 }
+
+/// A minified bundle is one line of megabytes with a few escapes: its layers keep only the
+/// surroundings of what decoded, and still find each encoded secret at its own column, however
+/// far apart they lie; what the layer cuts out adds nothing.
+#[test]
+fn encoded_secrets_far_apart_on_one_long_line_are_each_found_at_their_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let s: Vec<String> = (0..3).map(|i| synthetic(740 + i, 28)).collect();
+    let filler = "function f(a){return a.map(function(x){return x*2})};".repeat(4_000);
+    let parts = [
+        format!(
+            "var u=\"https%3A%2F%2Fapi.acme.io%3Fclient_secret%3D{}\";",
+            s[0]
+        ),
+        format!("var h=\"<b>client_secret=&quot;{}&quot;</b>\";", s[1]),
+        format!("var q=\"next%3D%2Fcb%26client_secret%3D{}\";", s[2]),
+    ];
+    let mut line = String::new();
+    let mut columns = Vec::new();
+    for p in &parts {
+        line.push_str(&filler);
+        columns.push(line.len() + 1);
+        line.push_str(p);
+    }
+    line.push_str(&filler);
+    assert!(line.len() > 600_000);
+    write_files(dir.path(), &[("dist/app.min.js", line + "\n")]);
+    let (code, v) = scan_json(dir.path(), &["."]);
+    assert_eq!(code, 1, "{v}");
+    let found: Vec<(u64, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["decoded_from"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    for ((line, column, layer), (part, at)) in found.iter().zip(parts.iter().zip(&columns)) {
+        assert_eq!(*line, 1);
+        assert!(!layer.is_empty(), "found in a layer: {found:?}");
+        // Reported within the encoded part, where its secret starts.
+        let start = *at as u64;
+        assert!(
+            (start..start + part.len() as u64).contains(column),
+            "{column} not within {start}..+{}: {found:?}",
+            part.len()
+        );
+    }
+}
