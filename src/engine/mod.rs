@@ -117,13 +117,11 @@ impl Worker {
     }
 
     /// Gives back what one unusual input made this thread's buffers grow to, so that a thread
-    /// holds no more between files than an ordinary file needs: the stream buffer (only large
-    /// inputs use it, and one costs far more to scan than to allocate), and candidate lists
-    /// grown past [`KEEP_CANDIDATES`] (a minified bundle makes tens of thousands).
+    /// holds no more between files than an ordinary file needs: candidate lists grown past
+    /// [`KEEP_CANDIDATES`] (a minified bundle makes tens of thousands). The stream buffer is
+    /// kept: it is never more than a chunk and its context, the most a thread holds for a
+    /// large file anyway, and a fresh one costs its pages again at every large file.
     fn release(&mut self) {
-        if self.stream.buf.capacity() > 0 {
-            self.stream.buf = Vec::new();
-        }
         for c in [&mut self.candidates, &mut self.stream.candidates] {
             if c.capacity() > KEEP_CANDIDATES {
                 *c = Vec::new();
@@ -483,6 +481,8 @@ fn read_whole(
     // One byte more than the size: a read that fills it means the file grew.
     let want = len.min(cap) as usize + 1;
     buf.clear();
+    // Exactly: a buffer grown by doubling could hold twice the largest file up to the limit.
+    buf.reserve_exact(want);
     buf.resize(want, 0);
     let mut got = 0;
     while got < want {
