@@ -10,17 +10,20 @@
 //! DFA, a megabyte of transitions) spends most of a scan of ordinary text on cache misses.
 //! Instead, at each position this search folds the ASCII case of the next four bytes and hashes
 //! them into a bitmap of the literals' first four bytes (a 3-byte literal enters once for every
-//! byte that can follow it) that fits in the L1 cache. It does so 64 positions at a time without
-//! branching (8 at a time with AVX2 gathers where the CPU has them), then compares only the positions whose gram starts a literal, or collides with
-//! one (about 2% of positions on random text), with the literals of their hash bucket. 2-byte
+//! byte that can follow it) that fits in the L2 cache. It does so 64 positions at a time without
+//! branching (8 at a time with AVX2 gathers where the CPU has them), then compares only the
+//! positions whose gram starts a literal, or collides with one, with the literals of their hash
+//! bucket. The pack's 38 three-byte literals are most of the bitmap's entries (256 each): at 32 KiB
+//! it had 4% of its bits set and a scan of real code compared 90 million positions for 18 million
+//! hits; at 128 KiB, 49 million, for 2–4% less CPU time (docs/benchmarks.md, part 5). 2-byte
 //! literals are found with `memchr`'s substring search, once per case variant.
 
 use memchr::memmem;
 
 use crate::classify::grams::{COMMON_GRAMS, unescape};
 
-/// Bits of the gram hash: a 32 KiB bitmap.
-const HASH_BITS: u32 = 18;
+/// Bits of the gram hash: a 128 KiB bitmap.
+const HASH_BITS: u32 = 20;
 const WORDS: usize = (1 << HASH_BITS) / 64;
 /// Lowercases a gram's ASCII letters (and moves a few other bytes by the same bit, which only
 /// costs a comparison: the verification is exact).
