@@ -148,7 +148,7 @@ pub type BlobResult = Result<Blob, WalkError>;
 /// this one, so memory stays within about three batches whatever the size of the change.
 const BATCH_BYTES: usize = 16 << 20;
 /// Most blobs in one batch.
-const BATCH_LEN: usize = 512;
+const BATCH_LEN: usize = 32;
 
 /// Streams the blobs of `entries` from one `git cat-file --batch` process, in batches. A blob
 /// over `max_size` is drained and becomes an error entry (the gate cannot vouch for it); so does
@@ -267,6 +267,9 @@ fn staged_entries(top: &Path) -> Result<Vec<Entry>, String> {
             "diff",
             "--cached",
             "--raw",
+            // Whole object ids: `git cat-file` resolves an abbreviated one as a ref name first
+            // (six lookups under .git/refs and packed-refs) and then among the objects.
+            "--no-abbrev",
             "-z",
             "--diff-filter=ACMR",
             "--no-ext-diff",
@@ -414,6 +417,36 @@ mod tests {
             .map(|e| e.path)
             .collect();
         assert_eq!(paths, ["docs/new file.md", "moved/new.md", "run.sh"]);
+    }
+
+    #[test]
+    fn the_listing_gives_whole_object_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path();
+        let run = |args: &[&str]| {
+            let out = Command::new("git")
+                .arg("-C")
+                .arg(top)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}");
+        };
+        run(&["init", "-q"]);
+        std::fs::write(top.join("a.md"), "one\n").unwrap();
+        std::fs::write(top.join("b.md"), "two\n").unwrap();
+        run(&["add", "-A"]);
+        let entries = staged_entries(top).unwrap();
+        assert_eq!(entries.len(), 2);
+        for e in &entries {
+            // 40 hex digits (64 in a SHA-256 repository): git cat-file then takes each as an
+            // object id at once, not as a name to look up among refs and objects.
+            assert!(
+                matches!(e.oid.len(), 40 | 64) && e.oid.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{}",
+                e.oid
+            );
+        }
     }
 
     #[test]
