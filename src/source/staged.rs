@@ -8,10 +8,13 @@
 //! Scope restriction, `exclude` globs and the report's output directory apply as in the tree walk.
 //!
 //! How: a fixed number of git processes whatever the size of the change (`rev-parse`, one
-//! listing, and one `git cat-file --batch --buffer` that streams every blob), no walk of the
-//! tree. Blobs reach the scan engine in batches through a channel of one: the engine scans a batch
-//! in parallel while the next one is read, so reading and scanning overlap and memory stays
-//! bounded. This module reads bytes only; it never formats them.
+//! listing, and at most one `git cat-file --batch --buffer` that streams the blobs), no walk of
+//! the tree. A file the work tree holds unchanged since `git add` (its bytes hash to the index
+//! entry's object id) is read from there instead: a read and a hash cost less than git's opening
+//! and inflating the object, which was most of a hook's time. Blobs reach the scan engine in
+//! batches through a channel of one: the engine scans a batch in parallel while the next one is
+//! read, so reading and scanning overlap and memory stays bounded. This module reads bytes only;
+//! it never formats them.
 
 use super::walk::WalkError;
 use crate::config::Scope;
@@ -150,9 +153,12 @@ const BATCH_BYTES: usize = 16 << 20;
 /// Most blobs in one batch.
 const BATCH_LEN: usize = 32;
 
-/// Streams the blobs of `entries` from one `git cat-file --batch` process, in batches. A blob
-/// over `max_size` is drained and becomes an error entry (the gate cannot vouch for it); so does
-/// a blob git cannot produce.
+/// Streams the blobs of `entries`, in batches. A staged file that is unchanged in the work tree
+/// is read from there: its bytes are the blob when their git object id is the index entry's
+/// (`work_tree_blob`), which costs a file read and a hash, where `git cat-file` opens and
+/// inflates the object (most of a pre-commit hook's time). The others come from one
+/// `git cat-file --batch` process. A blob over `max_size` is drained and becomes an error entry
+/// (the gate cannot vouch for it); so does a blob git cannot produce.
 pub fn read_blobs(
     repo: &Repo,
     entries: Vec<Entry>,
@@ -162,15 +168,121 @@ pub fn read_blobs(
     if entries.is_empty() {
         return Ok(rx);
     }
-    let mut child = Command::new("git")
+    let top = repo.top.clone();
+    std::thread::spawn(move || {
+        let mut out = Batches::new(tx);
+        let mut rest = Vec::new();
+        for entry in entries {
+            match work_tree_blob(&top, &entry, max_size) {
+                Some(bytes) => {
+                    if !out.push(Ok(Blob {
+                        path: entry.path,
+                        bytes,
+                    })) {
+                        return; // the scan stopped listening
+                    }
+                }
+                None => rest.push(entry),
+            }
+        }
+        if !rest.is_empty() {
+            cat_file(&top, rest, max_size, &mut out);
+        }
+        out.finish();
+    });
+    Ok(rx)
+}
+
+/// Blobs gathered into batches and sent as each fills.
+struct Batches {
+    tx: std::sync::mpsc::SyncSender<Vec<BlobResult>>,
+    batch: Vec<BlobResult>,
+    bytes: usize,
+}
+
+impl Batches {
+    fn new(tx: std::sync::mpsc::SyncSender<Vec<BlobResult>>) -> Batches {
+        Batches {
+            tx,
+            batch: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Adds one; `false` once the receiving scan has stopped.
+    fn push(&mut self, item: BlobResult) -> bool {
+        self.bytes += item.as_ref().map_or(0, |b| b.bytes.len());
+        self.batch.push(item);
+        if self.bytes >= BATCH_BYTES || self.batch.len() >= BATCH_LEN {
+            self.bytes = 0;
+            return self.tx.send(std::mem::take(&mut self.batch)).is_ok();
+        }
+        true
+    }
+
+    fn finish(self) {
+        if !self.batch.is_empty() {
+            let _ = self.tx.send(self.batch);
+        }
+    }
+}
+
+/// The staged bytes of `entry` read from the work tree, when the file there is a regular file
+/// (within `max_size`) whose git object id is the index entry's: then they are byte for byte
+/// the staged blob. `None` otherwise (changed since `git add`, a clean/smudge filter or line
+/// ending conversion between the two, a symlink, unreadable): git is asked.
+fn work_tree_blob(top: &Path, entry: &Entry, max_size: Option<u64>) -> Option<Vec<u8>> {
+    let path = top.join(&entry.path);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || max_size.is_some_and(|max| meta.len() > max) {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    (blob_id(&bytes, entry.oid.len())? == entry.oid).then_some(bytes)
+}
+
+/// Git's object id of a blob holding `bytes`, in lowercase hex: SHA-1 of `blob <len>\0` and the
+/// bytes (a 40-digit id), or SHA-256 of the same (64 digits, a SHA-256 repository).
+fn blob_id(bytes: &[u8], hex_len: usize) -> Option<String> {
+    use sha2::Digest;
+    fn hex<D: Digest>(bytes: &[u8]) -> String {
+        let mut d = D::new();
+        d.update(format!("blob {}\0", bytes.len()).as_bytes());
+        d.update(bytes);
+        d.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+    match hex_len {
+        40 => Some(hex::<sha1::Sha1>(bytes)),
+        64 => Some(hex::<sha2::Sha256>(bytes)),
+        _ => None,
+    }
+}
+
+/// Streams the blobs of `entries` from one `git cat-file --batch` process into `out`.
+fn cat_file(top: &Path, entries: Vec<Entry>, max_size: Option<u64>, out: &mut Batches) {
+    let spawned = Command::new("git")
         .arg("-C")
-        .arg(&repo.top)
+        .arg(top)
         .args(["cat-file", "--batch", "--buffer"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot run git cat-file: {e}"))?;
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            for entry in entries {
+                let message = format!("cannot run git cat-file: {e}");
+                if !out.push(Err(WalkError {
+                    path: entry.path,
+                    message,
+                })) {
+                    return;
+                }
+            }
+            return;
+        }
+    };
     let mut stdin = child.stdin.take().expect("piped stdin");
     let stdout = child.stdout.take().expect("piped stdout");
     let oids: Vec<String> = entries.iter().map(|e| e.oid.clone()).collect();
@@ -184,49 +296,37 @@ pub fn read_blobs(
         }
         let _ = w.flush();
     });
-    std::thread::spawn(move || {
-        let mut r = BufReader::with_capacity(256 << 10, stdout);
-        let mut header = String::new();
-        let mut batch: Vec<BlobResult> = Vec::new();
-        let mut batch_bytes = 0;
-        let mut broken = false;
-        for entry in entries {
-            let error = |message: String| WalkError {
-                path: entry.path.clone(),
-                message,
-            };
-            if broken {
-                // git stopped answering: every remaining entry is unvouched for.
-                batch.push(Err(error("git cat-file ended early".into())));
-                continue;
-            }
+    let mut r = BufReader::with_capacity(256 << 10, stdout);
+    let mut header = String::new();
+    let mut broken = false;
+    for entry in entries {
+        let error = |message: String| WalkError {
+            path: entry.path.clone(),
+            message,
+        };
+        let item = if broken {
+            // git stopped answering: every remaining entry is unvouched for.
+            Err(error("git cat-file ended early".into()))
+        } else {
             header.clear();
-            let item = match r.read_line(&mut header) {
+            match r.read_line(&mut header) {
                 Ok(0) | Err(_) => {
                     broken = true;
                     Err(error("git cat-file ended early".into()))
                 }
                 Ok(_) => read_one(&mut r, header.trim_end(), max_size).map_err(error),
-            };
-            batch_bytes += item.as_ref().map_or(0, |b| b.len());
-            batch.push(item.map(|bytes| Blob {
-                path: entry.path.clone(),
-                bytes,
-            }));
-            if batch_bytes >= BATCH_BYTES || batch.len() >= BATCH_LEN {
-                if tx.send(std::mem::take(&mut batch)).is_err() {
-                    break; // the scan stopped listening
-                }
-                batch_bytes = 0;
             }
+        };
+        let blob = item.map(|bytes| Blob {
+            path: entry.path.clone(),
+            bytes,
+        });
+        if !out.push(blob) {
+            break; // the scan stopped listening
         }
-        if !batch.is_empty() {
-            let _ = tx.send(batch);
-        }
-        drop(r);
-        let _ = child.wait();
-    });
-    Ok(rx)
+    }
+    drop(r);
+    let _ = child.wait();
 }
 
 /// Reads one `--batch` answer after its header line: `<oid> blob <size>` then the bytes and a
@@ -447,6 +547,34 @@ mod tests {
                 e.oid
             );
         }
+    }
+
+    #[test]
+    fn a_blob_id_is_git_s() {
+        // The empty blob's ids in SHA-1 and SHA-256 repositories.
+        assert_eq!(
+            blob_id(b"", 40).unwrap(),
+            "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+        );
+        assert_eq!(
+            blob_id(b"", 64).unwrap(),
+            "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813"
+        );
+        assert_eq!(blob_id(b"x", 7), None);
+        // And as git computes it for any content.
+        let bytes = b"page 1\r\nwith a CR, a tab\tand bytes \xff\x00 git keeps as they are\n";
+        let mut child = Command::new("git")
+            .args(["hash-object", "--stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            blob_id(bytes, 40).unwrap(),
+            String::from_utf8_lossy(&out.stdout).trim()
+        );
     }
 
     #[test]
