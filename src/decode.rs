@@ -48,6 +48,9 @@ impl Piece {
 #[derive(Debug, Clone, Default)]
 struct Map {
     stored: Vec<Piece>,
+    /// Where a long line was cut (`Builder::gap`): the decoded offsets of the newlines that
+    /// stand for the bytes left out, ascending.
+    cuts: Vec<usize>,
     /// Where the last piece pushed, stored or implied, ends: (decoded, original).
     end: (usize, usize),
     /// Every piece pushed, as the map held them before it was compact (the tests' reference).
@@ -74,6 +77,7 @@ impl Map {
     fn mark(&self) -> Mark {
         Mark {
             len: self.stored.len(),
+            cuts: self.cuts.len(),
             end: self.end,
             #[cfg(test)]
             all: self.all.len(),
@@ -82,6 +86,7 @@ impl Map {
 
     fn truncate(&mut self, m: Mark) {
         self.stored.truncate(m.len);
+        self.cuts.truncate(m.cuts);
         self.end = m.end;
         #[cfg(test)]
         self.all.truncate(m.all);
@@ -130,6 +135,7 @@ impl Map {
 
     fn shrink(&mut self) {
         self.stored.shrink_to_fit();
+        self.cuts.shrink_to_fit();
     }
 }
 
@@ -137,6 +143,7 @@ impl Map {
 #[derive(Clone, Copy)]
 struct Mark {
     len: usize,
+    cuts: usize,
     end: (usize, usize),
     #[cfg(test)]
     all: usize,
@@ -157,23 +164,15 @@ impl Layer {
         self.map.original(r, self.text.len())
     }
 
-    /// Whether a match at `r` holds a byte this layer decoded, or touches one (the byte before
-    /// or after it, as `\b` and `^` look there): only such a match is the layer's own. Any other
-    /// is a copy of original bytes in their original surroundings, which the scan of the
-    /// original finds itself; and a long line's layer keeps only the surroundings of what
-    /// decoded (`Builder::gap`), so what else it matches near a cut is not in the original.
-    pub fn adds(&self, r: Range<usize>) -> bool {
-        let len = self.text.len();
-        let (from, to) = (r.start.saturating_sub(1), (r.end + 1).min(len));
-        self.map
-            .from(from, len)
-            .take_while(|p| p.dec.start <= to)
-            .filter(|p| !p.exact() && !p.orig.is_empty())
-            .any(|p| match p.dec.is_empty() {
-                // A removed escape, between two bytes.
-                true => from <= p.dec.start,
-                false => from < p.dec.end && p.dec.start < to,
-            })
+    /// Whether a match at `r` holds or touches (the byte before or after it, where `\b` and `^`
+    /// look) a cut of a long line (`Builder::gap`). Such a match is the cut's doing: the bytes on
+    /// either side of it were not next to each other, nor at a line's start or end, in the
+    /// original. Any other match is one the whole line's layer holds too: its bytes and their
+    /// neighbours are the same.
+    pub fn at_cut(&self, r: Range<usize>) -> bool {
+        let from = r.start.saturating_sub(1);
+        let i = self.map.cuts.partition_point(|&c| c < from);
+        self.map.cuts.get(i).is_some_and(|&c| c <= r.end)
     }
 }
 
@@ -210,7 +209,18 @@ impl Parent {
     fn wrap(&self, inner: Layer) -> Layer {
         let mut map = Map::default();
         let inner_len = inner.text.len();
+        // The cuts of both: this layer's, where the inner layer copied them.
+        let mut cuts = inner.map.cuts.clone();
         for p in inner.map.from(0, inner_len) {
+            if p.exact() && !p.orig.is_empty() {
+                let first = self.map.cuts.partition_point(|&c| c < p.orig.start);
+                for &c in self.map.cuts[first..]
+                    .iter()
+                    .take_while(|&&c| c <= p.orig.end)
+                {
+                    cuts.push(p.dec.start + (c - p.orig.start));
+                }
+            }
             if !p.exact() || p.orig.is_empty() {
                 map.push(Piece {
                     dec: p.dec.clone(),
@@ -236,6 +246,9 @@ impl Parent {
                 map.push(Piece { dec, orig });
             }
         }
+        cuts.sort_unstable();
+        cuts.dedup();
+        map.cuts = cuts;
         map.shrink();
         Layer {
             name: format!("{}+{}", self.name, inner.name),
@@ -420,6 +433,10 @@ impl Builder {
                 let end = b.gap(buf, pending..line_end.max(pending), true, false);
                 b.flush(end);
                 if !b.text.ends_with(b"\n") {
+                    if end < line_end {
+                        // The line's tail was cut.
+                        b.map.cuts.push(b.text.len());
+                    }
                     b.replace(end..end, b"\n");
                 }
             }
@@ -432,12 +449,14 @@ impl Builder {
     }
 
     /// Copies the unchanged bytes `span` of a line, between what decoded before it (`after`)
-    /// and what decodes after it (`before`), or the line's start or end. A match that a layer
-    /// adds holds or touches a decoded byte (`Layer::adds`), so it lies within its rule's
-    /// longest match of one: where `span` reaches further than [`CONTEXT`] from both ends, only
-    /// its ends are kept, the cut marked by a newline that comes from no original byte (a
-    /// minified bundle or a source map is one line of megabytes with a few escapes). Returns
-    /// where the copy ends in the original.
+    /// and what decodes after it (`before`), or the line's start or end. Where `span` reaches
+    /// further than [`CONTEXT`] from both ends, only its ends are kept: a match the layer adds
+    /// holds or touches a decoded byte, or lies near one (a decoded word that selects its
+    /// rule), and 64 KiB is longer than nearly every rule's match (each unbounded run taken to
+    /// be 1 KiB, as the scan's windows on long lines take it). A minified bundle or a source map
+    /// is one line of megabytes with a few escapes. The cut is marked by a newline that comes
+    /// from no original byte, and recorded (`Map::cuts`): what a rule matches at a cut is the
+    /// cut's doing (`Layer::at_cut`). Returns where the copy ends in the original.
     fn gap(&mut self, buf: &[u8], span: Range<usize>, after: bool, before: bool) -> usize {
         let keep = CONTEXT * (usize::from(after) + usize::from(before));
         if span.len() <= keep + 1 {
@@ -450,9 +469,14 @@ impl Builder {
             if !before {
                 return end;
             }
+            self.map.cuts.push(self.text.len());
             self.replace(end..end, b"\n");
         }
         if before {
+            if !after {
+                // The line's head was cut: the layer's line starts inside it.
+                self.map.cuts.push(self.text.len());
+            }
             self.copy(buf, span.end - CONTEXT..span.end);
         }
         span.end
@@ -981,32 +1005,57 @@ mod tests {
             let at = memchr::memmem::find(&l.text, dec.as_bytes()).unwrap();
             let orig = l.original(at..at + 3);
             assert_eq!(&buf.as_bytes()[orig], enc.as_bytes());
-            // The layer's own: the decoded byte, and a match ending just before it.
-            assert!(l.adds(at..at + 3));
-            assert!(l.adds(at - 5..at + 1));
-            assert!(!l.adds(at - 5..at));
-            assert!(!l.adds(at - 20..at - 5));
+            assert!(!l.at_cut(at - 20..at + 20));
         }
-        // The bytes around the cut and at the layer's ends are copies, not the layer's own.
+        // The head was cut (the layer's line starts inside the original's), the middle (at its
+        // newline) and the tail (the layer's last newline).
         let cut = memchr::memchr(b'\n', &l.text).unwrap();
-        assert!(!l.adds(cut + 1..cut + 9));
-        assert!(!l.adds(cut - 9..cut));
-        assert!(!l.adds(0..8));
         let end = l.text.len() - 1;
-        assert!(!l.adds(end - 8..end));
-        // A short line is kept whole, as before.
+        for touching in [
+            0..8,
+            cut - 9..cut,
+            cut + 1..cut + 9,
+            cut - 4..cut + 4,
+            end - 8..end,
+        ] {
+            assert!(l.at_cut(touching.clone()), "{touching:?}");
+        }
+        for apart in [
+            2..10,
+            cut - 20..cut - 2,
+            cut + 3..cut + 20,
+            end - 20..end - 2,
+        ] {
+            assert!(!l.at_cut(apart.clone()), "{apart:?}");
+        }
+        // A short line is kept whole, as before, and has no cut.
         let short = layer(&layers(b"a b c x%3Dy d%2Fe f\n"), "percent").clone();
         assert_eq!(short.text, b"a b c x=y d/e f\n");
+        assert!((0..short.text.len()).all(|i| !short.at_cut(i..i + 1)));
     }
 
     #[test]
-    fn an_escape_removed_touches_the_match_it_splits() {
+    fn a_nested_layer_keeps_its_parent_s_cuts() {
+        let filler = "return a.map(function(x){return x*2});".repeat(CONTEXT / 16);
+        // JSON escapes at both ends of a long line, a percent escape inside each kept part.
+        let buf = format!("{{\"a\":\"x\\/y%2Fz\",\"m\":\"{filler}\",\"b\":\"p\\/q%3Dr\"}}\n");
+        let ls = layers(buf.as_bytes());
+        let json = layer(&ls, "json-escape");
+        let nested = layer(&ls, "json-escape+percent");
+        let cut = |l: &Layer| (0..l.text.len()).find(|&i| l.at_cut(i..i)).unwrap();
+        let (c1, c2) = (cut(json), cut(nested));
+        assert_eq!(json.text[c1], b'\n');
+        assert_eq!(nested.text[c2], b'\n');
+        assert!(nested.at_cut(c2 + 1..c2 + 9));
+        assert!(!nested.at_cut(0..4));
+    }
+
+    #[test]
+    fn a_short_line_s_layer_has_no_cut() {
         let buf = b"token=ghp_abc\x1b[0mdef end\n";
         let l = layer(&layers(buf), "ansi").clone();
         assert_eq!(l.text, b"token=ghp_abcdef end\n");
-        assert!(l.adds(6..16));
-        assert!(l.adds(13..16), "starts where the escape was");
-        assert!(!l.adds(0..5));
+        assert!((0..l.text.len()).all(|i| !l.at_cut(i..i + 1)));
     }
 
     #[test]

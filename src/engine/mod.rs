@@ -730,7 +730,7 @@ pub(crate) fn scan_layers(
         found.clear();
         pipe.scanner.scan(path, &layer.text, scratch, &mut found);
         for c in found.drain(..) {
-            if c.rejected.is_some() || !layer.adds(c.matched.clone()) {
+            if c.rejected.is_some() || layer.at_cut(c.matched.clone()) {
                 continue;
             }
             let orig = layer.original(c.secret.clone());

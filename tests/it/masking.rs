@@ -143,7 +143,10 @@ proptest! {
         for s in [&a, &b] {
             prop_assert!(!out.contains(s.as_str()));
             for w in windows(s, 5) {
-                prop_assert!(!out.contains(&w) || "api_key= password=".contains(&w));
+                // The fixed wording may share a word with a random value (`issue…`, "issued").
+                prop_assert!(
+                    !out.contains(&w) || "api_key= password=".contains(&w) || fixed_text().contains(&w)
+                );
             }
         }
     }
@@ -188,11 +191,17 @@ proptest! {
         let mut shifted = vec![other.clone()];
         shifted.extend(secrets.iter().cloned());
         let (_, baseline) = outputs(&reshaped(&text, &shifted, seed));
+        // The text around the secrets: a token's public prefix may also be in its name
+        // (`rubygems_api_key: rubygems_…`), which the output shows by design.
+        let around = secrets.iter().fold(text.clone(), |t, s| t.replace(s.as_str(), "\u{0}"));
         for s in secrets {
             prop_assert!(!out.contains(s.as_str()), "raw secret of {:?}", example);
             for w in windows(s, 5) {
                 prop_assert!(
-                    !out.contains(&w) || baseline.contains(&w) || fixed_text().contains(&w),
+                    !out.contains(&w)
+                        || baseline.contains(&w)
+                        || fixed_text().contains(&w)
+                        || around.contains(&w),
                     "output holds {:?} of a secret of {:?} in {:?}", w, example, NEIGHBOURS[shape]
                 );
             }
