@@ -433,10 +433,6 @@ impl Builder {
                 let end = b.gap(buf, pending..line_end.max(pending), true, false);
                 b.flush(end);
                 if !b.text.ends_with(b"\n") {
-                    if end < line_end {
-                        // The line's tail was cut.
-                        b.map.cuts.push(b.text.len());
-                    }
                     b.replace(end..end, b"\n");
                 }
             }
@@ -466,10 +462,11 @@ impl Builder {
         if after {
             let end = span.start + CONTEXT;
             self.copy(buf, span.start..end);
+            // The cut's newline goes here: the next part's, or the line end's (`run`).
+            self.map.cuts.push(self.text.len());
             if !before {
                 return end;
             }
-            self.map.cuts.push(self.text.len());
             self.replace(end..end, b"\n");
         }
         if before {

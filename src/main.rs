@@ -24,7 +24,7 @@ fn main() -> ExitCode {
 /// keep the high-water mark of every thread: on real code that was a sixth of the scan's peak
 /// RSS. The blocks that are reused from file to file (a thread's file and chunk buffers) are
 /// kept by their owners, so mapping afresh costs only the transient ones (docs/benchmarks.md,
-/// "Peak memory, part 5").
+/// "Time and peak memory on real code, part 5").
 fn return_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

@@ -150,14 +150,14 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
             exclude: config.exclude.clone(),
             skip: skip.iter().filter_map(|p| repo_path(repo, p)).collect(),
         };
-        let (repo, max_size) = (repo.clone(), config.max_file_size);
-        std::thread::spawn(move || {
-            let selected = staged::select(&repo, &plan)?;
+        let (owned, max_size) = (repo.clone(), config.max_file_size);
+        let side = std::thread::spawn(move || {
+            let selected = staged::select(&owned, &plan)?;
             let listed: Vec<String> = selected.entries.iter().map(|e| e.path.clone()).collect();
-            let entries = selected.entries.clone();
-            let blobs = staged::read_blobs(&repo, entries, max_size)?;
-            Ok::<_, String>((selected, listed, blobs))
-        })
+            let blobs = staged::read_blobs(&owned, selected.entries, max_size)?;
+            Ok::<_, String>((listed, selected.considered, selected.excluded, blobs))
+        });
+        (repo, side)
     });
 
     // On the scan's threads: the pack's rules are compiled in parallel.
@@ -229,111 +229,110 @@ pub fn execute(args: &ScanArgs) -> miette::Result<ScanRun> {
     let mut special = 0;
     // Files walked, when the walk streams and `listed` keeps only some of their names.
     let mut files_listed = None;
-    let (mut scanned, excluded, listed, t_walk) =
-        if let (Some(repo), Some(side)) = (&repo, staged_side) {
-            let (selected, listed, blobs) = side
-                .join()
-                .map_err(|_| miette!("the staged listing stopped unexpectedly"))?
-                .map_err(|e| miette!("{e}"))?;
-            let t_walk = started.elapsed();
-            let mut scanned =
-                pool.install(|| engine::scan_blobs(&pipe, blobs.into_iter(), &Source::Staged));
-            scanned
-                .findings
-                .extend(staged_hygiene(repo, &selected.considered, &config)?);
-            (scanned, selected.excluded, listed, t_walk)
-        } else if args.git {
-            let plan = HistoryPlan {
-                repo: root.clone(),
-                range: args
-                    .range
-                    .clone()
-                    .or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD"))),
-                scopes: scopes.clone(),
-                restrict,
-                exclude: config.exclude.clone(),
-            };
-            let t_walk = started.elapsed();
-            let h = pool
-                .install(|| engine::history::scan(&pipe, &plan, budget))
-                .map_err(|e| miette!("cannot scan the git history: {e}"))?;
-            git = Some(h.stats);
-            (h.scanned, 0, h.paths.into_iter().collect(), t_walk)
-        } else if from_stdin {
-            let name = args.stdin_name.as_deref().unwrap_or(stdin::DEFAULT_NAME);
-            let t_walk = started.elapsed();
-            if walk::excluded(&config.exclude, name).map_err(|e| miette!("{e}"))? {
-                (engine::Scanned::default(), 1, Vec::new(), t_walk)
-            } else {
-                let scanned = engine::scan_stdin(&pipe, name, budget);
-                (scanned, 0, vec![name.to_string()], t_walk)
-            }
-        } else {
-            let plan = WalkPlan {
-                roots: args.paths.clone(),
-                root: project.clone(),
-                scopes: scopes.clone(),
-                restrict,
-                exclude: config.exclude.clone(),
-                skip,
-                threads,
-            };
-            // The walk streams into the scan through a bounded channel: neither holds the list of
-            // every file. What the later steps need of that list is kept as the files are scanned:
-            // the names that hold a secret (`pathcheck`), the baseline's names that were read.
-            // The walk and the scan overlap: the scan's time includes the walk's.
-            let t_walk = started.elapsed();
-            let bar = Progress::new(0, progress::wanted(args.quiet, false));
-            let in_baseline: BTreeSet<&str> = baseline
-                .iter()
-                .flat_map(|b| b.entries.iter().map(|e| e.path.as_str()))
-                .collect();
-            let count = AtomicU64::new(0);
-            let kept = Mutex::new(Vec::new());
-            let (walked, mut scanned) = std::thread::scope(|s| {
-                let (tx, rx) = std::sync::mpsc::sync_channel(WALK_QUEUE / WALK_BATCH);
-                let walker = s.spawn(|| {
-                    let tx = tx;
-                    // Files go in batches: one hand-over per file cost a tenth more CPU time on a
-                    // tree of small files (a wake-up of a sleeping thread each).
-                    let batch = Mutex::new(Vec::with_capacity(WALK_BATCH));
-                    // The receiver hangs up only when the scan stops early.
-                    let walked = walk::walk_each(&plan, &|f| {
-                        bar.grow();
-                        let mut b = batch.lock().unwrap();
-                        b.push(f);
-                        if b.len() >= WALK_BATCH {
-                            let full = std::mem::replace(&mut *b, Vec::with_capacity(WALK_BATCH));
-                            drop(b);
-                            let _ = tx.send(full);
-                        }
-                    });
-                    let _ = tx.send(batch.into_inner().unwrap());
-                    walked
-                });
-                let done = |f: &walk::FileEntry| {
-                    count.fetch_add(1, Ordering::Relaxed);
-                    if in_baseline.contains(f.path.as_str())
-                        || PathSecrets::holds_secret(&pipe, &f.path)
-                    {
-                        kept.lock().unwrap().push(f.path.clone());
-                    }
-                    bar.inc();
-                };
-                let scanned = pool.install(|| {
-                    engine::scan_files_streamed(&pipe, rx.into_iter().flatten(), budget, &done)
-                });
-                (walker.join().expect("the walk does not panic"), scanned)
-            });
-            let walked = walked.map_err(|e| miette!("cannot walk: {e}"))?;
-            special = walked.special;
-            bar.finish();
-            scanned.errors.extend(walked.errors);
-            let mut listed = kept.into_inner().unwrap();
-            listed.sort();
-            files_listed = Some(count.into_inner());
-            (scanned, walked.excluded, listed, t_walk)
+    let (mut scanned, excluded, listed, t_walk) = if let Some((repo, side)) = staged_side {
+        let (listed, considered, excluded, blobs) = side
+            .join()
+            .map_err(|_| miette!("the staged listing stopped unexpectedly"))?
+            .map_err(|e| miette!("{e}"))?;
+        let t_walk = started.elapsed();
+        let mut scanned =
+            pool.install(|| engine::scan_blobs(&pipe, blobs.into_iter(), &Source::Staged));
+        scanned
+            .findings
+            .extend(staged_hygiene(repo, &considered, &config)?);
+        (scanned, excluded, listed, t_walk)
+    } else if args.git {
+        let plan = HistoryPlan {
+            repo: root.clone(),
+            range: args
+                .range
+                .clone()
+                .or_else(|| args.since.as_ref().map(|rev| format!("{rev}..HEAD"))),
+            scopes: scopes.clone(),
+            restrict,
+            exclude: config.exclude.clone(),
         };
+        let t_walk = started.elapsed();
+        let h = pool
+            .install(|| engine::history::scan(&pipe, &plan, budget))
+            .map_err(|e| miette!("cannot scan the git history: {e}"))?;
+        git = Some(h.stats);
+        (h.scanned, 0, h.paths.into_iter().collect(), t_walk)
+    } else if from_stdin {
+        let name = args.stdin_name.as_deref().unwrap_or(stdin::DEFAULT_NAME);
+        let t_walk = started.elapsed();
+        if walk::excluded(&config.exclude, name).map_err(|e| miette!("{e}"))? {
+            (engine::Scanned::default(), 1, Vec::new(), t_walk)
+        } else {
+            let scanned = engine::scan_stdin(&pipe, name, budget);
+            (scanned, 0, vec![name.to_string()], t_walk)
+        }
+    } else {
+        let plan = WalkPlan {
+            roots: args.paths.clone(),
+            root: project.clone(),
+            scopes: scopes.clone(),
+            restrict,
+            exclude: config.exclude.clone(),
+            skip,
+            threads,
+        };
+        // The walk streams into the scan through a bounded channel: neither holds the list of
+        // every file. What the later steps need of that list is kept as the files are scanned:
+        // the names that hold a secret (`pathcheck`), the baseline's names that were read.
+        // The walk and the scan overlap: the scan's time includes the walk's.
+        let t_walk = started.elapsed();
+        let bar = Progress::new(0, progress::wanted(args.quiet, false));
+        let in_baseline: BTreeSet<&str> = baseline
+            .iter()
+            .flat_map(|b| b.entries.iter().map(|e| e.path.as_str()))
+            .collect();
+        let count = AtomicU64::new(0);
+        let kept = Mutex::new(Vec::new());
+        let (walked, mut scanned) = std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(WALK_QUEUE / WALK_BATCH);
+            let walker = s.spawn(|| {
+                let tx = tx;
+                // Files go in batches: one hand-over per file cost a tenth more CPU time on a
+                // tree of small files (a wake-up of a sleeping thread each).
+                let batch = Mutex::new(Vec::with_capacity(WALK_BATCH));
+                // The receiver hangs up only when the scan stops early.
+                let walked = walk::walk_each(&plan, &|f| {
+                    bar.grow();
+                    let mut b = batch.lock().unwrap();
+                    b.push(f);
+                    if b.len() >= WALK_BATCH {
+                        let full = std::mem::replace(&mut *b, Vec::with_capacity(WALK_BATCH));
+                        drop(b);
+                        let _ = tx.send(full);
+                    }
+                });
+                let _ = tx.send(batch.into_inner().unwrap());
+                walked
+            });
+            let done = |f: &walk::FileEntry| {
+                count.fetch_add(1, Ordering::Relaxed);
+                if in_baseline.contains(f.path.as_str())
+                    || PathSecrets::holds_secret(&pipe, &f.path)
+                {
+                    kept.lock().unwrap().push(f.path.clone());
+                }
+                bar.inc();
+            };
+            let scanned = pool.install(|| {
+                engine::scan_files_streamed(&pipe, rx.into_iter().flatten(), budget, &done)
+            });
+            (walker.join().expect("the walk does not panic"), scanned)
+        });
+        let walked = walked.map_err(|e| miette!("cannot walk: {e}"))?;
+        special = walked.special;
+        bar.finish();
+        scanned.errors.extend(walked.errors);
+        let mut listed = kept.into_inner().unwrap();
+        listed.sort();
+        files_listed = Some(count.into_inner());
+        (scanned, walked.excluded, listed, t_walk)
+    };
     if let Some(h) = hygiene {
         scanned
             .findings
