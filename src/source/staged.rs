@@ -16,6 +16,7 @@
 //! read, so reading and scanning overlap and memory stays bounded. This module reads bytes only;
 //! it never formats them.
 
+use super::history::Oid;
 use super::walk::WalkError;
 use crate::config::Scope;
 use globset::{GlobSet, GlobSetBuilder};
@@ -232,28 +233,29 @@ impl Batches {
 /// the staged blob. `None` otherwise (changed since `git add`, a clean/smudge filter or line
 /// ending conversion between the two, a symlink, unreadable): git is asked.
 fn work_tree_blob(top: &Path, entry: &Entry, max_size: Option<u64>) -> Option<Vec<u8>> {
+    let staged = Oid::parse(&entry.oid)?;
     let path = top.join(&entry.path);
     let meta = std::fs::symlink_metadata(&path).ok()?;
     if !meta.is_file() || max_size.is_some_and(|max| meta.len() > max) {
         return None;
     }
     let bytes = std::fs::read(&path).ok()?;
-    (blob_id(&bytes, entry.oid.len())? == entry.oid).then_some(bytes)
+    (blob_id(&bytes, staged.byte_len()) == Some(staged)).then_some(bytes)
 }
 
-/// Git's object id of a blob holding `bytes`, in lowercase hex: SHA-1 of `blob <len>\0` and the
-/// bytes (a 40-digit id), or SHA-256 of the same (64 digits, a SHA-256 repository).
-fn blob_id(bytes: &[u8], hex_len: usize) -> Option<String> {
+/// Git's object id of a blob holding `bytes`: SHA-1 of `blob <len>\0` and the bytes (an id of
+/// 20 bytes), or SHA-256 of the same (32 bytes, a SHA-256 repository).
+fn blob_id(bytes: &[u8], id_len: usize) -> Option<Oid> {
     use sha2::Digest;
-    fn hex<D: Digest>(bytes: &[u8]) -> String {
+    fn id<D: Digest>(bytes: &[u8]) -> Option<Oid> {
         let mut d = D::new();
         d.update(format!("blob {}\0", bytes.len()).as_bytes());
         d.update(bytes);
-        d.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        Oid::from_bytes(&d.finalize())
     }
-    match hex_len {
-        40 => Some(hex::<sha1::Sha1>(bytes)),
-        64 => Some(hex::<sha2::Sha256>(bytes)),
+    match id_len {
+        20 => id::<sha1::Sha1>(bytes),
+        32 => id::<sha2::Sha256>(bytes),
         _ => None,
     }
 }
@@ -553,11 +555,11 @@ mod tests {
     fn a_blob_id_is_git_s() {
         // The empty blob's ids in SHA-1 and SHA-256 repositories.
         assert_eq!(
-            blob_id(b"", 40).unwrap(),
+            blob_id(b"", 20).unwrap().to_string(),
             "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
         );
         assert_eq!(
-            blob_id(b"", 64).unwrap(),
+            blob_id(b"", 32).unwrap().to_string(),
             "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813"
         );
         assert_eq!(blob_id(b"x", 7), None);
@@ -572,7 +574,7 @@ mod tests {
         child.stdin.take().unwrap().write_all(bytes).unwrap();
         let out = child.wait_with_output().unwrap();
         assert_eq!(
-            blob_id(bytes, 40).unwrap(),
+            blob_id(bytes, 20).unwrap().to_string(),
             String::from_utf8_lossy(&out.stdout).trim()
         );
     }

@@ -113,6 +113,24 @@ impl Oid {
         })
     }
 
+    /// The id of these 20 (SHA-1) or 32 (SHA-256) bytes; `None` for any other length.
+    pub fn from_bytes(digest: &[u8]) -> Option<Oid> {
+        if !matches!(digest.len(), 20 | 32) {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        bytes[..digest.len()].copy_from_slice(digest);
+        Some(Oid {
+            bytes,
+            len: digest.len() as u8,
+        })
+    }
+
+    /// How many bytes the id has: 20 (SHA-1) or 32 (SHA-256).
+    pub fn byte_len(&self) -> usize {
+        usize::from(self.len)
+    }
+
     /// The all-zero id git prints for "no object" (the source of an addition).
     pub fn is_null(&self) -> bool {
         self.bytes.iter().all(|&b| b == 0)
