@@ -64,7 +64,7 @@ const WORDS: [&str; 24] = [
 /// Credentials published in providers' documentation and tools, copied verbatim into runbooks and
 /// samples: they grant nothing. Split with `concat!` so this file does not trip the repository's
 /// own gate.
-const DOCUMENTATION_VALUES: [&str; 5] = [
+const DOCUMENTATION_VALUES: [&str; 11] = [
     // Telegram Bot API documentation.
     concat!("123456:ABC-DEF1234ghIkl", "-zyx57W2v1u123ew11"),
     // Azurite / Azure Storage Emulator well-known account key.
@@ -80,6 +80,18 @@ const DOCUMENTATION_VALUES: [&str; 5] = [
     // Stripe API reference test keys.
     concat!("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"),
     concat!("pk_test_", "TYooMQauvdEDq54NiTphI7jx"),
+    // The development accounts 0 to 3 of Hardhat and Anvil (Foundry), which both print them at
+    // start and document them: keys of a local test chain, known to everyone.
+    concat!("ac0974bec39a17e36ba4a6b4d238ff94", "4bacb478cbed5efcae784d7bf4f2ff80"),
+    concat!("59c6995e998f97a5a0044966f0945389", "dc9e86dae88c7a8412f4603b6b78690d"),
+    concat!("5de4111afa1a4b94908f83103eb1f170", "6367c2e68ca870fc3fb9a804cdab365a"),
+    concat!("7c852118294e51e653712a81e05800f4", "19141751be58f605c371e15141b007a6"),
+    // Their mnemonic, and the first test vector of the BIP-39 specification.
+    concat!("test test test test test test ", "test test test test test junk"),
+    concat!(
+        "abandon abandon abandon abandon abandon abandon ",
+        "abandon abandon abandon abandon abandon about"
+    ),
 ];
 
 /// The filler marker (`xxxx`, compared lowercase) as it counts in a token of a proven format: a

@@ -19,7 +19,7 @@ pub mod memo;
 use crate::classify::entropy;
 use crate::known::KnownValues;
 use crate::rules::reach::{ByteSet, Opening, Reach};
-use crate::rules::{Checksum, Classes, Rule, RulePack};
+use crate::rules::{Classes, Rule, RulePack};
 use literals::Literals;
 use memo::{Memo, Resolved};
 use regex_automata::util::captures::Captures;
@@ -799,7 +799,7 @@ pub fn validate(rule: &Rule, secret: &[u8]) -> Result<(), &'static str> {
     {
         return Err("lacks the character classes the format requires");
     }
-    if rule.checksum == Some(Checksum::Base62Crc32) && !checksum::base62_crc32_ok(secret) {
+    if rule.checksum.is_some_and(|c| !c.passes(secret)) {
         return Err("the token's checksum does not match");
     }
     if rule.randomness

@@ -15,7 +15,7 @@ mod values;
 
 use crate::classify::placeholder;
 use crate::detect::Candidate;
-use crate::rules::{Checksum, Rule};
+use crate::rules::Rule;
 use allow::AllowList;
 
 /// What the filters decided about one candidate.
@@ -118,10 +118,7 @@ pub fn judge(
 /// Whether the rule has a checksum and `secret` passes it (the validators already reject a match
 /// that fails it; judged again here, where it decides what a placeholder is).
 fn checksum_passes(rule: &Rule, secret: &[u8]) -> bool {
-    match rule.checksum {
-        Some(Checksum::Base62Crc32) => crate::detect::checksum::base62_crc32_ok(secret),
-        None => false,
-    }
+    rule.checksum.is_some_and(|c| c.passes(secret))
 }
 
 /// The line holding `offset`, without its terminator.

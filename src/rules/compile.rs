@@ -132,7 +132,7 @@ pub fn compile_rule(
                 errors.push(err(
                     c.span(),
                     "checksum",
-                    "unknown checksum (known: base62-crc32)".into(),
+                    "unknown checksum (known: base62-crc32, base58check, bip39)".into(),
                 ));
             }
             parsed

@@ -111,13 +111,31 @@ impl Classes {
 pub enum Checksum {
     /// The last 6 characters are the CRC32 of the random part, base62-encoded (GitHub, npm).
     Base62Crc32,
+    /// Base58 whose last 4 decoded bytes are the first 4 of the double SHA-256 of the rest
+    /// (Bitcoin WIF keys, BIP-32 extended keys).
+    Base58Check,
+    /// A BIP-39 mnemonic: 12 to 24 words of the English list whose last bits are the SHA-256
+    /// checksum of the entropy the words encode.
+    Bip39,
 }
 
 impl Checksum {
     pub fn parse(s: &str) -> Option<Checksum> {
         match s {
             "base62-crc32" => Some(Checksum::Base62Crc32),
+            "base58check" => Some(Checksum::Base58Check),
+            "bip39" => Some(Checksum::Bip39),
             _ => None,
+        }
+    }
+
+    /// Whether `secret` passes this checksum.
+    pub fn passes(self, secret: &[u8]) -> bool {
+        use crate::detect::checksum;
+        match self {
+            Checksum::Base62Crc32 => checksum::base62_crc32_ok(secret),
+            Checksum::Base58Check => checksum::base58check_ok(secret),
+            Checksum::Bip39 => checksum::bip39_ok(secret),
         }
     }
 }
@@ -163,6 +181,7 @@ pub const CATEGORIES: &[&str] = &[
     "communication",
     "crm",
     "crypto-exchange",
+    "crypto-wallet",
     "database",
     "devtools",
     "ecommerce",
