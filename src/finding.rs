@@ -147,17 +147,24 @@ pub fn build(
     buf: &[u8],
     judged: Vec<Judged>,
 ) -> Vec<Finding> {
-    build_all(pack, path, source, buf, judged, Vec::new(), Vec::new())
+    let all = 0..buf.len();
+    build_all(pack, path, source, buf, all, judged, Vec::new(), Vec::new())
 }
 
 /// As [`build`], plus secrets found in decoding layers, plus the candidates a filter dropped
 /// (findings in state `dropped`, listed with `--explain-suppressed`). Every snippet masks every
 /// secret of all three kinds on its line (`snippet`).
+///
+/// Only secrets that start in `window` become findings. A candidate outside it (in a streamed
+/// chunk's context) still takes part in its overlaps: the winner, and the mask, of secrets that
+/// overlap across a chunk edge are those of the whole file.
+#[allow(clippy::too_many_arguments)]
 pub fn build_all(
     pack: &RulePack,
     path: &str,
     source: &Source,
     buf: &[u8],
+    window: Range<usize>,
     mut judged: Vec<Judged>,
     decoded: Vec<DecodedJudged>,
     mut dropped: Vec<Judged>,
@@ -248,6 +255,9 @@ pub fn build_all(
     for group in [listed.collect::<Vec<_>>(), winners(&dropped, &gone)] {
         let mut seen: HashSet<(usize, &[u8])> = HashSet::new(); // (line, secret) already reported
         for (ri, secret, at, span, verdict, layer) in group {
+            if !window.contains(&at.start) {
+                continue;
+            }
             let rule = &pack.rules[ri];
             let (line, column) = lines.locate(buf, at.start);
             if !seen.insert((line, secret)) {

@@ -592,7 +592,7 @@ pub fn scan_window_listed(
     } else {
         Vec::new()
     };
-    candidates.retain(|c| window.contains(&c.secret.start));
+    retain_window(candidates, &window);
     if candidates.is_empty() && decoded.is_empty() {
         return Vec::new();
     }
@@ -624,6 +624,7 @@ pub fn scan_window_listed(
             path,
             source,
             text,
+            window.clone(),
             batch.judged,
             batch.decoded,
             batch.dropped,
@@ -632,6 +633,26 @@ pub fn scan_window_listed(
         findings.append(&mut found);
     }
     findings
+}
+
+/// Keeps the candidates whose secret starts in `window`, and those of the context around it whose
+/// secret overlaps one of them: they decide which of two overlapping secrets is reported, as in a
+/// scan of the whole file (`finding::build_all` reports only the window's).
+fn retain_window(candidates: &mut Vec<Candidate>, window: &std::ops::Range<usize>) {
+    // A secret before the window overlaps one inside when the first inside one starts before it
+    // ends; a secret after the window, when the furthest inside one ends past its start.
+    let (first, furthest) = candidates
+        .iter()
+        .filter(|c| window.contains(&c.secret.start))
+        .fold((usize::MAX, 0), |(first, furthest), c| {
+            (first.min(c.secret.start), furthest.max(c.secret.end))
+        });
+    candidates.retain(|c| {
+        let s = &c.secret;
+        window.contains(&s.start)
+            || (s.start < window.start && first < s.end)
+            || (s.start >= window.end && furthest > s.start)
+    });
 }
 
 /// Most candidates turned into findings at a time.
