@@ -82,12 +82,27 @@ const DOCUMENTATION_VALUES: [&str; 11] = [
     concat!("pk_test_", "TYooMQauvdEDq54NiTphI7jx"),
     // The development accounts 0 to 3 of Hardhat and Anvil (Foundry), which both print them at
     // start and document them: keys of a local test chain, known to everyone.
-    concat!("ac0974bec39a17e36ba4a6b4d238ff94", "4bacb478cbed5efcae784d7bf4f2ff80"),
-    concat!("59c6995e998f97a5a0044966f0945389", "dc9e86dae88c7a8412f4603b6b78690d"),
-    concat!("5de4111afa1a4b94908f83103eb1f170", "6367c2e68ca870fc3fb9a804cdab365a"),
-    concat!("7c852118294e51e653712a81e05800f4", "19141751be58f605c371e15141b007a6"),
+    concat!(
+        "ac0974bec39a17e36ba4a6b4d238ff94",
+        "4bacb478cbed5efcae784d7bf4f2ff80"
+    ),
+    concat!(
+        "59c6995e998f97a5a0044966f0945389",
+        "dc9e86dae88c7a8412f4603b6b78690d"
+    ),
+    concat!(
+        "5de4111afa1a4b94908f83103eb1f170",
+        "6367c2e68ca870fc3fb9a804cdab365a"
+    ),
+    concat!(
+        "7c852118294e51e653712a81e05800f4",
+        "19141751be58f605c371e15141b007a6"
+    ),
     // Their mnemonic, and the first test vector of the BIP-39 specification.
-    concat!("test test test test test test ", "test test test test test junk"),
+    concat!(
+        "test test test test test test ",
+        "test test test test test junk"
+    ),
     concat!(
         "abandon abandon abandon abandon abandon abandon ",
         "abandon abandon abandon abandon abandon about"

@@ -58,10 +58,12 @@ pub fn bip39_ok(text: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(text) else {
         return false;
     };
-    let words: Vec<String> = text.split_whitespace().map(str::to_ascii_lowercase).collect();
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
     matches!(words.len(), 12 | 15 | 18 | 21 | 24)
-        && bip39::Mnemonic::parse_in_normalized(bip39::Language::English, &words.join(" "))
-            .is_ok()
+        && bip39::Mnemonic::parse_in_normalized(bip39::Language::English, &words.join(" ")).is_ok()
 }
 
 #[cfg(test)]
