@@ -64,7 +64,7 @@ const WORDS: [&str; 24] = [
 /// Credentials published in providers' documentation and tools, copied verbatim into runbooks and
 /// samples: they grant nothing. Split with `concat!` so this file does not trip the repository's
 /// own gate.
-const DOCUMENTATION_VALUES: [&str; 11] = [
+const DOCUMENTATION_VALUES: [&str; 12] = [
     // Telegram Bot API documentation.
     concat!("123456:ABC-DEF1234ghIkl", "-zyx57W2v1u123ew11"),
     // Azurite / Azure Storage Emulator well-known account key.
@@ -98,7 +98,7 @@ const DOCUMENTATION_VALUES: [&str; 11] = [
         "7c852118294e51e653712a81e05800f4",
         "19141751be58f605c371e15141b007a6"
     ),
-    // Their mnemonic, and the first test vector of the BIP-39 specification.
+    // Hardhat's and Anvil's mnemonic, and the first test vector of the BIP-39 specification.
     concat!(
         "test test test test test test ",
         "test test test test test junk"
@@ -107,6 +107,8 @@ const DOCUMENTATION_VALUES: [&str; 11] = [
         "abandon abandon abandon abandon abandon abandon ",
         "abandon abandon abandon abandon abandon about"
     ),
+    // The example UUID of RFC 4122 (and of countless API references that take a UUID key).
+    concat!("123e4567-e89b-12d3", "-a456-426614174000"),
 ];
 
 /// The filler marker (`xxxx`, compared lowercase) as it counts in a token of a proven format: a

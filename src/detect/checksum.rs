@@ -10,7 +10,18 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::rules::Checksum;
+
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Whether `secret` passes `checksum`.
+pub fn passes(checksum: Checksum, secret: &[u8]) -> bool {
+    match checksum {
+        Checksum::Base62Crc32 => base62_crc32_ok(secret),
+        Checksum::Base58Check => base58check_ok(secret),
+        Checksum::Bip39 => bip39_ok(secret),
+    }
+}
 
 /// Encodes `n` in base62, left-padded with `0` to `width` characters.
 pub fn base62(mut n: u32, width: usize) -> String {

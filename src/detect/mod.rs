@@ -799,7 +799,7 @@ pub fn validate(rule: &Rule, secret: &[u8]) -> Result<(), &'static str> {
     {
         return Err("lacks the character classes the format requires");
     }
-    if rule.checksum.is_some_and(|c| !c.passes(secret)) {
+    if rule.checksum.is_some_and(|c| !checksum::passes(c, secret)) {
         return Err("the token's checksum does not match");
     }
     if rule.randomness

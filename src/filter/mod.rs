@@ -118,7 +118,8 @@ pub fn judge(
 /// Whether the rule has a checksum and `secret` passes it (the validators already reject a match
 /// that fails it; judged again here, where it decides what a placeholder is).
 fn checksum_passes(rule: &Rule, secret: &[u8]) -> bool {
-    rule.checksum.is_some_and(|c| c.passes(secret))
+    rule.checksum
+        .is_some_and(|c| crate::detect::checksum::passes(c, secret))
 }
 
 /// The line holding `offset`, without its terminator.

@@ -128,16 +128,6 @@ impl Checksum {
             _ => None,
         }
     }
-
-    /// Whether `secret` passes this checksum.
-    pub fn passes(self, secret: &[u8]) -> bool {
-        use crate::detect::checksum;
-        match self {
-            Checksum::Base62Crc32 => checksum::base62_crc32_ok(secret),
-            Checksum::Base58Check => checksum::base58check_ok(secret),
-            Checksum::Bip39 => checksum::bip39_ok(secret),
-        }
-    }
 }
 
 /// How sure a finding of a rule is a live credential, as `[pack] min_confidence` chooses rules.
