@@ -6,7 +6,7 @@ Many published rule examples hold made-up values (`1234567890abcdef...`, `abcdef
 does the scanner know the format, and does it report filler. This script answers the first one
 alone: in each *positive* case, every run of 12 or more letters and digits that looks like filler
 (an alphabet, digit or keyboard run of 4, letters or digits in sequence once the other kind is
-taken out, a character repeated 4 times, a chunk repeated 3 times)
+taken out, a character repeated 4 times, a chunk repeated 3 times), and RFC 4122's example UUID,
 is replaced, character by character, by a random one of the same class (a digit by a digit, a
 lower-case letter by a lower-case letter, within a-f / A-F when the run is hex). Lengths,
 prefixes, separators and the context stay. Negative cases are copied unchanged.
@@ -25,6 +25,9 @@ import re
 import sys
 
 RUN = re.compile(r"[A-Za-z0-9]{12,}")
+# The example UUID of RFC 4122, which API references print as a key: a documented value, which
+# leakgate drops like filler. Each of its runs is rewritten as a whole.
+EXAMPLE_UUID = re.compile(r"123e4567-e89b-12d3-a456-426614174000")
 ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890"]
 
 
@@ -113,8 +116,10 @@ def main():
             if case.get("label") == "positive":
                 total += 1
                 text = case["text"]
+                new = EXAMPLE_UUID.sub(lambda m: "-".join(
+                    reshape(part, rng) for part in m.group(0).split("-")), text)
                 new = RUN.sub(lambda m: reshape(m.group(0), rng)
-                              if looks_filler(m.group(0)) else m.group(0), text)
+                              if looks_filler(m.group(0)) else m.group(0), new)
                 if new != text:
                     changed += 1
                     case["text"] = new
