@@ -135,7 +135,7 @@ pub fn check_proven(v: &[u8], checksum: bool) -> Option<&'static str> {
 fn documentation(v: &[u8]) -> Option<&'static str> {
     DOCUMENTATION_VALUES
         .iter()
-        .any(|d| memchr::memmem::find(v, d.as_bytes()).is_some())
+        .any(|d| v.len() >= d.len() && memchr::memmem::find(v, d.as_bytes()).is_some())
         .then_some("a credential published in provider documentation")
 }
 

@@ -132,7 +132,10 @@ pub fn compile_rule(
                 errors.push(err(
                     c.span(),
                     "checksum",
-                    "unknown checksum (known: base62-crc32, base58check, bip39)".into(),
+                    format!(
+                        "unknown checksum (known: {})",
+                        Checksum::NAMES.map(|(n, _)| n).join(", ")
+                    ),
                 ));
             }
             parsed

@@ -120,13 +120,15 @@ pub enum Checksum {
 }
 
 impl Checksum {
+    /// Each checksum by its name in a rule file.
+    pub const NAMES: [(&str, Checksum); 3] = [
+        ("base62-crc32", Checksum::Base62Crc32),
+        ("base58check", Checksum::Base58Check),
+        ("bip39", Checksum::Bip39),
+    ];
+
     pub fn parse(s: &str) -> Option<Checksum> {
-        match s {
-            "base62-crc32" => Some(Checksum::Base62Crc32),
-            "base58check" => Some(Checksum::Base58Check),
-            "bip39" => Some(Checksum::Bip39),
-            _ => None,
-        }
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|&(_, c)| c)
     }
 }
 
