@@ -30,7 +30,7 @@ pub const DFA_CACHE_LIMIT: usize = 2 << 20;
 /// reverse NFAs, which grow with every counted state: `{0,120}` of spaces, `{20,256}` of value
 /// bytes); below 100 they shrink little more (19 MiB at 64). A match longer than `safe_len` is
 /// searched again with the pattern as written, built for it: on the real-code corpus 4 rules
-/// need it, on a file of every rule's examples 57.
+/// need it, on a file of every rule's examples 37.
 pub const RELAX_ABOVE: u32 = 100;
 
 /// A rule regex, compiled when first needed.
@@ -41,7 +41,8 @@ pub const RELAX_ABOVE: u32 = 100;
 /// real-code scan's regex memory. So the regex that searches (`fast`) is the pattern with every
 /// repetition bounded above [`RELAX_ABOVE`] left unbounded, and `safe_len` says when its match is
 /// the pattern's own: a match of `L` bytes repeats a part at least `u` bytes long at most `L / u`
-/// times, so while `L` is within every relaxed bound times its part's `u`, no bound can be broken.
+/// times, so while `L` is within every relaxed bound times its part's `u` (plus what the rest of
+/// the match must take, see `relax`), no bound can be broken.
 /// Then the pattern's leftmost-first match is the same match: the unbounded regex matches
 /// everything the pattern does (so it finds no later start), and the path it prefers is one the
 /// pattern has, in the same order of preference. A longer match is searched again with `exact`,
@@ -175,7 +176,8 @@ fn analysis_parse(pattern: &str) -> Result<Hir, String> {
 fn build_fast(pattern: &str) -> Result<Fast, String> {
     let hir = analysis_parse(pattern)?;
     let mut safe_len = usize::MAX;
-    let relaxed = relax(&hir, &mut safe_len);
+    let least = hir.properties().minimum_len().unwrap_or(0);
+    let relaxed = relax(&hir, &mut safe_len, least, false);
     Ok(Fast {
         regex: build(&relaxed)?,
         safe_len,
@@ -204,14 +206,29 @@ fn capped_len(hir: &Hir) -> usize {
 }
 
 /// `hir` with each repetition whose bound is above [`RELAX_ABOVE`] (and whose part cannot be
-/// empty) unbounded; `safe_len` drops to the least bound times its part's shortest length.
-fn relax(hir: &Hir, safe_len: &mut usize) -> Hir {
+/// empty) unbounded; `safe_len` drops to the longest match that cannot hold more repetitions
+/// of it than the bound.
+///
+/// A repetition of `n` at most, of a part at least `u` bytes long, cannot run more than `n` times
+/// in `n * u` bytes. In a match of `L` bytes it spans `L` minus what the rest of the match takes,
+/// and when it occurs once in a match (no repetition around it), the rest takes at least the
+/// pattern's shortest match (`least`) less the repetition's own least share (`min * u`): the same
+/// match with the repetition at its fewest runs is a way through the pattern too. So its bound
+/// holds in any match up to `n * u + least - min * u` bytes: `key_[0-9a-f]{128}`'s own matches
+/// (132 bytes) are not searched again. Inside another repetition (`nested`) it may occur many
+/// times, and only `n * u` is sure.
+fn relax(hir: &Hir, safe_len: &mut usize, least: usize, nested: bool) -> Hir {
     match hir.kind() {
         HirKind::Repetition(r) => {
             let unit = r.sub.properties().minimum_len().unwrap_or(0);
             let max = match r.max {
                 Some(n) if n > RELAX_ABOVE && unit > 0 => {
-                    *safe_len = (*safe_len).min((n as usize).saturating_mul(unit));
+                    let rest = match nested {
+                        true => 0,
+                        false => least.saturating_sub((r.min as usize).saturating_mul(unit)),
+                    };
+                    let safe = (n as usize).saturating_mul(unit).saturating_add(rest);
+                    *safe_len = (*safe_len).min(safe);
                     None
                 }
                 max => max,
@@ -220,18 +237,24 @@ fn relax(hir: &Hir, safe_len: &mut usize) -> Hir {
                 min: r.min,
                 max,
                 greedy: r.greedy,
-                sub: Box::new(relax(&r.sub, safe_len)),
+                sub: Box::new(relax(&r.sub, safe_len, least, true)),
             })
         }
         HirKind::Capture(c) => Hir::capture(Capture {
             index: c.index,
             name: c.name.clone(),
-            sub: Box::new(relax(&c.sub, safe_len)),
+            sub: Box::new(relax(&c.sub, safe_len, least, nested)),
         }),
-        HirKind::Concat(xs) => Hir::concat(xs.iter().map(|x| relax(x, safe_len)).collect()),
-        HirKind::Alternation(xs) => {
-            Hir::alternation(xs.iter().map(|x| relax(x, safe_len)).collect())
-        }
+        HirKind::Concat(xs) => Hir::concat(
+            xs.iter()
+                .map(|x| relax(x, safe_len, least, nested))
+                .collect(),
+        ),
+        HirKind::Alternation(xs) => Hir::alternation(
+            xs.iter()
+                .map(|x| relax(x, safe_len, least, nested))
+                .collect(),
+        ),
         _ => hir.clone(),
     }
 }
@@ -381,7 +404,8 @@ mod tests {
         assert!(!re.relaxed());
         let (re, _) = LazyRegex::new(r"-B-([a-z]{64,8192}?)-E-").unwrap();
         assert!(re.relaxed());
-        assert_eq!(re.searcher().1, 8192);
+        // The bound's 8,192 bytes and the rest of the shortest match (`-B-`, `-E-`).
+        assert_eq!(re.searcher().1, 8192 + 6);
         assert!(re.exact.get().is_none(), "built before any match needed it");
         assert!(
             re.is_match(b"-B-abcdefghabcdefghabcdefghabcdefghabcdefghabcdefghabcdefghabcdefgh-E-")
